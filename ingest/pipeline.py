@@ -1,0 +1,263 @@
+"""Ingest: documents in, a new store generation out (incremental, idempotent, atomic)."""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import re
+import sys
+import time
+from dataclasses import dataclass, field, asdict
+from pathlib import Path
+
+from ingest.embeddings import EmbeddingCache, get_embedder
+from ingest.errors import IngestError, StoreError
+from ingest.loaders import load_text
+from ingest.manifest import GENERAL, DOC_TYPES, DocumentInfo, Manifest, Organisation, load_manifest
+from ingest.repair import repair_text
+from ingest.store import Store
+from ingest.structure import chunk_text, clean_layout
+
+PIPELINE_VERSION = 3  # bump when cleaning, repair or chunking changes: every document is then re-processed
+
+
+@dataclass
+class DocOverrides:
+    """Metadata from CLI flags for files that have no manifest entry."""
+    organisation: str | None = None
+    organisation_name: str | None = None
+    title: str | None = None
+    doc_type: str | None = None
+    binding: bool | None = None
+
+
+@dataclass
+class Prepared:
+    info: DocumentInfo
+    source: str            # "corpus" or the file's path
+    raw: str
+    digest: str
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    chunks: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+    generation: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def summary(self) -> str:
+        return (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+                f"{len(self.removed)} removed; {self.chunks} chunks in store ({self.embedded} embedded) in {self.seconds:.1f} s")
+
+
+def doc_id_for(path: Path) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+    if not slug:
+        raise IngestError(f"{path}: cannot derive a document id from the file name")
+    return slug
+
+
+def _digest(raw: str, info: DocumentInfo, settings) -> str:
+    meta = {k: v for k, v in asdict(info).items() if k != "path"}
+    key = json.dumps([PIPELINE_VERSION, raw, meta, settings.chunk_tokens, settings.chunk_max_tokens], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _targets(settings, manifest: Manifest, paths: list[Path] | None, overrides: DocOverrides) -> tuple[list[tuple[DocumentInfo, str]], dict]:
+    """(document info, source) for each document to ingest, and organisations declared by flags."""
+    declared: dict[str, Organisation] = {}
+    if not paths:
+        return [(info, "corpus") for info in manifest.documents.values()], declared
+    out = []
+    by_path = {info.path.resolve(): info for info in manifest.documents.values() if info.path}
+    for path in paths:
+        path = Path(path)
+        info = by_path.get(path.resolve()) or manifest.documents.get(doc_id_for(path))
+        if info is not None and not overrides.organisation:
+            out.append((DocumentInfo(**{**asdict(info), "path": path}), "corpus" if path.resolve() == (info.path or path).resolve() else str(path.resolve())))
+            continue
+        if not overrides.organisation:
+            raise IngestError(f"{path}: not in the manifest; give --organisation ID (and --title) for it")
+        org = overrides.organisation
+        if org not in manifest.organisations:
+            if not overrides.organisation_name:
+                known = ", ".join(sorted(manifest.organisations))
+                raise IngestError(f"unknown organisation '{org}' (known: {known}); add it to corpus/manifest.toml or pass --organisation-name")
+            declared[org] = Organisation(org, overrides.organisation_name)
+        doc_type = overrides.doc_type or "policy"
+        if doc_type not in DOC_TYPES:
+            raise IngestError(f"unknown document type '{doc_type}' (known: {', '.join(DOC_TYPES)})")
+        out.append((DocumentInfo(
+            id=doc_id_for(path), title=overrides.title or path.stem, organisation=org, type=doc_type,
+            binding=overrides.binding if overrides.binding is not None else org != GENERAL, path=path,
+        ), str(path.resolve())))
+    return out, declared
+
+
+@contextlib.contextmanager
+def _ingest_lock(settings):
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.data_dir / "ingest.lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IngestError("another ingest is running on this data directory; try again when it has finished") from None
+        yield
+
+
+def process_document(raw: str, info: DocumentInfo, embedder, settings) -> tuple[str, list, dict]:
+    """Clean, repair and chunk one document. Returns (repaired text, chunks, text-quality record)."""
+    cleaned = clean_layout(raw)
+    result = repair_text(cleaned, force=info.ocr)
+    max_tokens = min(settings.chunk_max_tokens, getattr(embedder, "max_tokens", 512) - 16)
+    header = lambda c: f"{info.title}\n{c.section_path}\n"  # noqa: E731
+    count = lambda text: embedder.token_count(text)  # noqa: E731
+    chunks = chunk_text(result.text, count, min(settings.chunk_tokens, max_tokens), max_tokens)
+    quality = {
+        "ocr": result.is_ocr, "repairs": len(result.repairs),
+        "oov_before": round(result.oov_before, 4), "oov_after": round(result.oov_after, 4),
+        "max_chunk_tokens": max((count(header(c) + c.text) for c in chunks), default=0),
+        "token_limit": getattr(embedder, "max_tokens", 512),
+    }
+    quality["repair_sample"] = [[r.original, r.replacement] for r in result.repairs[:400]]
+    return result.text, [(c, header(c) + c.text) for c in chunks], quality
+
+
+def ingest(settings, paths: list[Path] | None = None, overrides: DocOverrides | None = None,
+           rebuild: bool = False, remove: list[str] | None = None, progress: bool = True) -> IngestReport:
+    started = time.perf_counter()
+    overrides = overrides or DocOverrides()
+    manifest = load_manifest(settings.corpus_dir)
+    targets, declared = _targets(settings, manifest, paths, overrides)
+
+    # Read and hash every input before touching the store: a bad file must change nothing.
+    prepared: list[Prepared] = []
+    for info, source in targets:
+        raw = load_text(info.path)
+        prepared.append(Prepared(info, source, raw, _digest(raw, info, settings)))
+
+    embedder = get_embedder(settings.embedding_backend, settings.embedding_model)
+    with _ingest_lock(settings):
+        store = Store(settings)
+        current = store.current()
+        if current and current.registry.get("embed_model") != embedder.model_name and not rebuild:
+            raise StoreError(f"the store was built with {current.registry.get('embed_model')}, the settings ask for "
+                             f"{embedder.model_name}; rebuild it with `policy-assistant ingest --rebuild`")
+        old_docs = dict(current.documents) if current else {}
+        report = IngestReport()
+
+        wanted = {p.info.id: p for p in prepared}
+        removed = set(remove or [])
+        unknown = removed - set(old_docs)
+        if unknown:
+            raise IngestError(f"cannot remove unknown document(s): {', '.join(sorted(unknown))}")
+        if not paths:  # a corpus run deletes corpus documents that left the manifest
+            removed |= {d for d, rec in old_docs.items() if rec.get("source") == "corpus" and d not in wanted}
+        if rebuild and current:  # re-process everything kept from its stored raw text
+            for doc_id, rec in old_docs.items():
+                if doc_id in wanted or doc_id in removed:
+                    continue
+                raw = current.texts.get(ids=[f"{doc_id}::raw"], include=["documents"])["documents"][0]
+                info = DocumentInfo(**{k: v for k, v in rec["info"].items()})
+                wanted[doc_id] = Prepared(info, rec["source"], raw, _digest(raw, info, settings))
+
+        to_write = {d: p for d, p in wanted.items() if rebuild or old_docs.get(d, {}).get("digest") != p.digest}
+        keep = [d for d in old_docs if d not in removed and d not in to_write]
+        report.unchanged = sorted(d for d in keep if d in wanted)
+        report.added = sorted(d for d in to_write if d not in old_docs)
+        report.updated = sorted(d for d in to_write if d in old_docs)
+        report.removed = sorted(removed)
+        new_orgs = {o.id: asdict(o) for o in declared.values()}
+        if not report.changed and not rebuild and all(o in (current.organisations if current else {}) for o in new_orgs):
+            report.chunks = current.chunks.count() if current else 0
+            report.generation = current.name if current else ""
+            report.seconds = time.perf_counter() - started
+            return report
+
+        name = store.create_generation()
+        chunks_col, texts_col = store.collections(name)
+        if current:
+            _copy_documents(current, chunks_col, texts_col, keep)
+        registry_docs = {d: old_docs[d] for d in keep}
+        _write_documents(settings, embedder, chunks_col, texts_col, list(to_write.values()), registry_docs, report, progress)
+        organisations = {**(current.organisations if current else {}),
+                         **{o.id: asdict(o) for o in manifest.organisations.values()}, **new_orgs}
+        store.publish(name, {"documents": registry_docs, "organisations": organisations,
+                             "embed_model": embedder.model_name, "embed_dim": _dim(chunks_col),
+                             "created": time.strftime("%Y-%m-%dT%H:%M:%S")})
+        report.chunks = chunks_col.count()
+        report.generation = name
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _dim(collection) -> int:
+    got = collection.get(limit=1, include=["embeddings"])
+    emb = got.get("embeddings")
+    return int(len(emb[0])) if emb is not None and len(emb) else 0
+
+
+def _copy_documents(current, chunks_col, texts_col, doc_ids: list[str]) -> None:
+    for doc_id in doc_ids:
+        for src, dst in ((current.chunks, chunks_col), (current.texts, texts_col)):
+            got = src.get(where={"doc_id": doc_id}, include=["embeddings", "documents", "metadatas"])
+            if got["ids"]:
+                dst.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"])
+
+
+def _write_documents(settings, embedder, chunks_col, texts_col, docs: list[Prepared], registry: dict,
+                     report: IngestReport, progress: bool) -> None:
+    from llama_index.core.schema import TextNode
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+    from tqdm import tqdm
+
+    processed = []
+    for p in docs:
+        text, chunks, quality = process_document(p.raw, p.info, embedder, settings)
+        processed.append((p, text, chunks, quality))
+    total = sum(len(c) for _, _, c, _ in processed)
+    cache = EmbeddingCache(settings.data_dir / "embedding-cache.sqlite")
+    bar = tqdm(total=total, desc="Embedding", unit="chunk", disable=not progress or total == 0, file=sys.stderr)
+    vector_store = ChromaVectorStore(chroma_collection=chunks_col)
+    try:
+        for p, text, chunks, quality in processed:
+            vectors = cache.embed(embedder, [embed_text for _, embed_text in chunks], progress=bar)
+            report.embedded += len(chunks)
+            nodes = []
+            for i, ((chunk, _), vec) in enumerate(zip(chunks, vectors)):
+                nodes.append(TextNode(
+                    id_=f"{p.info.id}::{i}", text=chunk.text, embedding=vec,
+                    metadata={"doc_id": p.info.id, "title": p.info.title, "organisation": p.info.organisation,
+                              "binding": p.info.binding, "doc_type": p.info.type, "section": chunk.section_path,
+                              "start": chunk.start, "end": chunk.end, "chunk_index": i},
+                ))
+            if nodes:
+                vector_store.add(nodes)
+            mean = _mean(vectors) if vectors else [0.0] * _dim(chunks_col)
+            base = {"doc_id": p.info.id, "title": p.info.title, "organisation": p.info.organisation}
+            texts_col.add(ids=[f"{p.info.id}::text", f"{p.info.id}::raw"], embeddings=[mean, mean],
+                          documents=[text, p.raw], metadatas=[{**base, "kind": "repaired"}, {**base, "kind": "raw"}])
+            info = {k: v for k, v in asdict(p.info).items() if k != "path"}
+            registry[p.info.id] = {"digest": p.digest, "source": p.source, "info": info, "chunks": len(nodes),
+                                   "chars": len(text), "quality": quality}
+    finally:
+        bar.close()
+        cache.close()
+
+
+def _mean(vectors: list[list[float]]) -> list[float]:
+    import numpy as np
+
+    m = np.mean(np.asarray(vectors, dtype=np.float32), axis=0)
+    norm = float(np.linalg.norm(m)) or 1.0
+    return (m / norm).tolist()
