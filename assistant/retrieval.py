@@ -1,0 +1,187 @@
+"""Organisation-scoped hybrid retrieval: dense (Chroma via llama-index) + BM25 with Swedish stemming, fused by RRF."""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+
+from assistant.language import detect_language, expansion
+from ingest.embeddings import get_embedder
+from ingest.errors import PolicyAssistantError, StoreError
+from ingest.store import Generation, Store
+
+RRF_K = 60
+NON_BINDING_WEIGHT = 0.75  # general guidance supplements the organisation's own rules; it should not outrank them
+DENSE_K = 20
+BM25_K = 20
+
+
+@dataclass
+class Passage:
+    id: str
+    text: str
+    doc_id: str
+    title: str
+    organisation: str
+    binding: bool
+    doc_type: str
+    section: str
+    start: int
+    end: int
+    score: float = 0.0            # fused score (higher is better)
+    dense: float = 0.0            # cosine similarity to the question (0 when only BM25 found it)
+    bm25: float = 0.0
+    context: str = ""             # lead-in of the list this passage continues
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in ("id", "doc_id", "title", "organisation", "binding", "doc_type",
+                                              "section", "start", "end", "score", "dense", "bm25", "context", "text")}
+
+
+class _BM25Index:
+    def __init__(self, ids: list[str], texts: list[str]):
+        import bm25s
+        import Stemmer
+
+        self.ids = ids
+        self._stemmer = Stemmer.Stemmer("swedish")
+        self._bm25s = bm25s
+        self.index = bm25s.BM25()
+        tokens = bm25s.tokenize(texts, stopwords="swedish", stemmer=self._stemmer, show_progress=False)
+        self.index.index(tokens, show_progress=False)
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        tokens = self._bm25s.tokenize([query], stopwords="swedish", stemmer=self._stemmer, show_progress=False)
+        if not tokens.ids or not tokens.ids[0] or not self.ids:
+            return []
+        # bm25s maps unknown words to an empty token; a question with no corpus words has no BM25 leg at all.
+        docs, scores = self.index.retrieve(tokens, k=min(k, len(self.ids)), show_progress=False)
+        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+
+
+class Retriever:
+    """Reads the current store generation; reloads itself when an ingest publishes a new one."""
+
+    def __init__(self, settings, store: Store | None = None):
+        self.settings = settings
+        self.store = store or Store(settings)
+        self.embedder = get_embedder(settings.embedding_backend, settings.embedding_model)
+        self._lock = threading.Lock()
+        self._generation: Generation | None = None
+        self._passages: dict[str, Passage] = {}
+        self._bm25: dict[tuple, _BM25Index] = {}
+        self._checked = 0.0
+        self.refresh(force=True)
+
+    # -- store state -------------------------------------------------------------------------------
+    def refresh(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._checked < 2.0:
+            return
+        self._checked = now
+        name = self.store.current_name()
+        if self._generation is not None and name == self._generation.name:
+            return
+        generation = self.store.current()
+        if generation is None:
+            raise StoreError("the store is empty; run `policy-assistant ingest` first")
+        if generation.registry.get("embed_model") != self.embedder.model_name:
+            raise StoreError(f"the store was built with {generation.registry.get('embed_model')}, the settings ask for "
+                             f"{self.embedder.model_name}; rebuild it with `policy-assistant ingest --rebuild`")
+        got = generation.chunks.get(include=["documents", "metadatas"])
+        passages = {}
+        for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+            passages[pid] = Passage(pid, text, meta["document"], meta["title"], meta["organisation"], bool(meta["binding"]),
+                                    meta["doc_type"], meta.get("section", ""), int(meta["start"]), int(meta["end"]),
+                                    context=meta.get("context", ""))
+        with self._lock:
+            self._generation, self._passages, self._bm25 = generation, passages, {}
+
+    @property
+    def generation(self) -> Generation:
+        assert self._generation is not None
+        return self._generation
+
+    def organisations(self) -> dict:
+        return self.generation.organisations
+
+    def scope(self, organisation: str) -> list[str]:
+        orgs = self.organisations()
+        if organisation not in orgs:
+            known = ", ".join(sorted(o for o in orgs if o != "general"))
+            raise PolicyAssistantError(f"unknown organisation '{organisation}' (known: {known})")
+        return sorted({organisation, "general"})
+
+    def document_text(self, doc_id: str) -> str:
+        got = self.generation.texts.get(ids=[f"{doc_id}::text"], include=["documents"])
+        if not got["ids"]:
+            raise PolicyAssistantError(f"unknown document '{doc_id}'")
+        return got["documents"][0]
+
+    def _bm25_for(self, scope: tuple) -> _BM25Index:
+        with self._lock:
+            index = self._bm25.get(scope)
+            if index is None:
+                items = [(p.id, f"{p.title} {p.section} {p.context} {p.text}") for p in self._passages.values() if p.organisation in scope]
+                index = _BM25Index([i for i, _ in items], [t for _, t in items])
+                self._bm25[scope] = index
+            return index
+
+    # -- search ------------------------------------------------------------------------------------
+    def embed_query(self, question: str) -> list[float]:
+        return self.embedder.get_query_embedding(question)
+
+    def dense(self, query_vec: list[float], scope: list[str], k: int = DENSE_K) -> list[tuple[str, float]]:
+        from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter, MetadataFilters, VectorStoreQuery
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        store = ChromaVectorStore(chroma_collection=self.generation.chunks)
+        filters = MetadataFilters(filters=[MetadataFilter(key="organisation", value=scope, operator=FilterOperator.IN)])
+        try:
+            result = store.query(VectorStoreQuery(query_embedding=query_vec, similarity_top_k=k, filters=filters))
+        except Exception as exc:
+            raise StoreError(f"the vector store did not answer: {exc}") from None
+        # llama-index reports exp(-cosine distance); turn it back into cosine similarity.
+        return [(i, 1.0 + math.log(max(s, 1e-12))) for i, s in zip(result.ids or [], result.similarities or [])]
+
+    def search(self, question: str, organisation: str, k: int = 5, query_vec: list[float] | None = None,
+               timings: dict | None = None) -> list[Passage]:
+        self.refresh()
+        scope = self.scope(organisation)
+        t0 = time.perf_counter()
+        language = detect_language(question)
+        extra = expansion(question, language)
+        # The dense leg reads the question with the policies' own words for what it is about.
+        vec = query_vec if query_vec is not None else self.embed_query(f"{question} ({extra})" if extra else question)
+        t1 = time.perf_counter()
+        dense = self.dense(vec, scope)
+        t2 = time.perf_counter()
+        # An English question shares few words with Swedish text: its lexical leg runs on the Swedish
+        # vocabulary only and counts half, so stray matches ("AI") cannot outvote the dense leg.
+        lexical_query = f"{question} {extra}" if language == "sv" else extra
+        sparse = self._bm25_for(tuple(scope)).search(lexical_query, BM25_K) if lexical_query.strip() else []
+        t3 = time.perf_counter()
+        weights = (1.0, 1.0 if language == "sv" else 0.5)
+        fused: dict[str, float] = {}
+        for leg, weight in zip((dense, sparse), weights):
+            for rank, (pid, _) in enumerate(leg):
+                fused[pid] = fused.get(pid, 0.0) + weight / (RRF_K + rank + 1)
+        for pid in fused:
+            base = self._passages.get(pid)
+            if base is not None and not base.binding:
+                fused[pid] *= NON_BINDING_WEIGHT
+        dense_sim = dict(dense)
+        bm25_score = dict(sparse)
+        out = []
+        for pid, score in sorted(fused.items(), key=lambda kv: -kv[1]):
+            base = self._passages.get(pid)
+            if base is None or base.organisation not in scope:
+                continue
+            p = Passage(**{**base.__dict__, "score": score, "dense": dense_sim.get(pid, 0.0), "bm25": bm25_score.get(pid, 0.0)})
+            out.append(p)
+            if len(out) >= k:
+                break
+        if timings is not None:
+            timings.update(embed=t1 - t0, dense=t2 - t1, bm25=t3 - t2)
+        return out

@@ -1,0 +1,98 @@
+"""Shared fixtures: real models, real Chroma stores in temporary directories, files on disk."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+os.environ.pop("POLICY_ASSISTANT_DATA_DIR", None)
+os.environ.pop("POLICY_ASSISTANT_CONFIG", None)
+
+
+@pytest.fixture(scope="session")
+def embedding_cache(tmp_path_factory) -> str:
+    """One embedding cache for the whole run: real embeddings, computed once per text."""
+    return str(tmp_path_factory.mktemp("embcache") / "cache.sqlite")
+
+
+@pytest.fixture
+def make_settings(tmp_path, embedding_cache):
+    from assistant.settings import load_settings
+
+    def make(**kw):
+        kw.setdefault("data_dir", tmp_path / "data")
+        kw.setdefault("corpus_dir", CORPUS)
+        kw.setdefault("embedding_cache", embedding_cache)
+        return load_settings(**kw)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory, embedding_cache):
+    """The shipped corpus ingested once into a store the read-only tests share."""
+    from assistant.settings import load_settings
+    from ingest.pipeline import ingest
+
+    settings = load_settings(data_dir=tmp_path_factory.mktemp("corpus-store"), corpus_dir=CORPUS, embedding_cache=embedding_cache)
+    ingest(settings, progress=False)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def retriever(corpus_store):
+    from assistant.retrieval import Retriever
+
+    return Retriever(corpus_store)
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    dst = tmp_path / "corpus"
+    shutil.copytree(CORPUS, dst)
+    return dst
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_cli(*args, env_extra=None, timeout=300):
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "assistant.cli", *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT, env=env)
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    """A real `chroma run` server process on 127.0.0.1."""
+    port = free_port()
+    exe = Path(sys.executable).parent / "chroma"
+    proc = subprocess.Popen([str(exe), "run", "--path", str(tmp_path / "server-db"), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("chroma server did not start")
+    yield port
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
