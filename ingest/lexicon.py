@@ -67,9 +67,9 @@ def _compound_score(lexicon: Lexicon, word: str) -> float:
 
 @lru_cache(maxsize=1)
 def swedish() -> Lexicon:
-    from wordfreq import get_frequency_dict, zipf_frequency  # noqa: F401
-
     import math
+
+    from wordfreq import get_frequency_dict
 
     freqs = {w: round(math.log10(f) + 9, 2) for w, f in get_frequency_dict("sv", wordlist="large").items() if w.isalpha()}
     return Lexicon(freqs)

@@ -72,9 +72,8 @@ def _candidates(word: str, lexicon: Lexicon) -> list[tuple[str, int]]:
                 out[built] = min(out.get(built, 99), subs)
             return
         # A compound may start a new part after a common word (optionally with a linking -s-).
-        if len(segment) >= 3 and built != word[:i] or len(segment) >= 3:
-            if lexicon.zipf(segment) >= 3.2:
-                walk_part(i, built, subs)
+        if len(segment) >= 3 and lexicon.zipf(segment) >= 3.2:
+            walk_part(i, built, subs)
         ch = word[i]
         if ch.isalpha():
             walk(i + 1, built + ch, seg_start, subs)
