@@ -37,6 +37,20 @@ class Settings(BaseSettings):
     chunk_tokens: int = 160
     chunk_max_tokens: int = 480
 
+    # Answers: "extractive" quotes the rules without a generative model; "llm" writes the answer with one
+    # and falls back to extractive on any failure.
+    answer_mode: Literal["extractive", "llm"] = "extractive"
+    # LLM backend: "openai" (any OpenAI-compatible server: vLLM, Ollama's /v1, llama.cpp server, hosted),
+    # "ollama" (Ollama's native API) or "llama-cpp" (a local GGUF file; needs the llama-cpp extra).
+    llm_backend: Literal["openai", "ollama", "llama-cpp"] = "openai"
+    llm_api_base: str = "http://127.0.0.1:8080/v1"
+    llm_api_key: str = "not-needed"
+    llm_model: str = ""
+    llm_model_path: str = ""          # GGUF file for llama-cpp
+    llm_timeout: float = 30.0         # seconds for the whole answer; past it the extractive answer is shown
+    llm_temperature: float = 0.1
+    llm_max_tokens: int = 400
+
     @property
     def store_dir(self) -> Path:
         return self.data_dir / "chroma"
