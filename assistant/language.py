@@ -51,8 +51,8 @@ CONCEPTS = [
     _c("anonymised", r"anonymi|avidentifi|pseudonym|anonymi[sz]ed|de-?identified", "anonymiserade personuppgifter"),
     _c("open_info", r"öppen information|publicera|hemsida|webbplats|offentlig information|"
        r"open information|public information|published|website|press release", "öppen information publicerat"),
-    _c("custom_ai", r"anpassad|upphandla|inköpt|egen ai|intern ai|kommunens ai|procured|custom|in-house|internal ai|"
-       r"our own ai|the municipality's ai", "anpassade AI-tjänster upphandlad kommunens AI"),
+    _c("custom_ai", r"anpassad|upphandla|inköpt|egen ai|intern ai|kommunens (egna )?ai\b(?!-?policy)|procured|custom|in-house|internal ai|"
+       r"our own ai|the municipality.s ai\b(?!.policy)", "anpassade AI-tjänster upphandlad kommunens AI"),
     _c("risk_class", r"riskklass|riskkategori|klassificer|klassning|risk class|risk categor|risk level|classif|high[- ]risk|"
        r"unacceptable", "klassificering riskkategorier riskutvärdering"),
     _c("procurement", r"anskaffa|upphandl|köpa in|införa|leverantör|avtal|procure|purchase|buy|supplier|vendor|contract|"
@@ -95,6 +95,12 @@ GLOSSARY = {
     "human": "mänsklig människor", "control": "kontroll", "oversight": "kontroll", "result": "resultatet",
     "results": "resultatet", "output": "resultatet", "images": "bilder", "text": "text",
 }
+
+
+# The subject of every document here: AI, AI tools, and the policy documents themselves.
+AI_DOMAIN = re.compile(r"\bai\b|\bai-|artificiell|chat\s?gpt|copilot|gemini|midjourney|chatt?bot|språkmodell|language model|"
+                       r"maskininlärning|machine learning|algoritm|algorithm|automatiser|automat|policy|handledning|guidance|"
+                       r"checklist|riktlinj|styrdokument|tjänsteskrivelse", re.I)
 
 
 def concepts_in(text: str) -> list[Concept]:

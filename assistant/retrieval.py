@@ -1,19 +1,35 @@
-"""Organisation-scoped hybrid retrieval: dense (Chroma via llama-index) + BM25 with Swedish stemming, fused by RRF."""
+"""Organisation-scoped hybrid retrieval: dense (Chroma via llama-index, sharpened by sentence vectors) + BM25 with
+Swedish stemming, fused by a convex combination of normalised scores."""
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+import numpy as np
 
 from assistant.language import detect_language, expansion
+from assistant.sentence_index import SentenceIndex
 from ingest.embeddings import get_embedder
 from ingest.errors import PolicyAssistantError, StoreError
 from ingest.store import Generation, Store
 
-RRF_K = 60
-NON_BINDING_WEIGHT = 0.75  # general guidance supplements the organisation's own rules; it should not outrank them
+# Convex fusion of min-max normalised scores: unlike reciprocal ranks it keeps how much better the best
+# passage is, and a BM25 hit on a stray word ("AI") with a tiny score adds almost nothing.
+DENSE_WEIGHT = {"sv": 0.6, "en": 0.6}   # an English question's lexical leg has only the Swedish glossary words
+NON_BINDING_WEIGHT = 0.6  # general guidance supplements the organisation's own rules; it should not outrank them
+SENTENCE_WEIGHT = 0.3        # share of a passage's dense score that comes from its best sentence
+NAMED_DOCUMENT_WEIGHT = 1.6  # "what does the checklist say about ..." asks for that document
 DENSE_K = 20
+# How people refer to a kind of document, beyond the words of its title.
+TYPE_WORDS = {
+    "decision report": r"tjänsteskrivelse|beslutsunderlag|förslag|underlag|report|proposal",
+    "guidance": r"handledning|vägledning|guide|guidance",
+    "checklist": r"checklist|mall\b|template|allmänna? vägledning|general guidance",
+}
+_TITLE_COMMON = {"policy", "kommun", "kommuns", "kommunen", "askersunds", "nacka", "norsjö", "för", "och", "om"}
 BM25_K = 20
 
 
@@ -37,6 +53,19 @@ class Passage:
     def as_dict(self) -> dict:
         return {k: getattr(self, k) for k in ("id", "doc_id", "title", "organisation", "binding", "doc_type",
                                               "section", "start", "end", "score", "dense", "bm25", "context", "text")}
+
+
+def fuse(dense: list[tuple[str, float]], sparse: list[tuple[str, float]], alpha: float) -> dict[str, float]:
+    fused: dict[str, float] = {}
+    if dense:
+        lo, hi = min(s for _, s in dense), max(s for _, s in dense)
+        for pid, s in dense:
+            fused[pid] = alpha * ((s - lo) / (hi - lo) if hi > lo else 1.0)
+    if sparse:
+        top = max(s for _, s in sparse)
+        for pid, s in sparse:
+            fused[pid] = fused.get(pid, 0.0) + (1 - alpha) * (s / top if top > 0 else 0.0)
+    return fused
 
 
 class _BM25Index:
@@ -72,6 +101,7 @@ class Retriever:
         self._passages: dict[str, Passage] = {}
         self._bm25: dict[tuple, _BM25Index] = {}
         self._checked = 0.0
+        self.sentences = SentenceIndex(self.embedder, settings.embedding_cache_path)
         self.refresh(force=True)
 
     # -- store state -------------------------------------------------------------------------------
@@ -95,6 +125,7 @@ class Retriever:
             passages[pid] = Passage(pid, text, meta["document"], meta["title"], meta["organisation"], bool(meta["binding"]),
                                     meta["doc_type"], meta.get("section", ""), int(meta["start"]), int(meta["end"]),
                                     context=meta.get("context", ""))
+        self.sentences.load(generation.name, passages)
         with self._lock:
             self._generation, self._passages, self._bm25 = generation, passages, {}
 
@@ -132,6 +163,41 @@ class Retriever:
     def embed_query(self, question: str) -> list[float]:
         return self.embedder.get_query_embedding(question)
 
+    def search_vector(self, question: str) -> list[float]:
+        """The dense leg reads the question with the policies' own words for what it is about."""
+        extra = expansion(question, detect_language(question))
+        return self.embed_query(f"{question} ({extra})" if extra else question)
+
+    def _sentence_aware(self, dense, sparse, vec) -> list[tuple[str, float]]:
+        """A passage's dense score also counts its best-matching sentence; BM25-only candidates get one too."""
+        if SENTENCE_WEIGHT == 0:
+            return dense
+        q = np.asarray(vec, dtype=np.float32)
+        q /= max(float(np.linalg.norm(q)), 1e-9)
+        passage_cos = dict(dense)
+        floor = min(passage_cos.values()) if passage_cos else 0.0
+        out = []
+        for pid in dict.fromkeys([p for p, _ in dense] + [p for p, _ in sparse]):
+            best = self.sentences.best(pid, q)
+            whole = passage_cos.get(pid, floor)
+            out.append((pid, (1 - SENTENCE_WEIGHT) * whole + SENTENCE_WEIGHT * max(best, whole - 0.05)))
+        return out
+
+    def named_documents(self, question: str) -> set[str]:
+        """Documents the question refers to by their title's distinctive words or by their kind."""
+        text = question.lower()
+        named = set()
+        for doc_id, rec in self.generation.documents.items():
+            info = rec["info"]
+            words = {w for w in re.findall(r"[a-zåäöé]{6,}", info["title"].lower()) if w not in _TITLE_COMMON}
+            kind = TYPE_WORDS.get(info.get("type", ""))
+            if any(re.search(rf"\b{re.escape(w[:-1])}", text) for w in words) or (kind and re.search(kind, text)):
+                named.add(doc_id)
+        return named
+
+    def passages(self) -> dict[str, Passage]:
+        return self._passages
+
     def dense(self, query_vec: list[float], scope: list[str], k: int = DENSE_K) -> list[tuple[str, float]]:
         from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter, MetadataFilters, VectorStoreQuery
         from llama_index.vector_stores.chroma import ChromaVectorStore
@@ -152,25 +218,26 @@ class Retriever:
         t0 = time.perf_counter()
         language = detect_language(question)
         extra = expansion(question, language)
-        # The dense leg reads the question with the policies' own words for what it is about.
-        vec = query_vec if query_vec is not None else self.embed_query(f"{question} ({extra})" if extra else question)
+        vec = query_vec if query_vec is not None else self.search_vector(question)
         t1 = time.perf_counter()
-        dense = self.dense(vec, scope)
+        # Each organisation's documents are ranked among themselves, so general guidance (many short checklist
+        # items that all say "AI policy") cannot crowd out the user's own rules; it then counts less.
+        dense = [hit for org in scope for hit in self.dense(vec, [org])]
         t2 = time.perf_counter()
         # An English question shares few words with Swedish text: its lexical leg runs on the Swedish
         # vocabulary only and counts half, so stray matches ("AI") cannot outvote the dense leg.
         lexical_query = f"{question} {extra}" if language == "sv" else extra
-        sparse = self._bm25_for(tuple(scope)).search(lexical_query, BM25_K) if lexical_query.strip() else []
+        sparse = [hit for org in scope for hit in self._bm25_for((org,)).search(lexical_query, BM25_K)] if lexical_query.strip() else []
         t3 = time.perf_counter()
-        weights = (1.0, 1.0 if language == "sv" else 0.5)
-        fused: dict[str, float] = {}
-        for leg, weight in zip((dense, sparse), weights):
-            for rank, (pid, _) in enumerate(leg):
-                fused[pid] = fused.get(pid, 0.0) + weight / (RRF_K + rank + 1)
+        dense = self._sentence_aware(dense, sparse, vec)
+        fused = fuse(dense, sparse, DENSE_WEIGHT[language])
+        named = self.named_documents(question)
         for pid in fused:
             base = self._passages.get(pid)
             if base is not None and not base.binding:
                 fused[pid] *= NON_BINDING_WEIGHT
+            if base is not None and base.doc_id in named:
+                fused[pid] *= NAMED_DOCUMENT_WEIGHT
         dense_sim = dict(dense)
         bm25_score = dict(sparse)
         out = []

@@ -1,0 +1,217 @@
+"""The answer engine: `Assistant.ask(question, organisation, history) -> Answer`, and a streaming variant.
+
+Order matters: sensitive content is found and redacted first, hidden instructions are removed, then the
+organisation's documents are searched, the not-covered gate decides whether they address the question at
+all, and only then are sentences quoted and a verdict decided. The LLM mode writes on top of that
+extractive draft and falls back to it on any failure.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Iterator
+
+from assistant.answer import Answer, Citation, one_line
+from assistant.extractive import select
+from assistant.language import AI_DOMAIN, CONCEPTS
+from assistant.sentence_index import Sentence
+from assistant.question import Question, analyse
+from assistant.retrieval import Passage, Retriever
+from assistant.verdict import decide
+from ingest.errors import PolicyAssistantError
+
+MAX_QUESTION_CHARS = 4000
+SEARCH_K = 8
+# The not-covered gate, on the best sentence's score (mostly its cosine similarity to the question).
+# Calibrated on the eval set's out-of-scope questions against the answerable ones (README, "The not-covered gate"):
+# a question that mentions neither AI nor the documents needs a close match; any question needs a fair one.
+GATE_OFF_DOMAIN = 0.91
+GATE_ANY = 0.85
+# Sensitive questions also quote what the documents say about such information, found with this query.
+SENSITIVE_QUERY = {"personal": "personuppgifter dela inte personuppgifter i AI-tjänster",
+                   "special": "känsliga personuppgifter sekretess får inte delas"}
+
+
+class Assistant:
+    def __init__(self, settings=None, retriever: Retriever | None = None):
+        if settings is None:
+            from assistant.settings import load_settings
+
+            settings = load_settings()
+        self.settings = settings
+        self.retriever = retriever or Retriever(settings)
+        self._llm = None
+
+    # -- public API ------------------------------------------------------------------------------
+    def ask(self, question: str, organisation: str, history: list[dict] | None = None, mode: str | None = None) -> Answer:
+        answer = None
+        for kind, value in self.ask_stream(question, organisation, history, mode):
+            if kind == "done":
+                answer = value
+        assert answer is not None
+        return answer
+
+    def ask_stream(self, question: str, organisation: str, history: list[dict] | None = None,
+                   mode: str | None = None) -> Iterator[tuple[str, object]]:
+        """("sources", Answer) first, then ("token", text) pieces in LLM mode, then ("done", Answer)."""
+        mode = mode or self.settings.answer_mode
+        if mode not in ("extractive", "llm"):
+            raise PolicyAssistantError(f"unknown answer mode '{mode}' (extractive, llm)")
+        draft, passages = self._extractive(question, organisation, history)
+        if mode == "extractive" or draft.verdict == "not_covered":
+            yield "sources", draft
+            yield "done", draft
+            return
+        from assistant.llm import llm_answer
+
+        given = passages[:5]
+        yield "sources", replace(draft, mode="llm", text="", citations=[_citation(n, p, None) for n, p in enumerate(given, 1)])
+        t0 = time.perf_counter()
+        final = None
+        # The LLM sees the redacted question only: nothing pasted leaves for a server.
+        for item in llm_answer(self._get_llm(), self.settings, draft.question, draft.language, history, given, draft):
+            if isinstance(item, Answer):
+                final = item
+            else:
+                yield "token", item
+        assert final is not None
+        final.timings = {**final.timings, "llm": time.perf_counter() - t0}
+        yield "done", final
+
+    # -- extractive ------------------------------------------------------------------------------
+    def _extractive(self, question: str, organisation: str, history: list[dict] | None) -> tuple[Answer, list[Passage]]:
+        if not isinstance(question, str) or not question.strip():
+            raise PolicyAssistantError("empty question / tom fråga")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise PolicyAssistantError(f"the question is longer than {MAX_QUESTION_CHARS} characters / frågan är för lång")
+        t0 = time.perf_counter()
+        q = analyse(question, history)
+        retriever = self.retriever
+        retriever.refresh()
+        scope_orgs = retriever.scope(organisation)
+        timings: dict = {}
+        vec = retriever.search_vector(q.query)
+        embed = time.perf_counter() - t0
+        passages = retriever.search(q.query, organisation, k=SEARCH_K, query_vec=vec, timings=timings)
+        timings["embed"] = embed
+        t1 = time.perf_counter()
+        chosen = select(q, vec, passages, self.retriever.sentences)
+        if q.findings.any and chosen:
+            chosen = self._with_rule_on_sensitive(q, organisation, chosen)
+        org = retriever.organisations().get(organisation, {})
+        base = Answer(question=q.redacted, organisation=organisation, language=q.language, verdict="info", text="",
+                      sensitive=q.findings.as_dict() if q.findings.any else {}, contact=org.get("contact", ""),
+                      passages=[p.as_dict() for p in passages],
+                      flags={"injection": q.injection, "followup": q.followup, "scope": scope_orgs, "kind": q.kind})
+        if q.findings.any:
+            base.notices.append(sensitive_notice(q))
+        best = chosen[0][1] if chosen else -1.0
+        base.flags["relevance"] = round(best, 4)
+        if not covered(q, best, passages):
+            base.verdict = "not_covered"
+            base.text = not_covered_text(q.language, org.get("name", organisation), base.contact)
+        else:
+            sentences = [s for s, _ in chosen]
+            base.verdict = decide(q, [s.text for s in sentences])
+            base.citations = [_citation(n, s.passage, s) for n, s in enumerate(sentences, 1)]
+            base.text = compose(q.language, sentences, base.citations)
+        timings["selection"] = time.perf_counter() - t1
+        timings["total"] = time.perf_counter() - t0
+        base.timings = {k: round(v, 5) for k, v in timings.items()}
+        return base, passages
+
+    def _with_rule_on_sensitive(self, q: Question, organisation: str, chosen: list[tuple[Sentence, float]]):
+        """Make sure the answer quotes what the organisation's documents say about the kind of data pasted."""
+        from assistant.verdict import norms
+
+        if any(norms(s.text).prohibit or norms(s.text).only for s, _ in chosen):
+            return chosen
+        query = SENSITIVE_QUERY["special" if q.findings.special_categories or q.findings.secrecy else "personal"]
+        vec = self.retriever.search_vector(query)
+        rule_q = replace(q, kind="permission", query=query)
+        extra = select(rule_q, vec, self.retriever.search(query, organisation, k=3, query_vec=vec), self.retriever.sentences)
+        for sentence, score in extra:
+            n = norms(sentence.text)
+            if n.prohibit or n.only:
+                return [*chosen[:2], (sentence, score)]
+        return chosen
+
+    def _get_llm(self):
+        if self._llm is None:
+            from assistant.llm import make_llm
+
+            self._llm = make_llm(self.settings)
+        return self._llm
+
+
+def covered(q: Question, best: float, passages: list[Passage]) -> bool:
+    """Whether the organisation's documents address the question at all."""
+    if best < GATE_ANY or (best < GATE_OFF_DOMAIN and not AI_DOMAIN.search(q.query)):
+        return False
+    # What the question is about (secrecy, public records, ...) must appear somewhere in what was found.
+    found = " ".join(f"{p.section} {p.context} {p.text}" for p in passages[:5])
+    concepts = [c for c in CONCEPTS if c.name in q.concepts]
+    return not concepts or any(c.pattern.search(found) for c in concepts)
+
+
+def _citation(n: int, passage: Passage, sentence: Sentence | None) -> Citation:
+    s, e = (sentence.start, sentence.end) if sentence else (0, len(passage.text))
+    return Citation(n=n, passage_id=passage.id, document=passage.doc_id, title=passage.title, organisation=passage.organisation,
+                    binding=passage.binding, section=passage.section, quote=passage.text[s:e], start=passage.start + s,
+                    end=passage.start + e, passage=passage.text, passage_start=passage.start, passage_end=passage.end)
+
+
+def compose(language: str, sentences: list[Sentence], citations: list[Citation]) -> str:
+    """The quoted rules, each introduced by where it stands, with [n] markers."""
+    parts, last_doc = [], None
+    for sentence, c in zip(sentences, citations):
+        lead = sentence.lead_in()
+        quote = one_line(f"{lead} … {c.quote}" if lead else c.quote)
+        if c.document != last_doc:
+            source = c.title if c.binding else f"{c.title} ({'ej bindande' if language == 'sv' else 'not binding'})"
+            intro = f"Enligt {source}: " if language == "sv" else f"According to {source}: "
+        else:
+            intro = "Vidare: " if language == "sv" else "Also: "
+        parts.append(f"{intro}”{quote}” [{c.n}]")
+        last_doc = c.document
+    return "\n".join(parts)
+
+
+def not_covered_text(language: str, organisation_name: str, contact: str) -> str:
+    if language == "sv":
+        text = f"{organisation_name}s dokument om AI tar inte upp den här frågan, så assistenten kan inte svara på den."
+        return text + (f" Fråga {contact}." if contact else "")
+    text = f"{organisation_name}'s documents on AI do not address this question, so the assistant cannot answer it."
+    return text + (f" Ask {contact}." if contact else "")
+
+
+SENSITIVE_WORDS = {
+    "sv": {"identity_numbers": "ett personnummer", "coordination_numbers": "ett samordningsnummer", "emails": "en e-postadress",
+           "phones": "ett telefonnummer", "special": "känsliga personuppgifter", "secrecy": "uppgifter som kan omfattas av sekretess"},
+    "en": {"identity_numbers": "a personal identity number", "coordination_numbers": "a coordination number",
+           "emails": "an e-mail address", "phones": "a phone number", "special": "sensitive personal data",
+           "secrecy": "information that may be confidential"},
+}
+CATEGORY_WORDS = {
+    "sv": {"health": "hälsa", "ethnic_origin": "etniskt ursprung", "religion": "religion", "political_opinion": "politiska åsikter",
+           "trade_union": "facklig tillhörighet", "sexual_orientation": "sexuell läggning", "biometrics": "biometri", "genetics": "genetik"},
+    "en": {"health": "health", "ethnic_origin": "ethnic origin", "religion": "religion", "political_opinion": "political opinions",
+           "trade_union": "trade union membership", "sexual_orientation": "sexual orientation", "biometrics": "biometrics",
+           "genetics": "genetics"},
+}
+
+
+def sensitive_notice(q: Question) -> str:
+    words, f = SENSITIVE_WORDS[q.language], q.findings
+    found = [words[k] for k in ("identity_numbers", "coordination_numbers", "emails", "phones") if getattr(f, k)]
+    if f.special_categories:
+        cats = ", ".join(CATEGORY_WORDS[q.language][c] for c in f.special_categories)
+        found.append(f"{words['special']} ({cats})")
+    if f.secrecy:
+        found.append(words["secrecy"])
+    listed = ", ".join(found[:-1]) + (" och " if q.language == "sv" else " and ") + found[-1] if len(found) > 1 else found[0]
+    if q.language == "sv":
+        return (f"Obs! Din fråga innehåller {listed}. Frågan har inte sparats med de uppgifterna; det som loggas är maskerat. "
+                "Dela inte sådana uppgifter i AI-tjänster utan stöd i reglerna nedan.")
+    return (f"Note: your question contains {listed}. It was not stored with those details; what is logged is masked. "
+            "Do not share such information with AI services unless the rules below allow it.")

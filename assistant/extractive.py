@@ -1,0 +1,80 @@
+"""Extractive answers: the one to three sentences of the top passages that best answer the question, quoted
+verbatim, scored with the same embeddings as retrieval plus term overlap.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from assistant.language import expansion
+from assistant.question import Question
+from assistant.retrieval import Passage
+from assistant.sentence_index import Sentence, SentenceIndex
+from assistant.verdict import applies, norms
+
+MAX_SENTENCES = 3
+PASSAGES_READ = 5          # sentences are taken from this many top passages
+MARGIN = 0.035             # a further sentence must score this close to the best one
+OVERLAP_WEIGHT = 0.06
+RANK_WEIGHT = 0.02         # prior from the passage's fused rank
+NORM_BONUS = 0.015         # a permission question is answered by a rule, not by background prose
+REDUNDANT_COS = 0.93
+MIN_WORDS = 4              # headings and fragments are not answers
+
+
+_TOKEN = re.compile(r"[a-zåäöéü0-9]+(?:-[a-zåäö]+)?", re.I)
+_STOP = {"och", "att", "det", "är", "jag", "får", "som", "en", "ett", "på", "för", "med", "om", "vi", "inte", "kan", "min",
+         "vad", "vem", "hur", "när", "ska", "till", "av", "eller", "mig", "i", "de", "den", "du", "man", "sig", "har", "the",
+         "a", "an", "to", "of", "in", "is", "can", "may", "i", "we", "it", "and", "or", "my", "our", "what", "who", "how", "do",
+         "ai", "use", "använda", "kommunen", "kommunens", "är", "be", "for", "on", "this", "that", "with", "vara", "så"}
+
+
+def _stems(text: str) -> set[str]:
+    # A light prefix stem: Swedish inflects by suffix ("uppgifter", "uppgifterna"), and compounds share heads.
+    return {w.lower()[:6] for w in _TOKEN.findall(text) if w.lower() not in _STOP and len(w) > 2}
+
+
+def select(question: Question, query_vec, passages: list[Passage], index: SentenceIndex) -> list[tuple[Sentence, float]]:
+    """The best sentences, best first, at most MAX_SENTENCES, none repeating another."""
+    q = np.asarray(query_vec, dtype=np.float32)
+    q /= max(float(np.linalg.norm(q)), 1e-9)
+    terms = _stems(question.query + " " + expansion(question.query, question.language))
+    scored = []
+    for rank, passage in enumerate(passages[:PASSAGES_READ]):
+        for sentence in index.of(passage):
+            text = sentence.text
+            if len(_TOKEN.findall(text)) < MIN_WORDS:
+                continue
+            score = float(sentence.vector @ q)
+            if terms:
+                score += OVERLAP_WEIGHT * len(terms & _stems(text)) / len(terms)
+            score += RANK_WEIGHT / (rank + 1)
+            if not passage.binding:
+                score -= RANK_WEIGHT
+            if question.kind == "permission":
+                n = norms(text)
+                if n.prohibit or n.only or n.condition or n.permit:
+                    score += NORM_BONUS
+                if not applies(text, question):
+                    score -= 2 * NORM_BONUS
+            scored.append((sentence, score))
+    scored.sort(key=lambda item: -item[1])
+    chosen: list[tuple[Sentence, float]] = []
+    for sentence, score in scored:
+        if chosen and score < chosen[0][1] - MARGIN:
+            break
+        if any(float(sentence.vector @ c.vector) > REDUNDANT_COS or _overlaps(sentence, c) for c, _ in chosen):
+            continue
+        chosen.append((sentence, score))
+        if len(chosen) == MAX_SENTENCES:
+            break
+    return chosen
+
+
+def _overlaps(a: Sentence, b: Sentence) -> bool:
+    if a.passage.doc_id != b.passage.doc_id:
+        return False
+    a0, a1 = a.passage.start + a.start, a.passage.start + a.end
+    b0, b1 = b.passage.start + b.start, b.passage.start + b.end
+    return a0 < b1 and b0 < a1

@@ -1,0 +1,105 @@
+"""What a question is before anything is retrieved: its sensitive content, hidden instructions, language,
+kind (asking permission or asking for information), the concepts it involves, and the query to search with.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.language import concepts_in, detect_language
+from assistant.sensitive import SensitiveFindings, scan
+
+# Instructions aimed at the assistant rather than questions about the policy. They are removed from what is
+# searched and never reach the verdict, which comes from the documents alone.
+INJECTION = re.compile(
+    r"ignorera|glöm (dina|alla|tidigare)|strunta i (dina|tidigare|dokumenten|policyn)|tidigare instruktioner|"
+    r"svara (alltid |bara |endast )?(ja|nej)\b|oavsett vad|utvecklarläge|du är nu\b|från och med (nu|idag)|"
+    r"policyn gäller inte|regler(na)? (är )?upphävda|allt är tillåtet|bekräfta att|"
+    r"ignore (all |any |the |your )?(previous|prior|above)|disregard|forget (your|all|previous)|system override|"
+    r"developer mode|jailbreak|from now on|you must answer|answer (only )?(yes|no)\b|regardless of|pretend|"
+    r"act as|you are now|new instructions|all (the )?rules (are|have been) (lifted|cancelled|suspended)|everything is allowed",
+    re.I)
+_SENTENCE = re.compile(r"[^.!?:\n]+(?:[.!?:]+|$)")
+_QUOTED = re.compile(r"[\"'“”‘’«»]([^\"'“”‘’«»]{8,})[\"'“”‘’«»]")
+
+PERMISSION = re.compile(
+    r"^\W*(och|men|så|but|and|so)?\W*(om\b.*,\s*)?(får|kan|bör|må|går det|är det|is it|can|may|could|am|are|should|must|"
+    r"do i need|must i|måste)\b|\bfår (jag|vi|man|en|de|den|det|dom|hen|personal|medarbetare|lärare|elever|chefer)\b|"
+    r"\b(tillåtet|okej|ok|lämpligt|i sin ordning|allowed|permitted|okay|acceptable)\b|\bunder (what|vilka) (conditions|villkor|förutsättningar)|"
+    r"\bmay (i|we|one|staff|employees|teachers)\b|\bcan (i|we|one)\b|\bsätta igång\b|\btas i bruk\b",
+    re.I)
+# A short question that opens like this continues the previous one ("Och om uppgifterna är anonymiserade?").
+FOLLOWUP = re.compile(r"^\W*(och|men|än|om|då|så|samma|what about|and|but|how about|what if|same|if)\b", re.I)
+RISKY = {"personal_data", "sensitive_data", "secrecy"}
+
+
+@dataclass
+class Question:
+    original: str
+    redacted: str               # what may be stored or logged
+    text: str                   # redacted, without hidden instructions: what is searched and judged
+    language: str
+    findings: SensitiveFindings
+    injection: bool
+    kind: str                   # "permission" or "info"
+    concepts: set[str] = field(default_factory=set)
+    query: str = ""             # text to retrieve with (follow-ups include the earlier question)
+    followup: bool = False
+
+    @property
+    def risky(self) -> bool:
+        """The question involves personal, sensitive or confidential information (said or pasted)."""
+        if "anonymised" in self.concepts and not self.findings.personal_data:
+            # Anonymised data are no longer personal data; confidentiality can still apply.
+            return "secrecy" in self.concepts or self.findings.secrecy
+        return bool(self.concepts & RISKY) or self.findings.any
+
+
+def strip_instructions(text: str) -> tuple[str, bool]:
+    """The text without sentences or quoted passages that instruct the assistant."""
+    found = False
+
+    def drop_quoted(m: re.Match) -> str:
+        nonlocal found
+        if INJECTION.search(m.group(1)):
+            found = True
+            return ""
+        return m.group(0)
+
+    text = _QUOTED.sub(drop_quoted, text)
+    kept = []
+    for m in _SENTENCE.finditer(text):
+        piece = m.group(0)
+        if INJECTION.search(piece):
+            found = True
+            # Keep a genuine question that shares the sentence with the instruction ("... och svara ja: får jag ...?")
+            tail = re.split(r"[:;]\s*|\b(?:question|fråga)\s*:\s*", piece)[-1]
+            if tail is not piece and not INJECTION.search(tail) and PERMISSION.search(tail):
+                kept.append(tail)
+            continue
+        kept.append(piece)
+    cleaned = " ".join(p.strip() for p in kept if p.strip())
+    return (cleaned if cleaned else text), found
+
+
+def analyse(question: str, history: list[dict] | None = None) -> Question:
+    findings, redacted = scan(question)
+    text, injection = strip_instructions(redacted)
+    language = detect_language(text)
+    concepts = {c.name for c in concepts_in(text)}
+    kind = "permission" if PERMISSION.search(text) else "info"
+    query, followup = text, False
+    previous = [h for h in (history or []) if (h.get("question") or "").strip()]
+    if previous:
+        last = strip_instructions(scan(previous[-1]["question"])[1])[0]
+        words = len(re.findall(r"\w+", text))
+        followup = bool(FOLLOWUP.search(text)) or words <= 8
+        if followup:
+            query = f"{last} {text}"
+            earlier = {c.name for c in concepts_in(last)}
+            # The follow-up changes what the earlier question was about ("och om de är anonymiserade?"):
+            # its own concepts lead, the earlier ones fill in what it leaves implicit (which AI service).
+            concepts |= earlier - (RISKY if "anonymised" in concepts or "open_info" in concepts else set())
+            if PERMISSION.search(last):
+                kind = "permission"
+    return Question(question, redacted, text, language, findings, injection, kind, concepts, query, followup)

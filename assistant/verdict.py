@@ -1,0 +1,78 @@
+"""The verdict from the kind of question, what it involves, and the normative words in the quoted rules.
+
+Never "yes" unless a quoted rule permits; a prohibition that covers what the question involves means "no";
+a rule that permits only under a condition the question does not settle means "conditional".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.question import Question
+
+_W = r"(?:[\wåäöé-]+,? ){0,4}"
+PROHIBIT = re.compile(
+    rf"\bf[åa]r {_W}(inte|aldrig|ej)\b|\b(inte|ej) (är )?(tillåte?t?|tillåten|få)\b|förbjud|olaglig|otillåt|"
+    rf"\bska {_W}(inte|aldrig|ej)\b|\b(dela|mata|lägg|lägga|använd|ange|skriv)\w* {_W}inte\b|\bundvik|"
+    rf"\binte (dela|mata in|lägga in|använda|ange)\b|under inga omständigheter|\bmust not\b|\bnot (be )?(allowed|permitted)|\bnever\b", re.I)
+ONLY = re.compile(rf"\bf[åa]r {_W}(bara|endast|enbart)\b|\b(bara|endast|enbart) (är )?(tillåtet|tillåten|får|ok)\b|"
+                  r"\bendast tillåtet|\bonly\b", re.I)
+CONDITION = re.compile(
+    r"\bunder förutsättning|\bförutsatt att|\bom (det|du|ni|vi|man|tjänsten|ai|en|uppgifterna|informationen)\b|\bi de fall\b|"
+    r"\bförst\b|\binnan\b|\bkräv|\bbehöver {0,1}(?:[\wåäö-]+ ){0,4}(utvärderas|godkänn|bedöm|riskutvärder|klassificer)|"
+    r"\bgodkänn|\bsärskild riskutvärdering|\briskbedömning|\bkonsekvensbedömning|\bunder vissa|\bi samråd|"
+    r"\bförankra|\bi enlighet med|\bprovided that|\bif\b|\bunless\b|\bafter\b", re.I)
+PERMIT = re.compile(rf"\bf[åa]r (?!{_W}(inte|aldrig|ej|bara|endast|enbart)\b)|\bär tillåte?t|\bkan användas|\bfår användas|"
+                    r"\bställer sig positiv|\buppmuntra|\bär välkom|\bmöjligt att använda|\bmay\b|\ballowed\b", re.I)
+# The rule speaks of publicly available AI services, or of services the municipality has procured.
+PUBLIC_SCOPE = re.compile(r"allmänt tillgängliga?|publika? ai|gratis|öppna ai-tjänster", re.I)
+CUSTOM_SCOPE = re.compile(r"anpassade?|upphandlade?|anskaffade?|inköpta?|egna ai", re.I)
+
+
+@dataclass
+class Norms:
+    prohibit: bool = False
+    only: bool = False
+    condition: bool = False
+    permit: bool = False
+
+    def __or__(self, other: "Norms") -> "Norms":
+        return Norms(*(a or b for a, b in zip(self.__dict__.values(), other.__dict__.values())))
+
+
+def norms(sentence: str) -> Norms:
+    text = " ".join(sentence.split())
+    return Norms(bool(PROHIBIT.search(text)), bool(ONLY.search(text)), bool(CONDITION.search(text)), bool(PERMIT.search(text)))
+
+
+def applies(sentence: str, question: Question) -> bool:
+    """A rule scoped to one kind of AI service does not decide a question about the other kind."""
+    public = bool(PUBLIC_SCOPE.search(sentence))
+    custom = bool(CUSTOM_SCOPE.search(sentence))
+    if public and not custom and "custom_ai" in question.concepts and "public_ai" not in question.concepts:
+        return False
+    if custom and not public and "public_ai" in question.concepts and "custom_ai" not in question.concepts:
+        return False
+    return True
+
+
+def decide(question: Question, evidence: list[str]) -> str:
+    """Verdict for a permission question from the sentences that will be quoted (info questions get "info")."""
+    if question.kind != "permission":
+        return "info"
+    relevant = [s for s in evidence if applies(s, question)]
+    found = Norms()
+    for sentence in relevant:
+        found = found | norms(sentence)
+    safe = "open_info" in question.concepts or ("anonymised" in question.concepts and not question.risky)
+    if question.risky and (found.prohibit or found.only):
+        return "no"
+    if safe and (found.only or found.permit) and not question.risky:
+        return "yes"
+    if found.prohibit and not (found.condition or found.only):
+        return "no"
+    if found.condition or found.only or found.prohibit:
+        return "conditional"
+    if found.permit:
+        return "yes"
+    return "conditional"
