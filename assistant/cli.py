@@ -48,6 +48,42 @@ def cmd_search(args) -> int:
     return 0
 
 
+def _history(path: str | None) -> list[dict] | None:
+    if not path:
+        return None
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise PolicyAssistantError(f"could not read history file {path}: {exc}") from None
+    if not isinstance(data, list) or not all(isinstance(h, dict) and "question" in h for h in data):
+        raise PolicyAssistantError(f"{path}: history must be a JSON list of {{\"question\": ..., \"answer\": ...}}")
+    return data
+
+
+def cmd_ask(args) -> int:
+    from assistant.engine import Assistant
+
+    settings = _settings(args)
+    history = _history(args.history)
+    if args.follow_up:
+        history = (history or []) + [{"question": q, "answer": ""} for q in args.follow_up]
+    assistant = Assistant(settings)
+    if args.json:
+        answer = assistant.ask(args.question, args.organisation, history, mode=args.mode)
+        print(json.dumps(answer.as_dict(), ensure_ascii=False, indent=2))
+        return 0
+    streamed = False
+    for kind, value in assistant.ask_stream(args.question, args.organisation, history, mode=args.mode):
+        if kind == "token":
+            print(value, end="", flush=True)
+            streamed = True
+        elif kind == "done":
+            if streamed:
+                print("\n")  # the final, checked answer replaces what streamed
+            print(value.render())
+    return 0
+
+
 def cmd_status(args) -> int:
     from ingest.store import Store
 
@@ -80,15 +116,16 @@ def cmd_status(args) -> int:
 
 
 def cmd_chat(args) -> int:
-    """Terminal loop until the web chat exists: the top passages for each typed question."""
-    from assistant.retrieval import Retriever
+    """Ask in the terminal; each question follows up the earlier ones."""
+    from assistant.engine import Assistant
 
-    retriever = Retriever(_settings(args))
-    orgs = sorted(o for o in retriever.organisations() if o != "general")
+    assistant = Assistant(_settings(args))
+    orgs = sorted(o for o in assistant.retriever.organisations() if o != "general")
     org = args.organisation
     while org not in orgs:
         org = input(f"Organisation ({', '.join(orgs)}): ").strip()
     print("Skriv en fråga (tom rad avslutar) / Type a question (empty line quits).")
+    history: list[dict] = []
     while True:
         try:
             question = input("> ").strip()
@@ -97,8 +134,13 @@ def cmd_chat(args) -> int:
             return 0
         if not question:
             return 0
-        for n, h in enumerate(retriever.search(question, org, k=3), 1):
-            print(f"[{n}] {h.title} — {h.section or '-'}\n    {' '.join(h.text.split())[:500]}")
+        try:
+            answer = assistant.ask(question, org, history)
+        except PolicyAssistantError as exc:
+            print(f"fel / error: {exc}")
+            continue
+        print(answer.render() + "\n")
+        history.append({"question": answer.question, "answer": answer.text})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,6 +167,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=5)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("ask", help="answer a question from the organisation's documents, with the rule quoted")
+    p.add_argument("question")
+    p.add_argument("--organisation", required=True)
+    p.add_argument("--mode", choices=["extractive", "llm"], help="default from settings (extractive)")
+    p.add_argument("--history", metavar="FILE", help="earlier turns as JSON: [{\"question\": ..., \"answer\": ...}]")
+    p.add_argument("--follow-up", action="append", metavar="EARLIER_QUESTION", help="an earlier question this one follows up")
+    p.add_argument("--json", action="store_true", help="print the whole Answer as JSON")
+    p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("status", help="what the store holds, and text quality per document")
     p.add_argument("--json", action="store_true")

@@ -96,3 +96,10 @@ def chroma_server(tmp_path):
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def assistant(corpus_store, retriever):
+    from assistant.engine import Assistant
+
+    return Assistant(corpus_store, retriever=retriever)
