@@ -112,7 +112,7 @@ class Assistant:
             base.text = not_covered_text(q.language, org.get("name", organisation), base.contact)
         else:
             sentences = [s for s, _ in chosen]
-            base.verdict = decide(q, [s.text for s in sentences])
+            base.verdict = decide(q, [f"{s.passage.section}. {s.passage.context} {s.lead_in()} {s.text}" for s in sentences])
             base.citations = [_citation(n, s.passage, s) for n, s in enumerate(sentences, 1)]
             base.text = compose(q.language, sentences, base.citations)
         timings["selection"] = time.perf_counter() - t1

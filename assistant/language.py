@@ -49,7 +49,8 @@ CONCEPTS = [
        r"secrecy|confidential|secret|case file|records?\b|social services|duty of confidentiality|classified",
        "sekretess tystnadsplikt känslig information"),
     _c("anonymised", r"anonymi|avidentifi|pseudonym|anonymi[sz]ed|de-?identified", "anonymiserade personuppgifter"),
-    _c("open_info", r"öppen information|publicera|hemsida|webbplats|offentlig information|"
+    _c("open_info", r"öppen information|publicera|hemsida|webbplats|offentlig information|ligger ute|finns ute|\b[a-zåäö]+\.se\b|"
+       r"already (published|public|online)|"
        r"open information|public information|published|website|press release", "öppen information publicerat"),
     _c("custom_ai", r"anpassad|upphandla|inköpt|egen ai|intern ai|kommunens (egna )?ai\b(?!-?policy)|procured|custom|in-house|internal ai|"
        r"our own ai|the municipality.s ai\b(?!.policy)", "anpassade AI-tjänster upphandlad kommunens AI"),

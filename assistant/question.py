@@ -14,7 +14,7 @@ from assistant.sensitive import SensitiveFindings, scan
 INJECTION = re.compile(
     r"ignorera|glöm (dina|alla|tidigare)|strunta i (dina|tidigare|dokumenten|policyn)|tidigare instruktioner|"
     r"svara (alltid |bara |endast )?(ja|nej)\b|oavsett vad|utvecklarläge|du är nu\b|från och med (nu|idag)|"
-    r"policyn gäller inte|regler(na)? (är )?upphävda|allt är tillåtet|bekräfta att|"
+    r"policyn gäller inte|regler(na)? (är )?upphävda|allt är tillåtet|"
     r"ignore (all |any |the |your )?(previous|prior|above)|disregard|forget (your|all|previous)|system override|"
     r"developer mode|jailbreak|from now on|you must answer|answer (only )?(yes|no)\b|regardless of|pretend|"
     r"act as|you are now|new instructions|all (the )?rules (are|have been) (lifted|cancelled|suspended)|everything is allowed",
@@ -22,12 +22,27 @@ INJECTION = re.compile(
 _SENTENCE = re.compile(r"[^.!?:\n]+(?:[.!?:]+|$)")
 _QUOTED = re.compile(r"[\"'“”‘’«»]([^\"'“”‘’«»]{8,})[\"'“”‘’«»]")
 
+# Asking whether something is allowed, as opposed to asking who, what, when or how.
 PERMISSION = re.compile(
-    r"^\W*(och|men|så|but|and|so)?\W*(om\b.*,\s*)?(får|kan|bör|må|går det|är det|is it|can|may|could|am|are|should|must|"
-    r"do i need|must i|måste)\b|\bfår (jag|vi|man|en|de|den|det|dom|hen|personal|medarbetare|lärare|elever|chefer)\b|"
-    r"\b(tillåtet|okej|ok|lämpligt|i sin ordning|allowed|permitted|okay|acceptable)\b|\bunder (what|vilka) (conditions|villkor|förutsättningar)|"
-    r"\bmay (i|we|one|staff|employees|teachers)\b|\bcan (i|we|one)\b|\bsätta igång\b|\btas i bruk\b",
+    r"(^|[.?!:]\s+|,\s*(men\s+)?)(och |men |så |but |and |so )?(om .{0,80}?,\s*)?"
+    r"(får|må|kan (jag|vi|man|du|ni|en medarbetare|personal)|är det|går det|is it|can (i|we|one|staff)|may|could (i|we)|"
+    r"am i|are we|should (i|we))\b|"
+    r"\bfår (jag|vi|man|en|de|den|det|hen|ai|ai:n|systemet|tjänsten|personal|medarbetare|lärare|chefer)\b|"
+    r"\bkan (jag|vi|man) (ändå|bara|verkligen|då|nu|alltså)?\s*(använda|klistra|lägga|mata|skicka|ladda|dela|låta|köra|be|ta|publicera|hänvisa)|"
+    r"\b(tillåtet|okej|ok|i sin ordning|allowed|permitted|okay|acceptable)\b|\bunder (what|vilka) (conditions|villkor|förutsättningar)|"
+    r"\b(may|can) (i|we|one|staff|employees|teachers)\b|\bsätta igång\b|\btas i bruk\b|"
+    r"bekräfta att (jag|vi) (får|kan)|tell me (that )?(i|we) (can|may)|confirm (that )?(i|we) (can|may)",
     re.I)
+_INFO_START = re.compile(r"^\W*(och |men |and |but )?(vem|vilka|vilken|vilket|vad|när|hur|var|varför|who|what|which|when|how|where|why)\b", re.I)
+_ASKS_PERMISSION_TOO = re.compile(r"\bfår (jag|vi|man)\b|\b(may|can) (i|we)\b", re.I)
+
+
+def question_kind(text: str) -> str:
+    if _INFO_START.search(text) and not _ASKS_PERMISSION_TOO.search(text):
+        return "info"
+    return "permission" if PERMISSION.search(text) else "info"
+
+
 # A short question that opens like this continues the previous one ("Och om uppgifterna är anonymiserade?").
 FOLLOWUP = re.compile(r"^\W*(och|men|än|om|då|så|samma|what about|and|but|how about|what if|same|if)\b", re.I)
 RISKY = {"personal_data", "sensitive_data", "secrecy"}
@@ -74,7 +89,7 @@ def strip_instructions(text: str) -> tuple[str, bool]:
             found = True
             # Keep a genuine question that shares the sentence with the instruction ("... och svara ja: får jag ...?")
             tail = re.split(r"[:;]\s*|\b(?:question|fråga)\s*:\s*", piece)[-1]
-            if tail is not piece and not INJECTION.search(tail) and PERMISSION.search(tail):
+            if tail is not piece and not INJECTION.search(tail) and question_kind(tail) == "permission":
                 kept.append(tail)
             continue
         kept.append(piece)
@@ -87,7 +102,7 @@ def analyse(question: str, history: list[dict] | None = None) -> Question:
     text, injection = strip_instructions(redacted)
     language = detect_language(text)
     concepts = {c.name for c in concepts_in(text)}
-    kind = "permission" if PERMISSION.search(text) else "info"
+    kind = question_kind(text)
     query, followup = text, False
     previous = [h for h in (history or []) if (h.get("question") or "").strip()]
     if previous:
@@ -100,6 +115,6 @@ def analyse(question: str, history: list[dict] | None = None) -> Question:
             # The follow-up changes what the earlier question was about ("och om de är anonymiserade?"):
             # its own concepts lead, the earlier ones fill in what it leaves implicit (which AI service).
             concepts |= earlier - (RISKY if "anonymised" in concepts or "open_info" in concepts else set())
-            if PERMISSION.search(last):
+            if question_kind(last) == "permission" and not _INFO_START.search(text):
                 kind = "permission"
     return Question(question, redacted, text, language, findings, injection, kind, concepts, query, followup)

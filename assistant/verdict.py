@@ -57,22 +57,27 @@ def applies(sentence: str, question: Question) -> bool:
 
 
 def decide(question: Question, evidence: list[str]) -> str:
-    """Verdict for a permission question from the sentences that will be quoted (info questions get "info")."""
+    """Verdict for a permission question from the sentences that will be quoted (info questions get "info").
+
+    Each evidence item is the sentence with its section heading and list lead-in, so a rule's scope
+    (publicly available or procured services) is read from where it stands as well.
+    """
     if question.kind != "permission":
         return "info"
-    relevant = [s for s in evidence if applies(s, question)]
-    found = Norms()
-    for sentence in relevant:
-        found = found | norms(sentence)
-    safe = "open_info" in question.concepts or ("anonymised" in question.concepts and not question.risky)
-    if question.risky and (found.prohibit or found.only):
+    relevant = [norms(s) for s in evidence if applies(s, question)]
+    prohibit = any(n.prohibit and not n.condition for n in relevant)      # an outright ban
+    conditional_ban = any(n.prohibit and n.condition for n in relevant)   # banned unless something is done
+    only = any(n.only for n in relevant)
+    condition = any(n.condition and not n.prohibit for n in relevant)
+    permit = any(n.permit and not n.prohibit for n in relevant)
+    public = "public_ai" in question.concepts and "custom_ai" not in question.concepts
+    safe = ("open_info" in question.concepts or "anonymised" in question.concepts) and not question.risky
+    if question.risky and (prohibit or only or (public and conditional_ban)):
         return "no"
-    if safe and (found.only or found.permit) and not question.risky:
+    if safe and (only or permit):
         return "yes"
-    if found.prohibit and not (found.condition or found.only):
+    if prohibit and not (condition or only):
         return "no"
-    if found.condition or found.only or found.prohibit:
+    if condition or only or prohibit or conditional_ban:
         return "conditional"
-    if found.permit:
-        return "yes"
-    return "conditional"
+    return "yes" if permit else "conditional"
