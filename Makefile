@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench clean-data
+.PHONY: install run test eval bench clean-data
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PY) >/dev/null 2>&1 || { echo "error: $(PY) not found (Python 3.11 is required)"; exit 1; }
@@ -22,6 +22,11 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# Answer-quality eval on the shipped set; exits non-zero when a gated metric drops below the baseline.
+eval: install
+	$(BIN)/policy-assistant ingest --quiet
+	$(BIN)/policy-assistant eval --baseline evals/baselines/policy.json
 
 bench: install
 	$(BIN)/python -m bench.run

@@ -84,6 +84,34 @@ def cmd_ask(args) -> int:
     return 0
 
 
+def cmd_eval(args) -> int:
+    from evals.baseline import compare, summary
+    from evals.report import format_table, write_html, write_json
+    from evals.runner import run_eval
+
+    settings = _settings(args)
+    sets = [Path(p) for p in (args.set or ["evals/sets/policy.yaml"])]
+    if args.ingest and not args.organisation:
+        raise PolicyAssistantError("--ingest needs --organisation (the id the added documents belong to)")
+    records, metrics, run_info = run_eval(settings, sets, mode=args.mode, extra_documents=[Path(p) for p in args.ingest] or None,
+                                          extra_org=args.organisation, extra_org_name=args.organisation_name,
+                                          progress=not args.quiet, isolated=args.isolated)
+    report_dir = Path(args.report)
+    json_path = write_json(report_dir / "eval.json", records, metrics, run_info)
+    html_path = write_html(report_dir / "eval.html", records, metrics, run_info)
+    if args.json:
+        print(json_path.read_text(encoding="utf-8"))
+    else:
+        print(format_table(metrics, records))
+        print(f"\nRapport / report: {html_path}  ({json_path})")
+    if args.baseline:
+        regressions = compare(metrics, args.baseline)
+        print(summary(metrics, args.baseline), file=sys.stderr if args.json else sys.stdout)
+        if regressions:
+            return 1
+    return 0
+
+
 def cmd_status(args) -> int:
     from ingest.store import Store
 
@@ -176,6 +204,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--follow-up", action="append", metavar="EARLIER_QUESTION", help="an earlier question this one follows up")
     p.add_argument("--json", action="store_true", help="print the whole Answer as JSON")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="answer an eval set and score the answers against the policy")
+    p.add_argument("--set", action="append", metavar="FILE", help="eval-set YAML (repeatable; default evals/sets/policy.yaml)")
+    p.add_argument("--ingest", action="append", default=[], metavar="FILE",
+                   help="add a document for this run only, in a throw-away store (repeatable)")
+    p.add_argument("--organisation", help="organisation id of the --ingest documents")
+    p.add_argument("--organisation-name", help="display name, to declare a new organisation")
+    p.add_argument("--isolated", action="store_true", help="use a throw-away store built from the corpus")
+    p.add_argument("--mode", choices=["extractive", "llm"])
+    p.add_argument("--report", default="eval-report", metavar="DIR", help="where eval.json and eval.html go")
+    p.add_argument("--baseline", metavar="FILE", help="exit 1 when a gated metric drops below this baseline JSON")
+    p.add_argument("--json", action="store_true", help="print the JSON report")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("status", help="what the store holds, and text quality per document")
     p.add_argument("--json", action="store_true")
