@@ -222,15 +222,17 @@ class Retriever:
         t1 = time.perf_counter()
         # Each organisation's documents are ranked among themselves, so general guidance (many short checklist
         # items that all say "AI policy") cannot crowd out the user's own rules; it then counts less.
-        dense = [hit for org in scope for hit in self.dense(vec, [org])]
+        mode = getattr(self.settings, "retrieval_mode", "hybrid")
+        dense = [hit for org in scope for hit in self.dense(vec, [org])] if mode != "bm25" else []
         t2 = time.perf_counter()
         # An English question shares few words with Swedish text: its lexical leg runs on the Swedish
         # vocabulary only and counts half, so stray matches ("AI") cannot outvote the dense leg.
         lexical_query = f"{question} {extra}" if language == "sv" else extra
-        sparse = [hit for org in scope for hit in self._bm25_for((org,)).search(lexical_query, BM25_K)] if lexical_query.strip() else []
+        sparse = [hit for org in scope for hit in self._bm25_for((org,)).search(lexical_query, BM25_K)] \
+            if lexical_query.strip() and mode != "dense" else []
         t3 = time.perf_counter()
-        dense = self._sentence_aware(dense, sparse, vec)
-        fused = fuse(dense, sparse, DENSE_WEIGHT[language])
+        dense = self._sentence_aware(dense, sparse, vec) if mode != "bm25" else []
+        fused = fuse(dense, sparse, {"hybrid": DENSE_WEIGHT[language], "dense": 1.0, "bm25": 0.0}[mode])
         named = self.named_documents(question)
         for pid in fused:
             base = self._passages.get(pid)

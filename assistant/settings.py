@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     chunk_tokens: int = 160
     chunk_max_tokens: int = 480
 
+    # Retrieval legs: "hybrid" (dense + BM25, default), or one of them alone (for comparisons).
+    retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
+
     # Answers: "extractive" quotes the rules without a generative model; "llm" writes the answer with one
     # and falls back to extractive on any failure.
     answer_mode: Literal["extractive", "llm"] = "extractive"
