@@ -95,7 +95,7 @@ class Assistant:
         passages = retriever.search(q.query, organisation, k=SEARCH_K, query_vec=vec, timings=timings)
         timings["embed"] = embed
         t1 = time.perf_counter()
-        chosen = select(q, vec, passages, self.retriever.sentences)
+        chosen = select(q, vec, passages, self.retriever.sentences, retriever.named_documents(q.text))
         if q.findings.any and chosen:
             chosen = self._with_rule_on_sensitive(q, organisation, chosen)
         org = retriever.organisations().get(organisation, {})

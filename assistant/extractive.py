@@ -19,6 +19,7 @@ MARGIN = 0.035             # a further sentence must score this close to the bes
 OVERLAP_WEIGHT = 0.06
 RANK_WEIGHT = 0.02         # prior from the passage's fused rank
 NORM_BONUS = 0.015         # a permission question is answered by a rule, not by background prose
+NAMED_BONUS = 0.03         # "what does the checklist say ..." is answered from the checklist
 REDUNDANT_COS = 0.93
 MIN_WORDS = 4              # headings and fragments are not answers
 
@@ -35,8 +36,13 @@ def _stems(text: str) -> set[str]:
     return {w.lower()[:6] for w in _TOKEN.findall(text) if w.lower() not in _STOP and len(w) > 2}
 
 
-def select(question: Question, query_vec, passages: list[Passage], index: SentenceIndex) -> list[tuple[Sentence, float]]:
-    """The best sentences, best first, at most MAX_SENTENCES, none repeating another."""
+def select(question: Question, query_vec, passages: list[Passage], index: SentenceIndex,
+           named: set[str] = frozenset()) -> list[tuple[Sentence, float]]:
+    """The best sentences, best first, at most MAX_SENTENCES, none repeating another.
+
+    The organisation's own rules answer; general guidance is quoted when it answers better, or when the
+    question asks for that document by name, and is not mixed in beside a binding rule.
+    """
     q = np.asarray(query_vec, dtype=np.float32)
     q /= max(float(np.linalg.norm(q)), 1e-9)
     terms = _stems(question.query + " " + expansion(question.query, question.language))
@@ -50,7 +56,9 @@ def select(question: Question, query_vec, passages: list[Passage], index: Senten
             if terms:
                 score += OVERLAP_WEIGHT * len(terms & _stems(text)) / len(terms)
             score += RANK_WEIGHT / (rank + 1)
-            if not passage.binding:
+            if passage.doc_id in named:
+                score += NAMED_BONUS
+            elif not passage.binding:
                 score -= RANK_WEIGHT
             if question.kind == "permission":
                 n = norms(text)
@@ -65,6 +73,8 @@ def select(question: Question, query_vec, passages: list[Passage], index: Senten
         if chosen and score < chosen[0][1] - MARGIN:
             break
         if any(float(sentence.vector @ c.vector) > REDUNDANT_COS or _overlaps(sentence, c) for c, _ in chosen):
+            continue
+        if chosen and chosen[0][0].passage.binding and not sentence.passage.binding:
             continue
         chosen.append((sentence, score))
         if len(chosen) == MAX_SENTENCES:

@@ -12,7 +12,7 @@ from assistant.question import Question
 
 _W = r"(?:[\wåäöé-]+,? ){0,4}"
 PROHIBIT = re.compile(
-    rf"\bf[åa]r {_W}(inte|aldrig|ej)\b|\b(inte|ej) (är )?(tillåte?t?|tillåten|få)\b|förbjud|olaglig|otillåt|"
+    rf"\bf[åa]r {_W}(inte|aldrig|ej)\b|\b(inte|ej|aldrig) (är )?(tillåte?t?|tillåten|få|får)\b|förbjud|olaglig|otillåt|"
     rf"\bska {_W}(inte|aldrig|ej)\b|\b(dela|mata|lägg|lägga|använd|ange|skriv)\w* {_W}inte\b|\bundvik|"
     rf"\binte (dela|mata in|lägga in|använda|ange)\b|under inga omständigheter|\bmust not\b|\bnot (be )?(allowed|permitted)|\bnever\b", re.I)
 ONLY = re.compile(rf"\bf[åa]r {_W}(bara|endast|enbart)\b|\b(bara|endast|enbart) (är )?(tillåtet|tillåten|får|ok)\b|"
@@ -22,7 +22,7 @@ CONDITION = re.compile(
     r"\bförst\b|\binnan\b|\bkräv|\bbehöver {0,1}(?:[\wåäö-]+ ){0,4}(utvärderas|godkänn|bedöm|riskutvärder|klassificer)|"
     r"\bgodkänn|\bsärskild riskutvärdering|\briskbedömning|\bkonsekvensbedömning|\bunder vissa|\bi samråd|"
     r"\bförankra|\bi enlighet med|\bprovided that|\bif\b|\bunless\b|\bafter\b", re.I)
-PERMIT = re.compile(rf"\bf[åa]r (?!{_W}(inte|aldrig|ej|bara|endast|enbart)\b)|\bär tillåte?t|\bkan användas|\bfår användas|"
+PERMIT = re.compile(rf"(?<!inte )(?<!aldrig )(?<!ej )\bf[åa]r (?!{_W}(inte|aldrig|ej|bara|endast|enbart)\b)|\bär tillåte?t|\bkan användas|\bfår användas|"
                     r"\bställer sig positiv|\buppmuntra|\bär välkom|\bmöjligt att använda|\bmay\b|\ballowed\b", re.I)
 # The rule speaks of publicly available AI services, or of services the municipality has procured.
 PUBLIC_SCOPE = re.compile(r"allmänt tillgängliga?|publika? ai|gratis|öppna ai-tjänster", re.I)
