@@ -76,6 +76,10 @@ CONCEPTS = [
     _c("human_review", r"granska|kontrollera|rätta|review|check|verify|correct|hallucinat", "granska rätta resultatet"),
     _c("validity", r"träd(a|er) i kraft|gäller från|beslutad|antagen|take effect|in force|valid from|adopted|decided",
        "träder i kraft beslutad datum"),
+    # Standard header fields of a Swedish municipal governing document.
+    _c("document_facts", r"diarienummer|\bdnr\b|dokumentansvarig|vem äger|beslutat om|vem har beslutat|revider|"
+       r"registration number|case number|who owns|owner of|document owner|responsible for the document|who decided|adopted by",
+       "Beslutad av Dokumentansvarig Dnr Datum och paragraf Revisionsdatum"),
     _c("scope", r"gäller (för|policyn)|omfattar|vem gäller|apply to|applies|cover|who must follow", "gäller för omfattar"),
     _c("policy_content", r"innehålla|checklista|ta fram en (ai-)?policy|skriva en policy|policy contain|draft|write a policy",
        "ta fram en AI-policy checklista"),

@@ -19,9 +19,10 @@ from ingest.store import Generation, Store
 # Convex fusion of min-max normalised scores: unlike reciprocal ranks it keeps how much better the best
 # passage is, and a BM25 hit on a stray word ("AI") with a tiny score adds almost nothing.
 DENSE_WEIGHT = {"sv": 0.6, "en": 0.6}   # an English question's lexical leg has only the Swedish glossary words
-NON_BINDING_WEIGHT = 0.6  # general guidance supplements the organisation's own rules; it should not outrank them
+NON_BINDING_WEIGHT = 0.7  # general guidance supplements the organisation's own rules; it should not outrank them
+PER_ORG_NORMALISATION = True
 SENTENCE_WEIGHT = 0.3        # share of a passage's dense score that comes from its best sentence
-NAMED_DOCUMENT_WEIGHT = 1.6  # "what does the checklist say about ..." asks for that document
+NAMED_DOCUMENT_WEIGHT = 2.0  # "what does the checklist say about ..." asks for that document
 DENSE_K = 20
 # How people refer to a kind of document, beyond the words of its title.
 TYPE_WORDS = {
@@ -232,7 +233,14 @@ class Retriever:
             if lexical_query.strip() and mode != "dense" else []
         t3 = time.perf_counter()
         dense = self._sentence_aware(dense, sparse, vec) if mode != "bm25" else []
-        fused = fuse(dense, sparse, {"hybrid": DENSE_WEIGHT[language], "dense": 1.0, "bm25": 0.0}[mode])
+        alpha = {"hybrid": DENSE_WEIGHT[language], "dense": 1.0, "bm25": 0.0}[mode]
+        if PER_ORG_NORMALISATION:
+            org_of = lambda pid: self._passages[pid].organisation if pid in self._passages else ""
+            fused = {}
+            for org in scope:
+                fused.update(fuse([h for h in dense if org_of(h[0]) == org], [h for h in sparse if org_of(h[0]) == org], alpha))
+        else:
+            fused = fuse(dense, sparse, alpha)
         named = self.named_documents(question)
         for pid in fused:
             base = self._passages.get(pid)
