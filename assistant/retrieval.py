@@ -78,8 +78,9 @@ class _BM25Index:
         self._stemmer = Stemmer.Stemmer("swedish")
         self._bm25s = bm25s
         self.index = bm25s.BM25()
-        tokens = bm25s.tokenize(texts, stopwords="swedish", stemmer=self._stemmer, show_progress=False)
-        self.index.index(tokens, show_progress=False)
+        if texts:  # an organisation in scope may have no documents yet (e.g. no general guidance ingested)
+            tokens = bm25s.tokenize(texts, stopwords="swedish", stemmer=self._stemmer, show_progress=False)
+            self.index.index(tokens, show_progress=False)
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         tokens = self._bm25s.tokenize([query], stopwords="swedish", stemmer=self._stemmer, show_progress=False)
