@@ -336,7 +336,7 @@ def _store_line(info: dict | None) -> str:
         return "a store ingested beforehand"
     cache = "embedding cache copied in" if info["cache_copied"] else "empty embedding cache"
     return (f"{info['documents']} documents, {info['chunks']} chunks, ingested in {info['ingest_s']:.1f} s "
-            f"({info['embedded']} chunks embedded, the rest from the cache; {cache}; model load "
+            f"({info['embedded']} of them embedded now, the rest read from the cache; {cache}; model load "
             f"{info['model_load_s']:.2f} s before that)")
 
 
@@ -408,7 +408,7 @@ def format_markdown(results: dict) -> str:
                          f"{_f(mt['verdict_accuracy'], 3)} | {_f(mt['refusal_precision'], 3)} | {_f(mt['refusal_recall'], 3)} | "
                          f"{_f(mt['citation_precision_doc'], 3)} | {_f(mt['unsafe_answers'])} | {_f(p50)} | "
                          f"{_f((c.get('store') or {}).get('ingest_s'))} | {_f(c['eval_s'])} |")
-        lines += ["", "Ingest is per store, so the multilingual-e5-small rows show the same one; eval s is the whole "
+        lines += ["", "Ingest is per store: the first three rows (BM25 alone included) share one multilingual-e5-small store; eval s is the whole "
                       "`run_eval` (creating the `Assistant`, which embeds sentence vectors not yet cached, and every question).",
                   "", "Stores (ingest of the corpus, per embedding model):", ""]
         seen = set()
