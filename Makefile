@@ -17,8 +17,8 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 run: install
-	$(BIN)/policy-assistant ingest
-	$(BIN)/policy-assistant chat
+	$(BIN)/policy-assistant ingest --quiet
+	$(BIN)/policy-assistant serve
 
 test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider

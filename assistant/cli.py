@@ -9,10 +9,42 @@ from pathlib import Path
 from ingest.errors import PolicyAssistantError
 
 
-def _settings(args):
+def _settings(args, **overrides):
     from assistant.settings import load_settings
 
-    return load_settings(data_dir=getattr(args, "data_dir", None), embedding_backend=getattr(args, "embedding", None))
+    return load_settings(data_dir=getattr(args, "data_dir", None), embedding_backend=getattr(args, "embedding", None), **overrides)
+
+
+LOOPBACK = ("127.", "localhost", "::1")
+
+
+def cmd_serve(args) -> int:
+    """The chat app; the store is brought up to date with the corpus first (incremental, so cheap when current)."""
+    from ingest.pipeline import ingest
+
+    settings = _settings(args, ui_host=args.host, ui_port=args.port, ui_organisation=args.organisation)
+    if not settings.ui_host.startswith(LOOPBACK):
+        raise PolicyAssistantError(f"refusing to listen on {settings.ui_host}: the chat has no login yet, so it only "
+                                   "listens on 127.0.0.1 (put a reverse proxy with authentication in front of it)")
+    report = ingest(settings, progress=False)
+    if report.changed:
+        print("Inläsning klar / Ingest done: " + report.summary(), flush=True)
+    from assistant.ui.app import launch
+
+    print(f"Chatten / The chat: http://{settings.ui_host}:{settings.ui_port}/", flush=True)
+    launch(settings)
+    return 0
+
+
+def cmd_feedback_export(args) -> int:
+    from assistant.feedback import FeedbackStore, export_drafts
+
+    settings = _settings(args)
+    if not settings.feedback_path.is_file():
+        raise PolicyAssistantError(f"no feedback yet ({settings.feedback_path} does not exist)")
+    n = export_drafts(FeedbackStore(settings.feedback_path), Path(args.out))
+    print(f"{n} tumme ned som utkast till eval-fall / thumbs-down items as draft eval cases: {args.out}")
+    return 0
 
 
 def cmd_ingest(args) -> int:
@@ -222,6 +254,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="what the store holds, and text quality per document")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("serve", help="start the chat app in the browser (http://127.0.0.1:7860)")
+    p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default 7860)")
+    p.add_argument("--organisation", help="lock the app to one organisation (no selector)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("feedback", help="ratings given in the chat")
+    fsub = p.add_subparsers(dest="feedback_command", required=True)
+    f = fsub.add_parser("export", help="write thumbs-down answers as draft eval cases (YAML)")
+    f.add_argument("--out", default="evals/sets/feedback-drafts.yaml", metavar="FILE")
+    f.set_defaults(func=cmd_feedback_export)
 
     p = sub.add_parser("chat", help="ask in the terminal")
     p.add_argument("--organisation", default="")

@@ -7,6 +7,7 @@ extractive draft and falls back to it on any failure.
 """
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from typing import Iterator
@@ -41,6 +42,9 @@ class Assistant:
         self.settings = settings
         self.retriever = retriever or Retriever(settings)
         self._llm = None
+        # The chat serves many sessions from threads; the store refresh, caches and the embedding engine are
+        # shared, so the extractive part runs one at a time (it takes tens of milliseconds). LLM streaming does not.
+        self._lock = threading.Lock()
 
     # -- public API ------------------------------------------------------------------------------
     def ask(self, question: str, organisation: str, history: list[dict] | None = None, mode: str | None = None) -> Answer:
@@ -57,7 +61,8 @@ class Assistant:
         mode = mode or self.settings.answer_mode
         if mode not in ("extractive", "llm"):
             raise PolicyAssistantError(f"unknown answer mode '{mode}' (extractive, llm)")
-        draft, passages = self._extractive(question, organisation, history)
+        with self._lock:
+            draft, passages = self._extractive(question, organisation, history)
         if mode == "extractive" or draft.verdict == "not_covered":
             yield "sources", draft
             yield "done", draft

@@ -54,9 +54,23 @@ class Settings(BaseSettings):
     llm_temperature: float = 0.1
     llm_max_tokens: int = 400
 
+    # The chat app (`policy-assistant serve`). Loopback only: the app has no login of its own yet.
+    ui_host: str = "127.0.0.1"
+    ui_port: int = 7860
+    ui_organisation: str = ""          # lock the app to one organisation (no selector shown)
+    ui_language: Literal["sv", "en"] = "sv"
+    # Where thumbs-up/down are kept; empty means <data_dir>/feedback.sqlite.
+    feedback_db: str = ""
+    # Eval sets the practice mode and the example questions are drawn from.
+    practice_sets: list[str] = ["evals/sets/policy.yaml"]
+
     @property
     def store_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def feedback_path(self) -> Path:
+        return Path(self.feedback_db) if self.feedback_db else self.data_dir / "feedback.sqlite"
 
     @property
     def embedding_cache_path(self) -> Path:

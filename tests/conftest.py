@@ -103,3 +103,41 @@ def assistant(corpus_store, retriever):
     from assistant.engine import Assistant
 
     return Assistant(corpus_store, retriever=retriever)
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 180) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("server did not start")
+
+
+@pytest.fixture(scope="session")
+def app_server(corpus_store, tmp_path_factory):
+    """A real `policy-assistant serve` process on 127.0.0.1 over the shared corpus store; yields (url, feedback db)."""
+    port = free_port()
+    feedback_db = tmp_path_factory.mktemp("feedback") / "feedback.sqlite"
+    log = tmp_path_factory.mktemp("serve-log") / "serve.log"
+    env = {**os.environ, "POLICY_ASSISTANT_DATA_DIR": str(corpus_store.data_dir),
+           "POLICY_ASSISTANT_EMBEDDING_CACHE": str(corpus_store.embedding_cache_path),
+           "POLICY_ASSISTANT_FEEDBACK_DB": str(feedback_db)}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                                stdout=out, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, proc)
+    except RuntimeError as exc:
+        proc.kill()
+        pytest.fail(f"{exc}: {log.read_text(errors='replace')[-2000:]}")
+    yield f"http://127.0.0.1:{port}/", feedback_db
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()

@@ -1,0 +1,65 @@
+"""The chat's HTML and Markdown: escaping, verdict words, sources, the document view and the handout."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from assistant.ui import render
+from assistant.ui.strings import STRINGS, VERDICT_BADGE
+
+
+def _answer(**kw):
+    passage = "Inledning. Publika AI får bara användas för öppen information. Mer text."
+    q0 = passage.index("Publika")
+    q1 = passage.index(" Mer")
+    citation = {"n": 1, "passage_id": "p1", "document": "askersund-policy", "title": "Policy för AI", "organisation": "askersund",
+                "binding": True, "section": "Användning av AI", "quote": passage[q0:q1], "start": 100 + q0, "end": 100 + q1,
+                "passage": passage, "passage_start": 100, "passage_end": 100 + len(passage)}
+    base = {"question": "Får jag?", "organisation": "askersund", "language": "sv", "verdict": "conditional",
+            "text": "Enligt Policy för AI: ”Publika AI får bara användas för öppen information.” [1]",
+            "citations": [citation], "notices": [], "mode": "extractive", "sensitive": {}}
+    return {**base, **kw}
+
+
+def test_answer_html_has_badge_words_markers_and_sources():
+    html = render.answer_html(_answer(), turn=3, language="sv", org_names={"askersund": "Askersunds kommun"})
+    assert 'data-verdict="conditional"' in html and VERDICT_BADGE["sv"]["conditional"] in html
+    assert '<sup class="cite">[1]</sup>' in html
+    assert "<details" in html and STRINGS["sv"]["sources"] in html
+    assert "<mark>Publika AI får bara användas för öppen information.</mark>" in html
+    assert 'href="#visa-3-1"' in html and STRINGS["sv"]["show_in_doc"] in html
+    assert "Askersunds kommun" in html and STRINGS["sv"]["binding"] in html and "Användning av AI" in html
+    # The chat renders Markdown: a blank line would end the HTML block and show raw tags.
+    assert "\n\n" not in html
+
+
+def test_answer_html_escapes_everything_it_did_not_write():
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    html = render.answer_html(_answer(text=hostile, notices=[hostile]), turn=0, language="en")
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html and VERDICT_BADGE["en"]["conditional"] in html
+    assert render.user_message("<b>hej</b>\nrad två") == "&lt;b&gt;hej&lt;/b&gt;<br>rad två"
+
+
+def test_not_covered_answer_has_no_sources():
+    html = render.answer_html(_answer(verdict="not_covered", citations=[], text="Dokumenten tar inte upp frågan."), 0, "sv")
+    assert "<details" not in html and VERDICT_BADGE["sv"]["not_covered"] in html
+
+
+def test_document_view_marks_the_passage_and_the_quote():
+    a = _answer()
+    c = a["citations"][0]
+    text = "x" * 100 + c["passage"] + " Slut <b>."
+    html = render.document_html("Policy för AI", text, c, "sv", "Askersunds kommun")
+    assert '<mark class="current" id="current-quote">Publika AI får bara användas för öppen information.</mark>' in html
+    assert html.count('<span class="doc-passage">') == 1 and "Slut &lt;b&gt;." in html
+    assert 'data-document="askersund-policy"' in html
+
+
+def test_export_markdown_is_a_handout_with_quotes():
+    turns = [{"question": "Får jag?", "answer": _answer()}]
+    md = render.export_markdown(turns, "Askersunds kommun", "sv", now=datetime(2026, 11, 23, 9, 30))
+    assert md.startswith("# Samtal med AI-policyassistenten")
+    assert "Askersunds kommun" in md and "2026-11-23 09:30" in md
+    assert "## 1. Får jag?" in md and "**Svar: Ja, under villkor**" in md
+    assert "1. Policy för AI (bindande, avsnitt Användning av AI, tecken" in md
+    assert "   > Publika AI får bara användas för öppen information." in md
