@@ -1,12 +1,14 @@
 """Shared fixtures: real models, real Chroma stores in temporary directories, files on disk."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -118,26 +120,66 @@ def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 180) -> No
     raise RuntimeError("server did not start")
 
 
+class AppServer:
+    """A real `policy-assistant serve` process on 127.0.0.1 over a given store."""
+
+    def __init__(self, settings, workdir: Path, **env_extra):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.feedback_db = workdir / "feedback.sqlite"
+        self.log = workdir / "serve.log"
+        env = {**os.environ, "POLICY_ASSISTANT_DATA_DIR": str(settings.data_dir),
+               "POLICY_ASSISTANT_EMBEDDING_CACHE": str(settings.embedding_cache_path),
+               "POLICY_ASSISTANT_FEEDBACK_DB": str(self.feedback_db), **env_extra}
+        with open(self.log, "wb") as out:
+            self.proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(self.port)], cwd=ROOT,
+                                         env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            wait_for_port(self.port, self.proc)
+        except RuntimeError as exc:
+            self.stop()
+            pytest.fail(f"{exc}: {self.log.read_text(errors='replace')[-2000:]}")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
 @pytest.fixture(scope="session")
 def app_server(corpus_store, tmp_path_factory):
-    """A real `policy-assistant serve` process on 127.0.0.1 over the shared corpus store; yields (url, feedback db)."""
+    server = AppServer(corpus_store, tmp_path_factory.mktemp("app"))
+    yield server
+    server.stop()
+
+
+STUB = Path(__file__).with_name("llm_stub_server.py")
+
+
+@pytest.fixture(scope="session")
+def stub():
+    """The scripted OpenAI-compatible / Ollama LLM server (tests/llm_stub_server.py) on 127.0.0.1; yields its base URL."""
     port = free_port()
-    feedback_db = tmp_path_factory.mktemp("feedback") / "feedback.sqlite"
-    log = tmp_path_factory.mktemp("serve-log") / "serve.log"
-    env = {**os.environ, "POLICY_ASSISTANT_DATA_DIR": str(corpus_store.data_dir),
-           "POLICY_ASSISTANT_EMBEDDING_CACHE": str(corpus_store.embedding_cache_path),
-           "POLICY_ASSISTANT_FEEDBACK_DB": str(feedback_db)}
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
-    try:
-        wait_for_port(port, proc)
-    except RuntimeError as exc:
-        proc.kill()
-        pytest.fail(f"{exc}: {log.read_text(errors='replace')[-2000:]}")
-    yield f"http://127.0.0.1:{port}/", feedback_db
+    proc = subprocess.Popen([sys.executable, str(STUB), "--port", str(port)])
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 15
+    while True:
+        try:
+            urllib.request.urlopen(base + "/v1/models", timeout=1).read()
+            break
+        except OSError:
+            if time.time() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail("LLM stub server did not start")
+            time.sleep(0.05)
+    yield base
     proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    proc.wait(10)
+
+
+def scenario(base: str, name: str, **kw) -> None:
+    req = urllib.request.Request(base + "/_scenario", data=json.dumps({"name": name, **kw}).encode(),
+                                 headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(req, timeout=5).read()

@@ -3,11 +3,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -17,9 +14,7 @@ from assistant.llm import (SYSTEM_PROMPT, LLMError, build_messages, check_citati
 from assistant.retrieval import Passage
 from assistant.settings import load_settings
 from ingest.errors import PolicyAssistantError
-from tests.conftest import free_port
-
-STUB = Path(__file__).with_name("llm_stub_server.py")
+from tests.conftest import scenario
 
 PASSAGES = [
     Passage(id="nacka-ai-policy:7", doc_id="nacka-ai-policy", title="AI-policy för Nacka kommun", organisation="nacka",
@@ -47,32 +42,6 @@ def draft_answer(language: str = "sv") -> Answer:
     return Answer(question=QUESTION, organisation="nacka", language=language, verdict="no",
                   text="Medarbetare får inte mata in personuppgifter i allmänt tillgängliga AI-tjänster [1].",
                   citations=[citation])
-
-
-@pytest.fixture(scope="module")
-def stub():
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, str(STUB), "--port", str(port)])
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 15
-    while True:
-        try:
-            urllib.request.urlopen(base + "/v1/models", timeout=1).read()
-            break
-        except OSError:
-            if time.time() > deadline or proc.poll() is not None:
-                proc.kill()
-                pytest.fail("LLM stub server did not start")
-            time.sleep(0.05)
-    yield base
-    proc.terminate()
-    proc.wait(10)
-
-
-def scenario(base: str, name: str, **kw) -> None:
-    req = urllib.request.Request(base + "/_scenario", data=json.dumps({"name": name, **kw}).encode(),
-                                 headers={"Content-Type": "application/json"})
-    urllib.request.urlopen(req, timeout=5).read()
 
 
 def last_request(base: str) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.practice import CHOICES, Session, for_organisation, load_scenarios
-from conftest import ROOT
+from tests.conftest import ROOT
 from evals.matching import contains
 
 SETS = [ROOT / "evals" / "sets" / "policy.yaml"]

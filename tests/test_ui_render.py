@@ -8,7 +8,7 @@ from assistant.ui.strings import STRINGS, VERDICT_BADGE
 
 
 def _answer(**kw):
-    passage = "Inledning. Publika AI får bara användas för öppen information. Mer text."
+    passage = "Inledning.\n\n Publika AI får bara användas för öppen information. Mer\ntext."
     q0 = passage.index("Publika")
     q1 = passage.index(" Mer")
     citation = {"n": 1, "passage_id": "p1", "document": "askersund-policy", "title": "Policy för AI", "organisation": "askersund",
@@ -25,7 +25,7 @@ def test_answer_html_has_badge_words_markers_and_sources():
     assert 'data-verdict="conditional"' in html and VERDICT_BADGE["sv"]["conditional"] in html
     assert '<sup class="cite">[1]</sup>' in html
     assert "<details" in html and STRINGS["sv"]["sources"] in html
-    assert "<mark>Publika AI får bara användas för öppen information.</mark>" in html
+    assert "Inledning. <mark>Publika AI får bara användas för öppen information.</mark> Mer text." in html
     assert 'href="#visa-3-1"' in html and STRINGS["sv"]["show_in_doc"] in html
     assert "Askersunds kommun" in html and STRINGS["sv"]["binding"] in html and "Användning av AI" in html
     # The chat renders Markdown: a blank line would end the HTML block and show raw tags.

@@ -344,7 +344,8 @@ class ChatApp:
             api_turn = gr.Number(visible="hidden", precision=0)
             api_liked = gr.Checkbox(visible="hidden")
             api_rate = gr.Button(visible="hidden")
-            api_rate.click(self.rate_turn, [conv, api_turn, api_liked, reason, comment], fid, api_name="feedback")
+            api_result = gr.Number(visible="hidden", precision=0)
+            api_rate.click(self.rate_turn, [conv, api_turn, api_liked, reason, comment], api_result, api_name="feedback")
             # practice
             practice_out = [session, p_question, p_result, p_score, *p_buttons, p_next]
 

@@ -26,8 +26,14 @@ def badge(verdict: str, language: str) -> str:
             f'<span class="verdict-icon" aria-hidden="true">{VERDICT_ICON[verdict]}</span>{esc(VERDICT_BADGE[language][verdict])}</span>')
 
 
+def _flat(text: str) -> str:
+    """Layout line breaks joined, without trimming, so the pieces around a highlight keep their spaces."""
+    return re.sub(r"\s+", " ", text)
+
+
 def _highlight(passage: str, quote_start: int, quote_end: int) -> str:
-    return (esc(passage[:quote_start]) + '<mark>' + esc(passage[quote_start:quote_end]) + '</mark>' + esc(passage[quote_end:]))
+    return (esc(_flat(passage[:quote_start])) + '<mark>' + esc(_flat(passage[quote_start:quote_end])) + '</mark>'
+            + esc(_flat(passage[quote_end:])))
 
 
 def _where(c: dict, language: str, with_title: bool = True) -> str:
@@ -43,7 +49,7 @@ def answer_html(answer: dict, turn: int, language: str, org_names: dict | None =
     Kept free of blank lines: the chat renders Markdown, and a blank line would end the HTML block."""
     parts = ['<div class="answer">']
     for notice in answer.get("notices", []):
-        parts.append(f'<div class="notice">{esc(notice)}</div>')
+        parts.append(f'<div class="notice">{esc(_flat(notice))}</div>')
     parts.append(f'<div class="verdict-row">{badge(answer["verdict"], language)}</div>')
     text = esc(answer.get("text", "")).replace("\n", "<br>")
     text = _MARKER.sub(lambda m: f'<sup class="cite">[{m.group(1)}]</sup>', text)
