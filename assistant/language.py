@@ -52,7 +52,7 @@ CONCEPTS = [
     _c("open_info", r"öppen information|publicera|hemsida|webbplats|offentlig information|ligger ute|finns ute|\b[a-zåäö]+\.se\b|"
        r"already (published|public|online)|"
        r"open information|public information|published|website|press release", "öppen information publicerat"),
-    _c("custom_ai", r"anpassad|upphandla|inköpt|egen ai|intern ai|kommunens (egna )?ai\b(?!-?policy)|procured|custom|in-house|internal ai|"
+    _c("custom_ai", r"anpassad|upphandla|inköpt|egen ai|intern ai|kommunens (egna )?ai\b(?!-?policy)|procured|\bcustom(?!er)|in-house|internal ai|"
        r"our own ai|the municipality.s ai\b(?!.policy)", "anpassade AI-tjänster upphandlad kommunens AI"),
     _c("risk_class", r"riskklass|riskkategori|klassificer|klassning|risk class|risk categor|risk level|classif|high[- ]risk|"
        r"unacceptable", "klassificering riskkategorier riskutvärdering"),
@@ -63,7 +63,7 @@ CONCEPTS = [
     _c("responsibility", r"ansvar|vem ansvarar|responsib|accountab|in charge", "ansvarar ansvarig"),
     _c("incident", r"incident|avvikelse|rapportera|fel\b|missbruk|report|mistake|error|misuse|breach",
        "rapportera avvikelser incidentrapportering"),
-    _c("transparency", r"transparen|informera|berätta|märka|inform|disclose|tell (the )?(citizens|residents|users)|label",
+    _c("transparency", r"transparen|informera|berätta|märka|\binform(s|ed|ing)?\b|disclose|tell (the )?(citizens|residents|users)|label",
        "transparens informera medborgare"),
     _c("public_records", r"allmän handling|allmänna handlingar|diarie|arkiv|offentlighetsprincip|public record|"
        r"official document|register|archiv|freedom of information", "allmänna handlingar diarieföras offentlighetsprincipen"),
@@ -71,20 +71,20 @@ CONCEPTS = [
     _c("gdpr", r"gdpr|dataskydd|data protection", "dataskyddsförordningen GDPR dataskydd"),
     _c("dpo", r"dataskyddsombud|data protection officer|\bdpo\b", "dataskyddsombud"),
     _c("security", r"informationssäkerhet|it-säkerhet|säkerhet|security|ciso", "informationssäkerhet säkerhet"),
-    _c("training", r"utbild|kurs|training|course|educat", "utbildning kurser"),
-    _c("ethics", r"etik|diskriminer|likabehandl|rättvis|ethic|discriminat|fair|bias|equal", "etik likabehandling diskriminering rättvisa"),
-    _c("human_review", r"granska|kontrollera|rätta|review|check|verify|correct|hallucinat", "granska rätta resultatet"),
+    _c("training", r"utbild|kurs|training|(?<!of )course|educat", "utbildning kurser"),
+    _c("ethics", r"etik|diskriminer|likabehandl|rättvis|ethic|discriminat|\bfair|bias|equal", "etik likabehandling diskriminering rättvisa"),
+    _c("human_review", r"granska|kontrollera|\brätta|review|\bcheck(?!list)|verify|correct|hallucinat", "granska rätta resultatet"),
     _c("validity", r"träd(a|er) i kraft|gäller från|beslutad|antagen|take effect|in force|valid from|adopted|decided",
        "träder i kraft beslutad datum"),
     # Standard header fields of a Swedish municipal governing document.
     _c("document_facts", r"diarienummer|\bdnr\b|dokumentansvarig|vem äger|beslutat om|vem har beslutat|revider|"
        r"registration number|case number|who owns|owner of|document owner|responsible for the document|who decided|adopted by",
        "Beslutad av Dokumentansvarig Dnr Datum och paragraf Revisionsdatum"),
-    _c("scope", r"gäller (för|policyn)|omfattar|vem gäller|apply to|applies|cover|who must follow", "gäller för omfattar"),
-    _c("policy_content", r"innehålla|checklista|ta fram en (ai-)?policy|skriva en policy|policy contain|draft|write a policy",
+    _c("scope", r"gäller (för|policyn)|omfattar|vem gäller|apply to|applies|\bcover|who must follow", "gäller för omfattar"),
+    _c("policy_content", r"innehålla|checklista|ta fram en (ai-)?policy|skriva en policy|policy contain|draft(ing)? (an? |the |our )?(ai[- ])?policy|write a policy",
        "ta fram en AI-policy checklista"),
     _c("translation", r"översätt|translat", "översättning"),
-    _c("teaching", r"undervisning|lärare|skola|elev|teach|school|pupil", "undervisning elever"),
+    _c("teaching", r"undervisning|lärare|skola|\belev|teach|school|pupil", "undervisning elever"),
 ]
 
 # Plain English words the policies' Swedish terms answer to, for the lexical leg.
@@ -123,3 +123,56 @@ def expansion(text: str, language: str) -> str:
             seen.add(term.lower())
             out.append(term)
     return " ".join(out)
+
+
+# What kind of answer a question expects (classic question answering: a "when" question is answered by a date, a
+# "who" question by a person, role or body). A passage holding an answer of that kind is a better candidate than a
+# passage that only shares the question's topic. Only the form of the answer is recognised, never its content.
+_MONTHS = ("januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december|"
+           "january|february|march|may|june|july|august|october")
+_CLAUSE = r"(?:^|[,.;:!?]\s*)\W*(?:och |men |and |but )?"
+ANSWER_TYPES = {
+    # when / from which date
+    "date": (re.compile(rf"{_CLAUSE}(när|when)\b|\bwhen (did|was|were|does|do|is|will)\b|"
+                        r"\b(vilket|vilken|från vilket|sedan vilket) (datum|år|dag)\b|\bdatum\b|"
+                        r"\b(what|which) (date|year|day)\b|\bsince when\b", re.I),
+             re.compile(rf"\b\d{{1,2}}\s+({_MONTHS})\s+\d{{4}}\b|\b(19|20)\d\d-[01]\d-[0-3]\d\b", re.I)),
+    # who: a role or a body (Swedish forms these as compounds: informationssäkerhetsansvarig, dataskyddsombudet)
+    "actor": (re.compile(r"\b(vem|vilka personer|who|whom)\b", re.I),
+              re.compile(r"\w(ansvarig|ombud|chef|grupp|stab|nämnd|styrelse|enhet|avdelning|funktion|förvaltning|"
+                         r"samordnare|handläggare|ägare|strateg|specialist|jurist|direktör)(en|et|er|erna|n|a)?\b|"
+                         r"\b(ansvarig|ombud|chef|officer|manager|board|committee|team|department)\b", re.I)),
+    # how often
+    "frequency": (re.compile(r"\b(hur ofta|how often|how frequently)\b", re.I),
+                  re.compile(r"\b(årligen|varje år|per år|månatligen|varje månad|kvartal\w*|regelbundet|löpande|"
+                             r"annually|yearly|every year|each year|monthly|quarterly|regularly)\b", re.I)),
+}
+# What a term means or what counts as it: answered by the passage that defines a term the question uses,
+# as a glossary entry ("Öppen information: Information som ...") or inline ("”shadow use” dvs verktyg ...").
+DEFINITION_QUESTION = re.compile(r"\bvad (räknas|menas|avses|betyder|innebär)\b|\bräknas\b.+\bsom\b|"
+                                 r"\bwhat (does|do)\b.+\bmean\b|\bwhat is meant\b|\bcounts? as\b|\bdefin", re.I)
+_DEFINED_TERM = (re.compile(r"(?:^|\n)\W{0,3}([A-ZÅÄÖa-zåäö][\w\- ]{1,40}?):\s+\S"),
+                 re.compile(r"[”\"'“]([^”\"'“\n]{2,40})[”\"']\s*(?:dvs|d\.v\.s\.|det vill säga|alltså|innebär)\b", re.I))
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
+
+
+def expected_answers(question: str) -> list[re.Pattern]:
+    """Patterns for the kinds of answer the question expects (a date, a role, a frequency); empty when none."""
+    return [answer for ask, answer in ANSWER_TYPES.values() if ask.search(question)]
+
+
+def defines_term_of(question: str, sentences: list[str]) -> bool:
+    """Whether one of the sentences defines a term (of at most four words) that the question asks about."""
+    if not DEFINITION_QUESTION.search(question):
+        return False
+    asked = f" {_fold(question)} "
+    for sentence in sentences:
+        for pattern in _DEFINED_TERM:
+            for m in pattern.finditer(sentence):
+                term = _fold(m.group(1))
+                if term and len(term.split()) <= 4 and f" {term} " in asked:
+                    return True
+    return False

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.language import detect_language, expansion
+from assistant.language import defines_term_of, detect_language, expansion, expected_answers
 from assistant.sentence_index import SentenceIndex
 from ingest.embeddings import get_embedder
 from ingest.errors import PolicyAssistantError, StoreError
@@ -23,6 +23,9 @@ NON_BINDING_WEIGHT = 0.7  # general guidance supplements the organisation's own 
 PER_ORG_NORMALISATION = True
 SENTENCE_WEIGHT = 0.3        # share of a passage's dense score that comes from its best sentence
 NAMED_DOCUMENT_WEIGHT = 2.0  # "what does the checklist say about ..." asks for that document
+# A passage that holds the kind of answer the question expects (a date for "when", a role for "who", a frequency
+# for "how often", the definition of the term asked about) gains this much on the fused scale (the best is ~1).
+ANSWER_TYPE_BONUS = 0.25
 DENSE_K = 20
 # How people refer to a kind of document, beyond the words of its title.
 TYPE_WORDS = {
@@ -185,6 +188,20 @@ class Retriever:
             out.append((pid, (1 - SENTENCE_WEIGHT) * whole + SENTENCE_WEIGHT * max(best, whole - 0.05)))
         return out
 
+    def _answer_type_bonus(self, question: str, fused: dict[str, float]) -> None:
+        """Candidates that hold the kind of answer the question expects move up (see language.ANSWER_TYPES)."""
+        if ANSWER_TYPE_BONUS == 0:
+            return
+        expected = expected_answers(question)
+        for pid in fused:
+            p = self._passages.get(pid)
+            if p is None:
+                continue
+            text = f"{p.section}\n{p.context}\n{p.text}"
+            if any(pattern.search(text) for pattern in expected) or \
+                    defines_term_of(question, [s.text for s in self.sentences.of(p)]):
+                fused[pid] += ANSWER_TYPE_BONUS
+
     def named_documents(self, question: str) -> set[str]:
         """Documents the question refers to by their title's distinctive words or by their kind."""
         text = question.lower()
@@ -249,6 +266,7 @@ class Retriever:
                 fused[pid] *= NON_BINDING_WEIGHT
             if base is not None and base.doc_id in named:
                 fused[pid] *= NAMED_DOCUMENT_WEIGHT
+        self._answer_type_bonus(question, fused)
         dense_sim = dict(dense)
         bm25_score = dict(sparse)
         out = []
