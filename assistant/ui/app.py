@@ -333,6 +333,7 @@ class ChatApp:
             examples.click(lambda s: s[0], examples, box, api_name=False).then(
                 self.respond, [box, chatbot, conv, org, lang], answer_out, api_name=False)
             clear.click(self.clear, lang, [chatbot, conv, banner, doc_pick, doc_panel], api_name="clear")
+            chatbot.clear(self.clear, lang, [chatbot, conv, banner, doc_pick, doc_panel], api_name=False)   # its own 🗑
             export.click(self.export, [conv, org, lang], export_file, api_name="export")
             doc_go.click(self.show_document, [doc_ref, conv, lang], doc_panel, api_name="show_document").then(
                 None, js=SCROLL_TO_QUOTE)
