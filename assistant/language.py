@@ -164,15 +164,26 @@ def expected_answers(question: str) -> list[re.Pattern]:
     return [answer for ask, answer in ANSWER_TYPES.values() if ask.search(question)]
 
 
-def defines_term_of(question: str, sentences: list[str]) -> bool:
-    """Whether one of the sentences defines a term (of at most four words) that the question asks about."""
-    if not DEFINITION_QUESTION.search(question):
-        return False
-    asked = f" {_fold(question)} "
+def defined_terms(sentences: list[str]) -> frozenset[str]:
+    """The (folded) terms of at most four words that the sentences define."""
+    terms = set()
     for sentence in sentences:
         for pattern in _DEFINED_TERM:
             for m in pattern.finditer(sentence):
                 term = _fold(m.group(1))
-                if term and len(term.split()) <= 4 and f" {term} " in asked:
-                    return True
-    return False
+                if term and len(term.split()) <= 4:
+                    terms.add(term)
+    return frozenset(terms)
+
+
+def asks_to_define(question: str, terms: frozenset[str]) -> bool:
+    """Whether the question asks what one of the terms means (or what counts as it)."""
+    if not terms or not DEFINITION_QUESTION.search(question):
+        return False
+    asked = f" {_fold(question)} "
+    return any(f" {term} " in asked for term in terms)
+
+
+def defines_term_of(question: str, sentences: list[str]) -> bool:
+    """Whether one of the sentences defines a term (of at most four words) that the question asks about."""
+    return DEFINITION_QUESTION.search(question) is not None and asks_to_define(question, defined_terms(sentences))

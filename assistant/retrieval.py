@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.language import defines_term_of, detect_language, expansion, expected_answers
+from assistant.language import DEFINITION_QUESTION, asks_to_define, defined_terms, detect_language, expansion, expected_answers
 from assistant.sentence_index import SentenceIndex
 from ingest.embeddings import get_embedder
 from ingest.errors import PolicyAssistantError, StoreError
@@ -25,7 +25,7 @@ SENTENCE_WEIGHT = 0.3        # share of a passage's dense score that comes from 
 NAMED_DOCUMENT_WEIGHT = 2.0  # "what does the checklist say about ..." asks for that document
 # A passage that holds the kind of answer the question expects (a date for "when", a role for "who", a frequency
 # for "how often", the definition of the term asked about) gains this much on the fused scale (the best is ~1).
-ANSWER_TYPE_BONUS = 0.25
+ANSWER_TYPE_BONUS = 0.3
 DENSE_K = 20
 # How people refer to a kind of document, beyond the words of its title.
 TYPE_WORDS = {
@@ -105,6 +105,7 @@ class Retriever:
         self._generation: Generation | None = None
         self._passages: dict[str, Passage] = {}
         self._bm25: dict[tuple, _BM25Index] = {}
+        self._answer_forms: dict[tuple, object] = {}   # (passage id, answer form) -> found, per store generation
         self._checked = 0.0
         self.sentences = SentenceIndex(self.embedder, settings.embedding_cache_path)
         self.refresh(force=True)
@@ -132,7 +133,7 @@ class Retriever:
                                     context=meta.get("context", ""))
         self.sentences.load(generation.name, passages)
         with self._lock:
-            self._generation, self._passages, self._bm25 = generation, passages, {}
+            self._generation, self._passages, self._bm25, self._answer_forms = generation, passages, {}, {}
 
     @property
     def generation(self) -> Generation:
@@ -193,14 +194,31 @@ class Retriever:
         if ANSWER_TYPE_BONUS == 0:
             return
         expected = expected_answers(question)
+        asks_definition = bool(DEFINITION_QUESTION.search(question))
+        if not expected and not asks_definition:
+            return
         for pid in fused:
             p = self._passages.get(pid)
             if p is None:
                 continue
-            text = f"{p.section}\n{p.context}\n{p.text}"
-            if any(pattern.search(text) for pattern in expected) or \
-                    defines_term_of(question, [s.text for s in self.sentences.of(p)]):
+            if any(self._holds(p, pattern) for pattern in expected) or \
+                    (asks_definition and asks_to_define(question, self._defined_terms(p))):
                 fused[pid] += ANSWER_TYPE_BONUS
+
+    def _holds(self, p: Passage, pattern) -> bool:
+        """Whether the passage holds an answer of that form (cached per store generation: it depends on the text only)."""
+        key = (p.id, pattern.pattern)
+        found = self._answer_forms.get(key)
+        if found is None:
+            found = self._answer_forms[key] = pattern.search(f"{p.section}\n{p.context}\n{p.text}") is not None
+        return found
+
+    def _defined_terms(self, p: Passage) -> frozenset[str]:
+        key = (p.id, "defined terms")
+        terms = self._answer_forms.get(key)
+        if terms is None:
+            terms = self._answer_forms[key] = defined_terms([s.text for s in self.sentences.of(p)])
+        return terms
 
     def named_documents(self, question: str) -> set[str]:
         """Documents the question refers to by their title's distinctive words or by their kind."""
