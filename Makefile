@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test eval bench clean-data
+.PHONY: install browser run test eval bench clean-data
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PY) >/dev/null 2>&1 || { echo "error: $(PY) not found (Python 3.11 is required)"; exit 1; }
@@ -20,7 +20,14 @@ run: install
 	$(BIN)/policy-assistant ingest --quiet
 	$(BIN)/policy-assistant serve
 
-test: install
+# Debian's Chromium for the browser tests (Playwright downloads no browser here). Without root or apt the
+# browser tests skip locally; under CI (CI=true) a missing browser fails them.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; } \
+		|| echo "note: Chromium is not installed; the browser tests will skip (apt-get install chromium)"; }
+
+test: install browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 # Answer-quality eval on the shipped set; exits non-zero when a gated metric drops below the baseline.
