@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser run test eval bench clean-data
+.PHONY: install browser run test eval bench audit clean-data
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PY) >/dev/null 2>&1 || { echo "error: $(PY) not found (Python 3.11 is required)"; exit 1; }
@@ -37,6 +37,12 @@ eval: install
 
 bench: install
 	$(BIN)/python -m bench.run
+
+# Known vulnerabilities in the pinned set (constraints.txt), with pip-audit in a venv of its own so it never
+# changes the project's packages. It needs pypi.org's JSON API or osv.dev; see README, "Dependency audit".
+audit:
+	test -x .venv-audit/bin/pip-audit || { $(PY) -m venv .venv-audit && .venv-audit/bin/pip install -q pip-audit==2.10.1; }
+	.venv-audit/bin/pip-audit -r constraints.txt --no-deps --strict --progress-spinner off
 
 clean-data:
 	rm -rf .data

@@ -22,10 +22,13 @@ def cmd_serve(args) -> int:
     """The chat app; the store is brought up to date with the corpus first (incremental, so cheap when current)."""
     from ingest.pipeline import ingest
 
+    from assistant.auth import parse_users
+
     settings = _settings(args, ui_host=args.host, ui_port=args.port, ui_organisation=args.organisation)
-    if not settings.ui_host.startswith(LOOPBACK):
-        raise PolicyAssistantError(f"refusing to listen on {settings.ui_host}: the chat has no login yet, so it only "
-                                   "listens on 127.0.0.1 (put a reverse proxy with authentication in front of it)")
+    parse_users(settings.ui_auth)   # a malformed entry fails here, before anything starts
+    if not settings.ui_host.startswith(LOOPBACK) and not settings.ui_auth:
+        raise PolicyAssistantError(f"refusing to listen on {settings.ui_host} without login: set ui_auth (entries from "
+                                   "`policy-assistant hash-password`) or listen on 127.0.0.1")
     report = ingest(settings, progress=False)
     if report.changed:
         print("Inläsning klar / Ingest done: " + report.summary(), flush=True)
@@ -33,6 +36,24 @@ def cmd_serve(args) -> int:
 
     print(f"Chatten / The chat: http://{settings.ui_host}:{settings.ui_port}/", flush=True)
     launch(settings)
+    return 0
+
+
+def cmd_hash_password(args) -> int:
+    """Read a password (twice at a terminal, once from a pipe) and print the ui_auth entry for it."""
+    import getpass
+
+    from assistant.auth import hash_password
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Lösenord / Password: ")
+        if getpass.getpass("Igen / Again: ") != password:
+            raise PolicyAssistantError("the passwords differ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if ":" in args.user or not args.user:
+        raise PolicyAssistantError("a user name must be non-empty and without ':'")
+    print(f"{args.user}:{hash_password(password)}")
     return 0
 
 
@@ -260,6 +281,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, help="port (default 7860)")
     p.add_argument("--organisation", help="lock the app to one organisation (no selector)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("hash-password", help="print a ui_auth entry (user:hash) for a password read from the terminal or stdin")
+    p.add_argument("user")
+    p.set_defaults(func=cmd_hash_password)
 
     p = sub.add_parser("feedback", help="ratings given in the chat")
     fsub = p.add_subparsers(dest="feedback_command", required=True)

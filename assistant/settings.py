@@ -54,11 +54,13 @@ class Settings(BaseSettings):
     llm_temperature: float = 0.1
     llm_max_tokens: int = 400
 
-    # The chat app (`policy-assistant serve`). Loopback only: the app has no login of its own yet.
+    # The chat app (`policy-assistant serve`). Loopback by default; any other address needs ui_auth.
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860
     ui_organisation: str = ""          # lock the app to one organisation (no selector shown)
     ui_language: Literal["sv", "en"] = "sv"
+    # Login: entries "user:pbkdf2_sha256$..." from `policy-assistant hash-password`. Required off loopback.
+    ui_auth: list[str] = []
     # Where thumbs-up/down are kept; empty means <data_dir>/feedback.sqlite.
     feedback_db: str = ""
     # Eval sets the practice mode and the example questions are drawn from.

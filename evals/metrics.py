@@ -19,6 +19,7 @@ from typing import Any
 
 from assistant.answer import VERDICTS
 from assistant.sentences import split as split_sentences
+from assistant.sensitive import redact
 from evals.cases import Case
 from evals.matching import contains, fold, is_gold, is_gold_document, mentions
 
@@ -58,7 +59,9 @@ def score_case(case: Case, answer: dict | None, latency: float | None, error: st
 
     record: dict[str, Any] = {
         "id": case.id, "source": case.source, "organisation": case.organisation, "language": case.language,
-        "tags": list(case.tags), "question": case.question, "history": list(case.history),
+        # Reports keep the redacted question: eval sets (and feedback drafts) may hold pasted personal data.
+        "tags": list(case.tags), "question": redact(case.question),
+        "history": [{**t, "question": redact(t.get("question", ""))} for t in case.history],
         "gold_verdict": case.verdict, "verdict": predicted,
         "correct": predicted == case.verdict,
         "unsafe": predicted == "yes" and case.verdict == "no",

@@ -390,10 +390,13 @@ class ChatApp:
 def launch(settings, assistant: Assistant | None = None, host: str | None = None, port: int | None = None,
            block: bool = True):
     """Build and start the app on host:port (127.0.0.1:7860 by default)."""
+    from assistant.auth import checker
+
     app = ChatApp(assistant or Assistant(settings), settings)
     demo = app.build()
     demo.queue(default_concurrency_limit=16)
     demo.launch(server_name=host or settings.ui_host, server_port=port or settings.ui_port, share=False, show_error=False,
                 inbrowser=False, prevent_thread_lock=not block, theme=local_theme(), css=CSS, head=HEAD, ssr_mode=False,
-                footer_links=[], quiet=False)
+                footer_links=[], quiet=False, auth=checker(settings.ui_auth) if settings.ui_auth else None,
+                auth_message="Logga in med ditt konto / Log in with your account")
     return demo
