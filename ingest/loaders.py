@@ -41,9 +41,13 @@ def _decode(path: Path, data: bytes) -> str:
         if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             continue
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
-            pass
+            continue
+        # Control characters decode as valid UTF-8: a text head followed by binary data would pass as text.
+        if "\x00" in text or len(_CONTROL.findall(text)) > max(8, len(text) // 1000):
+            raise IngestError(f"{path}: looks like a binary file, not text")
+        return text
     # Older Swedish office files are often Windows-1252; accept that only when the result is clean text.
     try:
         text = data.decode("cp1252")

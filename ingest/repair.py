@@ -21,6 +21,9 @@ MAX_SUBS = 4
 SUB_COST = 0.3          # each substitution makes a candidate a little less likely
 REPLACE_MARGIN = 1.0    # a listed word is replaced only by a candidate 10x more frequent ("for" -> "för")
 OCR_SHARE = 0.02        # share of repairable tokens above which a document is treated as OCR output
+# ... and at least this many distinct repairable words: in a short clean text one rare word ("integrationer")
+# is already 2 %, and "repairing" it would change a clean document (the OCR'd corpus documents have 150+).
+OCR_MIN_WORDS = 3
 
 TOKEN = re.compile(r"[\w&]+")
 
@@ -125,8 +128,8 @@ def repair_text(text: str, force: bool | None = None, lexicon: Lexicon | None = 
     tokens = list(TOKEN.finditer(text))
     countable = [m for m in tokens if _countable(m.group())]
     if force is None:
-        repairable = sum(1 for m in countable if suggest(m.group(), lexicon, strict=True))
-        is_ocr = bool(countable) and repairable / len(countable) >= OCR_SHARE
+        repairable = [m.group() for m in countable if suggest(m.group(), lexicon, strict=True)]
+        is_ocr = bool(countable) and len(repairable) / len(countable) >= OCR_SHARE and len(set(repairable)) >= OCR_MIN_WORDS
     else:
         is_ocr = force
     if not is_ocr:
