@@ -279,11 +279,12 @@ def bench_backends(store_for: Callable[[str], tuple[object, dict | None]], set_p
 def run_bench(parts=PARTS, out_dir: Path | str = ROOT / "bench", set_path: Path = DEFAULT_SET, limit: int | None = None,
               cache_source: Path | str | None = DEFAULT_CACHE, store=None, cold_start: bool = True,
               warmup: int = WARMUP, progress: bool = True, documents: int = GENERATED_DOCUMENTS,
-              clients: tuple[int, ...] = CLIENT_LEVELS, per_client: int = QUESTIONS_PER_CLIENT, rounds: int = 3) -> dict:
+              clients: tuple[int, ...] = CLIENT_LEVELS, per_client: int = QUESTIONS_PER_CLIENT, rounds: int = 3,
+              ingest_corpus: Path | str | None = None) -> dict:
     """Run the chosen parts, write results.json and results.md into `out_dir`, return the results.
     `store`: settings of an already ingested multilingual-e5-small store to use instead of a fresh one (tests).
     `documents`: size of the generated corpus (ingest); `clients`, `per_client`: the concurrency levels; `limit` also
-    bounds the questions asked over HTTP (serve)."""
+    bounds the questions asked over HTTP (serve); `ingest_corpus`: another corpus directory for the ingest part (tests)."""
     parts = [p for p in PARTS if p in parts]
     out_dir = Path(out_dir)
     started = time.perf_counter()
@@ -312,7 +313,8 @@ def run_bench(parts=PARTS, out_dir: Path | str = ROOT / "bench", set_path: Path 
         if "ingest" in parts:
             from bench.scale import bench_ingest
 
-            results["ingest"] = bench_ingest(base, cache_source, documents=documents, rounds=rounds, say=say)
+            ingest_base = base.model_copy(update={"corpus_dir": Path(ingest_corpus)}) if ingest_corpus else base
+            results["ingest"] = bench_ingest(ingest_base, cache_source, documents=documents, rounds=rounds, say=say)
         if "serve" in parts or "concurrency" in parts:
             from bench import serve as served
 

@@ -97,17 +97,27 @@ def _check_stats(stats: dict, n: int | None = None) -> None:
 
 
 def test_ingest_benchmark_small_generated_corpus(tmp_path, corpus_store):
+    # A two-document corpus (a municipality's policy and the general checklist) keeps the empty-cache ingest short.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    manifest = (bench.ROOT / "corpus" / "manifest.toml").read_text(encoding="utf-8")
+    head, *entries = manifest.split("\n[[documents]]")
+    keep = [e for e in entries if 'id = "askersund-policy"' in e or 'id = "norstedts-checklista"' in e]
+    (corpus / "manifest.toml").write_text(head + "".join("\n[[documents]]" + e for e in keep), encoding="utf-8")
+    for name in ("askersund-policy.txt", "norstedts-checklista.txt"):
+        (corpus / name).write_bytes((bench.ROOT / "corpus" / name).read_bytes())
     out = tmp_path / "bench-out"
-    data = bench.run_bench(["ingest"], out, cache_source=corpus_store.embedding_cache_path, documents=20, rounds=1, progress=False)
+    data = bench.run_bench(["ingest"], out, cache_source=corpus_store.embedding_cache_path, documents=6, rounds=1,
+                           ingest_corpus=corpus, progress=False)
     assert json.loads((out / "results.json").read_text(encoding="utf-8")) == json.loads(json.dumps(data))
     ing = data["ingest"]
-    assert ing["generated"]["documents"] == 25 and ing["generated"]["organisations"] == 4
+    assert ing["generated"]["documents"] == 8 and ing["generated"]["organisations"] == 3
     empty, warm, gen = ing["corpus_empty_cache"], ing["corpus"], ing["generated_ingest"]
-    assert empty["documents"] == warm["documents"] == 5 and gen["documents"] == 25
+    assert empty["documents"] == warm["documents"] == 2 and gen["documents"] == 8
     assert empty["chunks"] == warm["chunks"] == empty["newly_embedded"] > 0 and warm["newly_embedded"] == 0
-    assert gen["chunks"] == 5 * warm["chunks"] and gen["newly_embedded"] == 0   # copies: all from the cache
+    assert gen["chunks"] == 4 * warm["chunks"] and gen["newly_embedded"] == 0   # 3 copies of each: all from the cache
     for r in (empty, warm, gen):
-        assert r["chunks_per_s"] == pytest.approx(r["chunks"] / r["ingest_s"], rel=0.02)
+        assert r["chunks_per_s"] == pytest.approx(r["chunks"] / r["ingest_s"], abs=0.051)
     for name in ("corpus_retrieval", "generated_retrieval"):
         r = ing[name]
         for key in ("search", "embedding", "chroma_query", "chroma_query_org"):
@@ -115,9 +125,9 @@ def test_ingest_benchmark_small_generated_corpus(tmp_path, corpus_store):
         assert r["ratio_search_p50_to_reference_p50"] == pytest.approx(
             r["search"]["p50_ms"] / (r["embedding"]["p50_ms"] + r["chroma_query"]["p50_ms"]), rel=0.02)
     assert ing["corpus_retrieval"]["chunks"] == warm["chunks"] and ing["generated_retrieval"]["chunks"] == gen["chunks"]
-    assert ing["growth"]["chunks"] == 5.0
+    assert ing["growth"]["chunks"] == 4.0 and ing["questions"] == 3   # the questions for askersund
     md = (out / "results.md").read_text(encoding="utf-8")
-    for text in ("## Ingestion and corpus size", "chunks/s", "generated (25 documents), warm cache", "Growth, generated / corpus"):
+    for text in ("## Ingestion and corpus size", "chunks/s", "generated (8 documents), warm cache", "Growth, generated / corpus"):
         assert text in md, text
 
 
@@ -141,7 +151,7 @@ def test_serve_and_concurrency_benchmark(tmp_path, corpus_store):
     for r in cc["levels"]:
         assert r["requests"] == r["clients"] * 2 == r["answered"] and r["errors"] == 0 and r["error_messages"] == []
         assert 0 < r["p50_ms"] <= r["p95_ms"] <= r["max_ms"]
-        assert r["throughput_per_s"] == pytest.approx(r["answered"] / r["wall_s"], rel=0.02)
+        assert r["throughput_per_s"] == pytest.approx(r["answered"] / r["wall_s"], abs=0.006)
     assert cc["best_throughput_per_s"] == max(r["throughput_per_s"] for r in cc["levels"])
     assert cc["memory_after"]["vmhwm_mib"] >= cold["memory_after_first_answer"]["vmhwm_mib"]
     assert data["server_memory"]["vmhwm_mib"] == cc["memory_after"]["vmhwm_mib"]
