@@ -43,7 +43,8 @@ def choose_organisation(page, name: str) -> None:
 
 def test_ask_shows_verdict_and_sources_and_opens_the_document(page):
     choose_organisation(page, "Nacka kommun")
-    assert "säkerhetsstaben" in page.inner_text("#pa-disclaimer")       # whom to ask, from the organisation's documents
+    # whom to ask, from the organisation's documents
+    page.wait_for_function("document.querySelector('#pa-disclaimer').innerText.includes('säkerhetsstaben')", timeout=30_000)
     ask(page, "Får jag klistra in ett utdrag ur en socialtjänstakt i ChatGPT?")
     badge = page.locator("#pa-chat .verdict").last
     assert "verdict-no" in badge.get_attribute("class") and "Nej" in badge.inner_text()

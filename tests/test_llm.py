@@ -14,7 +14,7 @@ from assistant.llm import (SYSTEM_PROMPT, LLMError, build_messages, check_citati
 from assistant.retrieval import Passage
 from assistant.settings import load_settings
 from ingest.errors import PolicyAssistantError
-from tests.conftest import scenario
+from tests.conftest import free_port, scenario
 
 PASSAGES = [
     Passage(id="nacka-ai-policy:7", doc_id="nacka-ai-policy", title="AI-policy för Nacka kommun", organisation="nacka",

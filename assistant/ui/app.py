@@ -97,10 +97,6 @@ class ChatApp:
         self.assistant = assistant
         self.settings = settings
         self.feedback = feedback or FeedbackStore(settings.feedback_path)
-        orgs = assistant.retriever.organisations()
-        self.org_names = {k: v.get("name", k) for k, v in orgs.items()}
-        self.contacts = {k: v.get("contact", "") for k, v in orgs.items()}
-        self.organisations = sorted((o for o in orgs if o != "general"), key=lambda o: self.org_names[o])
         locked = settings.ui_organisation
         if locked and locked not in self.organisations:
             raise PolicyAssistantError(f"ui_organisation '{locked}' is not in the store (known: {', '.join(self.organisations)})")
@@ -116,6 +112,25 @@ class ChatApp:
             if path.exists():
                 out.append(path)
         return out
+
+    # Organisations are read from the store each time: an ingest that adds a municipality reaches running apps.
+    @property
+    def org_names(self) -> dict[str, str]:
+        return {k: v.get("name", k) for k, v in self.assistant.retriever.organisations().items()}
+
+    @property
+    def contacts(self) -> dict[str, str]:
+        return {k: v.get("contact", "") for k, v in self.assistant.retriever.organisations().items()}
+
+    @property
+    def organisations(self) -> list[str]:
+        names = self.org_names
+        return sorted((o for o in names if o != "general"), key=lambda o: names[o])
+
+    def org_choices(self) -> list[tuple[str, str]]:
+        self.assistant.retriever.refresh()
+        names = self.org_names
+        return [(names[o], o) for o in self.organisations]
 
     @property
     def default_org(self) -> str:
@@ -279,7 +294,8 @@ class ChatApp:
             session = gr.State(None)
             with gr.Row(equal_height=False):
                 title = gr.Markdown(f"# {t(lang0, 'title')}\n{t(lang0, 'subtitle')}", elem_id="pa-title")
-                org = gr.Dropdown([(self.org_names[o], o) for o in self.organisations], value=org0, label=t(lang0, "organisation"),
+                # allow_custom_value: an organisation ingested after start is valid before this page's list is refreshed.
+                org = gr.Dropdown(self.org_choices(), value=org0, label=t(lang0, "organisation"), allow_custom_value=True,
                                   visible=not self.locked, interactive=True, elem_id="pa-organisation", scale=0, min_width=240)
                 with gr.Column(scale=0, min_width=200):
                     lang = gr.Radio([(v, k) for k, v in LANGUAGES.items()], value=lang0, label=t(lang0, "language"),
@@ -360,6 +376,7 @@ class ChatApp:
             p_next.click(lambda s, lg: spread(self.practice_next(s, lg)), [session, lang], practice_out, api_name="practice_next")
             p_restart.click(lambda o, lg: spread(self.practice_start(o, lg)), [org, lang], practice_out, api_name="practice_start")
             demo.load(lambda o, lg: spread(self.practice_start(o, lg)), [org, lang], practice_out, api_name=False)
+            demo.load(lambda: gr.update(choices=self.org_choices()), None, org, api_name=False)
             # organisation and language
             org.change(lambda o, lg: (self.disclaimer(o, lg), gr.update(samples=self.examples(o, lg)), *self.clear(lg),
                                       *spread(self.practice_start(o, lg))),
