@@ -155,3 +155,16 @@ def test_serve_refuses_other_interfaces_and_unknown_organisation(corpus_store):
     result = run_cli("serve", "--organisation", "kiruna", "--port", "1", env_extra={
         **env, "POLICY_ASSISTANT_EMBEDDING_CACHE": str(corpus_store.embedding_cache_path)}, timeout=120)
     assert result.returncode == 2 and "kiruna" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_locked_organisation_answers_only_from_its_documents(corpus_store, tmp_path):
+    server = AppServer(corpus_store, tmp_path, POLICY_ASSISTANT_UI_ORGANISATION="norsjo")
+    try:
+        c = client(server.url)
+        # Whatever organisation a client names, a locked deployment answers from its own documents only.
+        _, chat, _, _ = c.predict("Får jag använda ChatGPT med personuppgifter?", [], "nacka", "sv", api_name="/ask")
+        titles = cited_documents(last_html(chat))
+        assert titles and all("Nacka" not in t and "Askersund" not in t for t in titles)
+        assert any("Norsjö" in t for t in titles)
+    finally:
+        server.stop()

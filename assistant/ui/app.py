@@ -18,7 +18,7 @@ from assistant.feedback import FeedbackStore
 from assistant.practice import CHOICES, Session, for_organisation, load_scenarios
 from assistant.sensitive import redact
 from assistant.ui import render
-from assistant.ui.strings import FEEDBACK_REASONS, GENERIC_EXAMPLES, LANGUAGES, VERDICT_BADGE, t
+from assistant.ui.strings import FEEDBACK_REASONS, GENERIC_EXAMPLES, LANGUAGES, LOGIN_MESSAGE, VERDICT_BADGE, t
 from ingest.errors import PolicyAssistantError
 
 log = logging.getLogger("policy_assistant.ui")
@@ -415,5 +415,5 @@ def launch(settings, assistant: Assistant | None = None, host: str | None = None
     demo.launch(server_name=host or settings.ui_host, server_port=port or settings.ui_port, share=False, show_error=False,
                 inbrowser=False, prevent_thread_lock=not block, theme=local_theme(), css=CSS, head=HEAD, ssr_mode=False,
                 footer_links=[], quiet=False, auth=checker(settings.ui_auth) if settings.ui_auth else None,
-                auth_message="Logga in med ditt konto / Log in with your account")
+                auth_message=LOGIN_MESSAGE)
     return demo

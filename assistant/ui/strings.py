@@ -149,6 +149,8 @@ VERDICT_BADGE = {
 }
 VERDICT_ICON = {"yes": "✓", "no": "✕", "conditional": "!", "info": "i", "not_covered": "?"}
 
+LOGIN_MESSAGE = "Logga in med ditt konto / Log in with your account"
+
 FEEDBACK_REASONS = ("wrong_answer", "wrong_source", "not_in_policy", "other")
 
 # Starting points when the eval set has no questions for an organisation.
