@@ -13,8 +13,8 @@ import numpy as np
 from assistant.language import DEFINITION_QUESTION, asks_to_define, defined_terms, detect_language, expansion, expected_answers
 from assistant.sentence_index import SentenceIndex
 from ingest.embeddings import get_embedder
-from ingest.errors import PolicyAssistantError, StoreError
-from ingest.store import Generation, Store
+from ingest.errors import PolicyAssistantError, StoreDamaged, StoreError
+from ingest.store import REBUILD, Generation, Store, where
 
 # Convex fusion of min-max normalised scores: unlike reciprocal ranks it keeps how much better the best
 # passage is, and a BM25 hit on a stray word ("AI") with a tiny score adds almost nothing.
@@ -125,7 +125,13 @@ class Retriever:
         if generation.registry.get("embed_model") != self.embedder.model_name:
             raise StoreError(f"the store was built with {generation.registry.get('embed_model')}, the settings ask for "
                              f"{self.embedder.model_name}; rebuild it with `policy-assistant ingest --rebuild`")
-        got = generation.chunks.get(include=["documents", "metadatas"])
+        try:
+            got = generation.chunks.get(include=["documents", "metadatas"])
+            self._probe(generation, len(got["ids"]))
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise self.store.failure(exc) from None
         passages = {}
         for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
             passages[pid] = Passage(pid, text, meta["document"], meta["title"], meta["organisation"], bool(meta["binding"]),
@@ -134,6 +140,15 @@ class Retriever:
         self.sentences.load(generation.name, passages)
         with self._lock:
             self._generation, self._passages, self._bm25, self._answer_forms = generation, passages, {}, {}
+
+    def _probe(self, generation: Generation, n_chunks: int) -> None:
+        """One nearest-neighbour query, so a damaged vector index fails here, not as empty answers later."""
+        dim = int(generation.registry.get("embed_dim") or 0)
+        if not n_chunks or not dim:
+            return
+        got = generation.chunks.query(query_embeddings=[[1.0] + [0.0] * (dim - 1)], n_results=1, include=[])
+        if not (got.get("ids") or [[]])[0]:
+            raise StoreDamaged(f"the store at {where(self.settings)} is damaged (its vector index returns nothing); {REBUILD}")
 
     @property
     def generation(self) -> Generation:
@@ -151,7 +166,10 @@ class Retriever:
         return sorted({organisation, "general"})
 
     def document_text(self, doc_id: str) -> str:
-        got = self.generation.texts.get(ids=[f"{doc_id}::text"], include=["documents"])
+        try:
+            got = self.generation.texts.get(ids=[f"{doc_id}::text"], include=["documents"])
+        except Exception as exc:
+            raise self.store.failure(exc) from None
         if not got["ids"]:
             raise PolicyAssistantError(f"unknown document '{doc_id}'")
         return got["documents"][0]
@@ -244,7 +262,7 @@ class Retriever:
         try:
             result = store.query(VectorStoreQuery(query_embedding=query_vec, similarity_top_k=k, filters=filters))
         except Exception as exc:
-            raise StoreError(f"the vector store did not answer: {exc}") from None
+            raise self.store.failure(exc) from None
         # llama-index reports exp(-cosine distance); turn it back into cosine similarity.
         return [(i, 1.0 + math.log(max(s, 1e-12))) for i, s in zip(result.ids or [], result.similarities or [])]
 

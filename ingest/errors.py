@@ -8,3 +8,7 @@ class IngestError(PolicyAssistantError):
 
 class StoreError(PolicyAssistantError):
     pass
+
+
+class StoreDamaged(StoreError):
+    """The store cannot be read as it is (a damaged file, a missing generation): `ingest --rebuild` makes a new one."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
 from ingest.embeddings import EmbeddingCache, get_embedder
-from ingest.errors import IngestError, StoreError
+from ingest.errors import IngestError, StoreDamaged, StoreError
 from ingest.loaders import load_text
 from ingest.manifest import GENERAL, DOC_TYPES, DocumentInfo, Manifest, Organisation, load_manifest
 from ingest.repair import repair_text
@@ -115,6 +115,46 @@ def _ingest_lock(settings):
         yield
 
 
+def _open_store(settings, rebuild: bool):
+    """The store and its current generation. A damaged store is an error, except for a rebuild, which starts a new
+    one: an embedded store is moved aside (kept, not deleted), a server's damaged pointer is replaced."""
+    store = None
+    try:
+        store = Store(settings)
+        return store, store.current()
+    except StoreDamaged:
+        if not rebuild:
+            raise
+    if store is not None and not settings.chroma_host:
+        with contextlib.suppress(Exception):
+            store.client.close()      # chromadb keeps one system per path: let go of the damaged one
+    if settings.chroma_host:
+        store = Store(settings)
+        for col in store.client.list_collections():       # the pointer itself may be what is damaged
+            name = col if isinstance(col, str) else col.name
+            if name == f"{store.prefix}-pointer":
+                store.client.delete_collection(name)
+        return store, None
+    aside = settings.store_dir.with_name(f"{settings.store_dir.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    settings.store_dir.rename(aside)
+    _forget_chroma_system(settings.store_dir)
+    print(f"The damaged store was moved to {aside} (delete it when the rebuild is fine); documents ingested from "
+          "outside the corpus must be ingested again.", file=sys.stderr)
+    return Store(settings), None
+
+
+def _forget_chroma_system(path: Path) -> None:
+    """chromadb keeps one system per store path for the process, also one that failed to start; drop it."""
+    with contextlib.suppress(Exception):
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        system = SharedSystemClient._identifier_to_system.pop(str(path), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(path), None)
+        if system is not None:
+            with contextlib.suppress(Exception):
+                system.stop()
+
+
 def process_document(raw: str, info: DocumentInfo, embedder, settings) -> tuple[str, list, dict]:
     """Clean, repair and chunk one document. Returns (repaired text, chunks, text-quality record)."""
     cleaned = clean_layout(raw)
@@ -148,8 +188,7 @@ def ingest(settings, paths: list[Path] | None = None, overrides: DocOverrides | 
 
     embedder = get_embedder(settings.embedding_backend, settings.embedding_model)
     with _ingest_lock(settings):
-        store = Store(settings)
-        current = store.current()
+        store, current = _open_store(settings, rebuild)
         if current and current.registry.get("embed_model") != embedder.model_name and not rebuild:
             raise StoreError(f"the store was built with {current.registry.get('embed_model')}, the settings ask for "
                              f"{embedder.model_name}; rebuild it with `policy-assistant ingest --rebuild`")

@@ -12,11 +12,23 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.errors import StoreError
+from ingest.errors import StoreDamaged, StoreError
 
 SCHEMA_VERSION = 1
 # Chunk metadata keys every reader may rely on.
 META_KEYS = ("document", "context", "title", "organisation", "binding", "doc_type", "section", "start", "end", "chunk_index")
+
+
+REBUILD = "rebuild it with `policy-assistant ingest --rebuild`"
+
+
+def where(settings) -> str:
+    return f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.store_dir)
+
+
+def one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
 
 
 def connect(settings) -> Any:
@@ -30,8 +42,10 @@ def connect(settings) -> Any:
         settings.store_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.store_dir), settings=chroma_settings)
     except Exception as exc:
-        where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.store_dir)
-        raise StoreError(f"cannot open the Chroma store at {where}: {exc}") from None
+        if settings.chroma_host:
+            raise StoreError(f"cannot reach the Chroma server at {where(settings)} ({one_line(exc)}); is it running?") from None
+        raise StoreDamaged(f"cannot open the Chroma store at {where(settings)} ({one_line(exc)}); if it is damaged, "
+                           f"{REBUILD}") from None
 
 
 @dataclass
@@ -56,6 +70,16 @@ class Store:
         self.client = client or connect(settings)
         self.prefix = settings.collection_prefix
 
+    def failure(self, exc: BaseException) -> StoreError:
+        """The error to raise for a failed store operation: the server is away, or the store is damaged."""
+        if self.settings.chroma_host:
+            try:
+                self.client.heartbeat()
+            except Exception:
+                return StoreError(f"the Chroma server at {where(self.settings)} does not answer ({one_line(exc)}); "
+                                  "start it again, then retry")
+        return StoreDamaged(f"the store at {where(self.settings)} is damaged ({one_line(exc)}); {REBUILD}")
+
     # -- pointer -----------------------------------------------------------------------------------
     def _pointer(self):
         return self.client.get_or_create_collection(f"{self.prefix}-pointer", metadata={"current": "", "previous": ""}, embedding_function=None)
@@ -64,7 +88,7 @@ class Store:
         try:
             return (self._pointer().metadata or {}).get("current", "")
         except Exception as exc:
-            raise StoreError(f"cannot read the store: {exc}") from None
+            raise self.failure(exc) from None
 
     def current(self) -> Generation | None:
         name = self.current_name()
@@ -75,9 +99,9 @@ class Store:
             texts = self.client.get_collection(f"{name}-texts", embedding_function=None)
             registry = json.loads((chunks.metadata or {})["registry"])
         except Exception as exc:
-            raise StoreError(f"the store is damaged ({type(exc).__name__}); rebuild it with `policy-assistant ingest --rebuild`") from None
+            raise self.failure(exc) from None
         if registry.get("schema") != SCHEMA_VERSION:
-            raise StoreError("the store was written by another version; rebuild it with `policy-assistant ingest --rebuild`")
+            raise StoreDamaged(f"the store was written by another version; {REBUILD}")
         return Generation(name, chunks, texts, registry)
 
     # -- writing -----------------------------------------------------------------------------------
