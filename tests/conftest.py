@@ -158,9 +158,8 @@ def app_server(corpus_store, tmp_path_factory):
 STUB = Path(__file__).with_name("llm_stub_server.py")
 
 
-@pytest.fixture(scope="session")
-def stub():
-    """The scripted OpenAI-compatible / Ollama LLM server (tests/llm_stub_server.py) on 127.0.0.1; yields its base URL."""
+def start_stub() -> tuple[subprocess.Popen, str]:
+    """Start the scripted OpenAI-compatible / Ollama LLM server (tests/llm_stub_server.py); returns (process, base URL)."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, str(STUB), "--port", str(port)])
     base = f"http://127.0.0.1:{port}"
@@ -168,12 +167,18 @@ def stub():
     while True:
         try:
             urllib.request.urlopen(base + "/v1/models", timeout=1).read()
-            break
+            return proc, base
         except OSError:
             if time.time() > deadline or proc.poll() is not None:
                 proc.kill()
                 pytest.fail("LLM stub server did not start")
             time.sleep(0.05)
+
+
+@pytest.fixture(scope="session")
+def stub():
+    """The LLM stub server on 127.0.0.1 for the whole run; yields its base URL."""
+    proc, base = start_stub()
     yield base
     proc.terminate()
     proc.wait(10)

@@ -6,9 +6,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-import pytest
 
-from assistant.feedback import FeedbackStore, export_drafts
 from evals.cases import load_cases
 from tests.conftest import ROOT, AppServer, run_cli, scenario
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import PolicyAssistantError
-from tests.conftest import CORPUS, STUB, AppServer, free_port, run_cli, scenario
+from tests.conftest import CORPUS, AppServer, free_port, run_cli, scenario, start_stub
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 QUESTION = "Får jag klistra in personuppgifter i ChatGPT?"
@@ -66,24 +66,8 @@ def cli_env(settings) -> dict:
 
 # -- the LLM backend down, slow or answering garbage, through the chat --------------------------------
 
-def _start_stub() -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, str(STUB), "--port", str(port)])
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 15
-    while True:
-        try:
-            urllib.request.urlopen(base + "/v1/models", timeout=1).read()
-            return proc, base
-        except OSError:
-            if time.time() > deadline:
-                proc.kill()
-                pytest.fail("LLM stub server did not start")
-            time.sleep(0.05)
-
-
 def test_chat_falls_back_to_extractive_when_the_llm_fails(corpus_store, tmp_path):
-    stub_proc, base = _start_stub()
+    stub_proc, base = start_stub()
     server = AppServer(corpus_store, tmp_path, POLICY_ASSISTANT_ANSWER_MODE="llm", POLICY_ASSISTANT_LLM_API_BASE=base + "/v1",
                        POLICY_ASSISTANT_LLM_MODEL="stub-model", POLICY_ASSISTANT_LLM_TIMEOUT="3")
     try:
