@@ -205,7 +205,9 @@ def require_chromium() -> None:
 
 @pytest.fixture(scope="session")
 def browser():
-    """Headless Debian Chromium driven by Playwright (which downloads no browser of its own)."""
+    """Headless Debian Chromium driven by Playwright (which downloads no browser of its own). One per run: the sync
+    API allows a single Playwright instance per thread."""
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

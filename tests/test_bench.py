@@ -117,7 +117,7 @@ def test_ingest_benchmark_small_generated_corpus(tmp_path, corpus_store):
     assert empty["chunks"] == warm["chunks"] == empty["newly_embedded"] > 0 and warm["newly_embedded"] == 0
     assert gen["chunks"] == 4 * warm["chunks"] and gen["newly_embedded"] == 0   # 3 copies of each: all from the cache
     for r in (empty, warm, gen):
-        assert r["chunks_per_s"] == pytest.approx(r["chunks"] / r["ingest_s"], abs=0.051)
+        assert r["chunks_per_s"] == pytest.approx(r["chunks"] / r["ingest_s"], rel=0.02, abs=0.051)   # both rounded
     for name in ("corpus_retrieval", "generated_retrieval"):
         r = ing[name]
         for key in ("search", "embedding", "chroma_query", "chroma_query_org"):
@@ -151,7 +151,7 @@ def test_serve_and_concurrency_benchmark(tmp_path, corpus_store):
     for r in cc["levels"]:
         assert r["requests"] == r["clients"] * 2 == r["answered"] and r["errors"] == 0 and r["error_messages"] == []
         assert 0 < r["p50_ms"] <= r["p95_ms"] <= r["max_ms"]
-        assert r["throughput_per_s"] == pytest.approx(r["answered"] / r["wall_s"], abs=0.006)
+        assert r["throughput_per_s"] == pytest.approx(r["answered"] / r["wall_s"], rel=0.02, abs=0.006)   # both rounded
     assert cc["best_throughput_per_s"] == max(r["throughput_per_s"] for r in cc["levels"])
     assert cc["memory_after"]["vmhwm_mib"] >= cold["memory_after_first_answer"]["vmhwm_mib"]
     assert data["server_memory"]["vmhwm_mib"] == cc["memory_after"]["vmhwm_mib"]

@@ -20,7 +20,7 @@ import yaml
 
 from assistant.auth import checker, hash_password, parse_users
 from ingest.errors import PolicyAssistantError
-from tests.conftest import CHROMIUM, ROOT, AppServer, require_chromium, run_cli
+from tests.conftest import ROOT, AppServer, run_cli
 
 GUARD = Path(__file__).with_name("netguard")
 PNR, EMAIL, PHONE = "19121212-1212", "kalle.anka@example.org", "070-123 45 67"
@@ -51,8 +51,7 @@ def scan(paths: list[Path]) -> list[str]:
     return found
 
 
-def test_nothing_leaves_the_machine_and_nothing_personal_is_stored(tmp_path, embedding_cache):
-    require_chromium()
+def test_nothing_leaves_the_machine_and_nothing_personal_is_stored(tmp_path, embedding_cache, browser):
     log = tmp_path / "net.log"
     data = tmp_path / "data"
     env = guarded_env(log, POLICY_ASSISTANT_DATA_DIR=str(data), POLICY_ASSISTANT_EMBEDDING_CACHE=embedding_cache)
@@ -72,44 +71,40 @@ def test_nothing_leaves_the_machine_and_nothing_personal_is_stored(tmp_path, emb
     result = run_cli("eval", "--set", eval_set, "--report", report, "--quiet", env_extra=env)
     assert result.returncode == 0, result.stderr
 
-    from playwright.sync_api import sync_playwright
-
     from assistant.settings import load_settings
 
     settings = load_settings(data_dir=data, embedding_cache=embedding_cache)
     server = AppServer(settings, tmp_path, **guarded_env(log))
     outside: list[str] = []
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
-            context = browser.new_context()
+        context = browser.new_context()
 
-            def route(r):
-                host = urlparse(r.request.url).hostname or ""
-                if host in ("127.0.0.1", "localhost") or r.request.url.startswith(("data:", "blob:")):
-                    r.continue_()
-                else:
-                    outside.append(r.request.url)
-                    r.abort()
+        def route(r):
+            host = urlparse(r.request.url).hostname or ""
+            if host in ("127.0.0.1", "localhost") or r.request.url.startswith(("data:", "blob:")):
+                r.continue_()
+            else:
+                outside.append(r.request.url)
+                r.abort()
 
-            context.route("**/*", route)
-            page = context.new_page()
-            page.goto(server.url)
-            page.wait_for_selector("#pa-question textarea", timeout=60_000)
-            page.click("#pa-organisation input")
-            page.get_by_role("option", name="Nacka kommun").click()
-            page.fill("#pa-question textarea", question)
-            page.click("#pa-send")
-            page.wait_for_selector("#pa-chat .verdict", timeout=60_000)
-            assert not any(s in page.inner_text("#pa-chat") for s in SECRETS)
-            page.locator("#pa-chat button[aria-label='Dislike'], #pa-chat button[aria-label='Ogilla']").last.click()
-            page.locator("#pa-send-feedback").wait_for(state="visible", timeout=30_000)
-            page.fill("#pa-comment textarea, #pa-comment input", f"Ring mig på {PHONE} eller {EMAIL}")
-            page.click("#pa-send-feedback")
-            page.locator("#pa-send-feedback").wait_for(state="hidden", timeout=30_000)
-            page.click("#pa-export")
-            page.locator("#pa-export-file a").first.wait_for(timeout=30_000)
-            browser.close()
+        context.route("**/*", route)
+        page = context.new_page()
+        page.goto(server.url)
+        page.wait_for_selector("#pa-question textarea", timeout=60_000)
+        page.click("#pa-organisation input")
+        page.get_by_role("option", name="Nacka kommun").click()
+        page.fill("#pa-question textarea", question)
+        page.click("#pa-send")
+        page.wait_for_selector("#pa-chat .verdict", timeout=60_000)
+        assert not any(s in page.inner_text("#pa-chat") for s in SECRETS)
+        page.locator("#pa-chat button[aria-label='Dislike'], #pa-chat button[aria-label='Ogilla']").last.click()
+        page.locator("#pa-send-feedback").wait_for(state="visible", timeout=30_000)
+        page.fill("#pa-comment textarea, #pa-comment input", f"Ring mig på {PHONE} eller {EMAIL}")
+        page.click("#pa-send-feedback")
+        page.locator("#pa-send-feedback").wait_for(state="hidden", timeout=30_000)
+        page.click("#pa-export")
+        page.locator("#pa-export-file a").first.wait_for(timeout=30_000)
+        context.close()
     finally:
         server.stop()
 
