@@ -181,15 +181,13 @@ class ChatApp:
                     answer = value.as_dict()
                 chat[-1] = {"role": "assistant", "content": render.answer_html(answer, turn, lang, self.org_names)}
                 yield "", chat, conv, gr.update(visible=bool(answer["sensitive"])), gr.update()
-        except PolicyAssistantError as exc:
-            chat[-1] = {"role": "assistant", "content": render.esc(t(lang, "error", contact=self.contacts.get(org, "")) + " "
-                                                                   + t(lang, "error_detail", detail=str(exc)))}
-            conv.append({"question": redact(question), "answer": None})
-            yield "", chat, conv, gr.update(), gr.update()
-            return
-        except Exception:  # never a stack trace in the chat; the log line carries no question text
-            log.exception("answering failed (organisation %s)", org)
-            chat[-1] = {"role": "assistant", "content": render.esc(t(lang, "error", contact=self.contacts.get(org, "")))}
+        except Exception as exc:  # never a stack trace in the chat; the log line carries no question text
+            message = t(lang, "error", contact=self.contacts.get(org, ""))
+            if isinstance(exc, PolicyAssistantError):   # our own errors are one clear line, worth showing
+                message += " " + t(lang, "error_detail", detail=str(exc))
+            else:
+                log.exception("answering failed (organisation %s)", org)
+            chat[-1] = {"role": "assistant", "content": render.esc(message)}
             conv.append({"question": redact(question), "answer": None})
             yield "", chat, conv, gr.update(), gr.update()
             return
