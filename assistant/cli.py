@@ -73,7 +73,7 @@ def cmd_ingest(args) -> int:
 
     settings = _settings(args)
     binding = {"yes": True, "no": False}.get(args.binding) if args.binding else None
-    overrides = DocOverrides(args.organisation, args.organisation_name, args.title, args.type, binding)
+    overrides = DocOverrides(args.organisation, args.organisation_name, args.title, args.type, binding, args.id)
     report = ingest(settings, [Path(p) for p in args.paths] or None, overrides, rebuild=args.rebuild,
                     remove=args.remove, progress=not args.quiet)
     print(("Inläsning klar / Ingest done: " if report.changed or args.rebuild else "Inget att göra / Nothing to do: ") + report.summary())
@@ -235,6 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--organisation", help="organisation id for files without a manifest entry")
     p.add_argument("--organisation-name", help="display name, to declare a new organisation")
     p.add_argument("--title", help="document title for files without a manifest entry")
+    p.add_argument("--id", help="document id instead of the file name (ids are unique across organisations)")
     p.add_argument("--type", choices=["policy", "guidance", "decision report", "checklist", "other"])
     p.add_argument("--binding", choices=["yes", "no"])
     p.add_argument("--remove", action="append", default=[], metavar="DOC_ID", help="remove a document from the store")

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     chroma_host: str = ""
     chroma_port: int = 8000
     collection_prefix: str = "policy"
+    # An ingest waits this many seconds for another one writing to the same store (data dir or Chroma server).
+    ingest_lock_wait: float = 300.0
 
     # Chunk sizes in the embedding model's own tokens (multilingual-e5-small reads at most 512).
     chunk_tokens: int = 160

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import re
@@ -16,7 +15,7 @@ from ingest.errors import IngestError, StoreDamaged, StoreError
 from ingest.loaders import load_text
 from ingest.manifest import GENERAL, DOC_TYPES, DocumentInfo, Manifest, Organisation, load_manifest
 from ingest.repair import repair_text
-from ingest.store import Store
+from ingest.store import Store, writer_lock
 from ingest.structure import chunk_text, clean_layout
 
 PIPELINE_VERSION = 5  # bump when cleaning, repair or chunking changes: every document is then re-processed
@@ -30,6 +29,7 @@ class DocOverrides:
     title: str | None = None
     doc_type: str | None = None
     binding: bool | None = None
+    doc_id: str | None = None       # instead of the file stem (one file only)
 
 
 @dataclass
@@ -61,10 +61,31 @@ class IngestReport:
 
 
 def doc_id_for(path: Path) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+    slug = slugify(path.stem)
     if not slug:
         raise IngestError(f"{path}: cannot derive a document id from the file name")
     return slug
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def check_ids(prepared: list["Prepared"], old_docs: dict) -> None:
+    """Document ids are global in the store, so one organisation's file must never replace another's document
+    (two municipalities both call their file policy.pdf). A clash is refused, naming the way out."""
+    seen: dict[str, Prepared] = {}
+    for p in prepared:
+        other = seen.get(p.info.id)
+        if other is not None and other.source != p.source:
+            raise IngestError(f"two files give the document id '{p.info.id}' ({other.source}, {p.source}); "
+                              "rename one or ingest it alone with --id")
+        seen[p.info.id] = p
+        owner = (old_docs.get(p.info.id) or {}).get("info", {}).get("organisation")
+        if owner is not None and owner != p.info.organisation:
+            raise IngestError(f"document id '{p.info.id}' already belongs to organisation '{owner}'; give this file "
+                              f"another id with --id (for example {p.info.organisation}-{p.info.id}), or remove the "
+                              f"other first with --remove {p.info.id}")
 
 
 def _digest(raw: str, info: DocumentInfo, settings) -> str:
@@ -88,6 +109,9 @@ def _targets(settings, manifest: Manifest, paths: list[Path] | None, overrides: 
             continue
         if not overrides.organisation:
             raise IngestError(f"{path}: not in the manifest; give --organisation ID (and --title) for it")
+        if overrides.doc_id is not None and (len(paths) != 1 or slugify(overrides.doc_id) != overrides.doc_id
+                                             or not overrides.doc_id):
+            raise IngestError("--id takes one file and an id of lower-case letters, digits and hyphens")
         org = overrides.organisation
         if org not in manifest.organisations:
             if not overrides.organisation_name:
@@ -98,21 +122,10 @@ def _targets(settings, manifest: Manifest, paths: list[Path] | None, overrides: 
         if doc_type not in DOC_TYPES:
             raise IngestError(f"unknown document type '{doc_type}' (known: {', '.join(DOC_TYPES)})")
         out.append((DocumentInfo(
-            id=doc_id_for(path), title=overrides.title or path.stem, organisation=org, type=doc_type,
+            id=overrides.doc_id or doc_id_for(path), title=overrides.title or path.stem, organisation=org, type=doc_type,
             binding=overrides.binding if overrides.binding is not None else org != GENERAL, path=path,
         ), str(path.resolve())))
     return out, declared
-
-
-@contextlib.contextmanager
-def _ingest_lock(settings):
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    with open(settings.data_dir / "ingest.lock", "w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise IngestError("another ingest is running on this data directory; try again when it has finished") from None
-        yield
 
 
 def _open_store(settings, rebuild: bool):
@@ -187,7 +200,9 @@ def ingest(settings, paths: list[Path] | None = None, overrides: DocOverrides | 
         prepared.append(Prepared(info, source, raw, _digest(raw, info, settings)))
 
     embedder = get_embedder(settings.embedding_backend, settings.embedding_model)
-    with _ingest_lock(settings):
+    # One writer at a time per store (a shared Chroma server included); others wait their turn.
+    lock_store = Store(settings) if settings.chroma_host else None
+    with writer_lock(settings, lock_store, settings.ingest_lock_wait):
         store, current = _open_store(settings, rebuild)
         if current and current.registry.get("embed_model") != embedder.model_name and not rebuild:
             raise StoreError(f"the store was built with {current.registry.get('embed_model')}, the settings ask for "
@@ -195,6 +210,7 @@ def ingest(settings, paths: list[Path] | None = None, overrides: DocOverrides | 
         old_docs = dict(current.documents) if current else {}
         report = IngestReport()
 
+        check_ids(prepared, old_docs)
         wanted = {p.info.id: p for p in prepared}
         removed = set(remove or [])
         unknown = removed - set(old_docs)
@@ -233,7 +249,8 @@ def ingest(settings, paths: list[Path] | None = None, overrides: DocOverrides | 
                          **{o.id: asdict(o) for o in manifest.organisations.values()}, **new_orgs}
         store.publish(name, {"documents": registry_docs, "organisations": organisations,
                              "embed_model": embedder.model_name, "embed_dim": _dim(chunks_col),
-                             "created": time.strftime("%Y-%m-%dT%H:%M:%S")})
+                             "created": time.strftime("%Y-%m-%dT%H:%M:%S")},
+                      based_on=current.name if current else "")
         report.chunks = chunks_col.count()
         report.generation = name
     report.seconds = time.perf_counter() - started

@@ -7,12 +7,17 @@ is still answering from it does not lose its collection mid-question.
 """
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import socket
+import threading
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.errors import StoreDamaged, StoreError
+from ingest.errors import IngestError, StoreDamaged, StoreError
 
 SCHEMA_VERSION = 1
 # Chunk metadata keys every reader may rely on.
@@ -115,13 +120,17 @@ class Store:
         return (self.client.get_collection(f"{name}-chunks", embedding_function=None),
                 self.client.get_collection(f"{name}-texts", embedding_function=None))
 
-    def publish(self, name: str, registry: dict) -> None:
-        """Seal a generation with its registry and make it the one readers see."""
+    def publish(self, name: str, registry: dict, based_on: str | None = None) -> None:
+        """Seal a generation with its registry and make it the one readers see. `based_on` is the generation the
+        writer read at the start: if another writer has moved the pointer since, nothing is flipped (a lost update
+        would drop that writer's documents)."""
         registry = {**registry, "schema": SCHEMA_VERSION}
         chunks, _ = self.collections(name)
         chunks.modify(metadata={"registry": json.dumps(registry, ensure_ascii=False)})
         pointer = self._pointer()
         previous = (pointer.metadata or {}).get("current", "")
+        if based_on is not None and previous != based_on:
+            raise StoreError(f"the store changed while this ingest ran (now {previous or 'empty'}); run the ingest again")
         pointer.modify(metadata={"current": name, "previous": previous})
         self.drop_stale()
 
@@ -137,3 +146,91 @@ class Store:
                     self.client.delete_collection(name)
                 except Exception:
                     pass  # another process may be doing the same; harmless
+
+
+# -- the writer lock: one ingest at a time per store -----------------------------------------------------
+LOCK_BEAT = 10.0       # seconds between heartbeats of a held server lock
+LOCK_STALE = 60.0      # a server lock without a heartbeat for this long belongs to a dead writer
+
+
+@contextlib.contextmanager
+def writer_lock(settings, store: "Store", wait: float):
+    """Hold the store's writer lock, waiting up to `wait` seconds for another writer to finish.
+
+    An embedded store lives in one data directory, so a file lock there is enough (and the kernel frees it when a
+    writer dies). A Chroma server is shared by processes on several machines, so the lock is a collection on the
+    server: creating a collection that exists fails on the server, which makes the create an atomic test-and-set.
+    The holder refreshes a heartbeat; a lock whose heartbeat stopped (a writer killed mid-ingest) is taken over."""
+    if not settings.chroma_host:
+        with _file_lock(settings.data_dir / "ingest.lock", wait):
+            yield
+        return
+    with _server_lock(store, wait):
+        yield
+
+
+@contextlib.contextmanager
+def _file_lock(path, wait: float):
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IngestError("another ingest is running on this data directory; try again when it has finished") from None
+                time.sleep(0.2)
+        yield
+
+
+@contextlib.contextmanager
+def _server_lock(store: "Store", wait: float):
+    name = f"{store.prefix}-writer-lock"
+    me = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            store.client.create_collection(name, metadata={"owner": me, "beat": time.time()}, embedding_function=None)
+            break
+        except Exception as exc:
+            if not _exists_error(exc):
+                raise store.failure(exc) from None
+        _break_if_stale(store, name)
+        if time.monotonic() >= deadline:
+            raise IngestError(f"another ingest is writing to the Chroma server at {where(store.settings)}; "
+                              "try again when it has finished")
+        time.sleep(0.25)
+    stop = threading.Event()
+
+    def beat():
+        while not stop.wait(LOCK_BEAT):
+            with contextlib.suppress(Exception):
+                col = store.client.get_collection(name, embedding_function=None)
+                if (col.metadata or {}).get("owner") == me:
+                    col.modify(metadata={"owner": me, "beat": time.time()})
+    thread = threading.Thread(target=beat, name="ingest-lock-beat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        with contextlib.suppress(Exception):
+            col = store.client.get_collection(name, embedding_function=None)
+            if (col.metadata or {}).get("owner") == me:
+                store.client.delete_collection(name)
+
+
+def _exists_error(exc: BaseException) -> bool:
+    return "already exists" in str(exc).lower() or type(exc).__name__ in ("UniqueConstraintError", "InternalError") and "exist" in str(exc).lower()
+
+
+def _break_if_stale(store: "Store", name: str) -> None:
+    with contextlib.suppress(Exception):
+        col = store.client.get_collection(name, embedding_function=None)
+        beat = float((col.metadata or {}).get("beat", 0))
+        if time.time() - beat > LOCK_STALE:
+            store.client.delete_collection(name)
