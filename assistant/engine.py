@@ -18,10 +18,12 @@ from assistant.language import AI_DOMAIN, CONCEPTS
 from assistant.sentence_index import Sentence
 from assistant.question import Question, analyse
 from assistant.retrieval import Passage, Retriever
+from assistant.sensitive import redact
 from assistant.verdict import decide
 from ingest.errors import PolicyAssistantError
 
 MAX_QUESTION_CHARS = 4000
+MAX_HISTORY_TURNS = 10       # earlier turns read for a follow-up; older ones change nothing
 SEARCH_K = 8
 # The not-covered gate, on the best sentence's score (mostly its cosine similarity to the question).
 # Calibrated on the eval set's out-of-scope questions against the answerable ones (README, "The not-covered gate"):
@@ -61,8 +63,12 @@ class Assistant:
         mode = mode or self.settings.answer_mode
         if mode not in ("extractive", "llm"):
             raise PolicyAssistantError(f"unknown answer mode '{mode}' (extractive, llm)")
+        history = safe_history(history)
+        # Reading the question and embedding it need no shared state beyond the embedder's own lock, so a long
+        # question is embedded while other users' answers are composed.
+        q, vec, embed_s = self._read(question, history)
         with self._lock:
-            draft, passages = self._extractive(question, organisation, history)
+            draft, passages = self._extractive(q, vec, embed_s, organisation)
         if mode == "extractive" or draft.verdict == "not_covered":
             yield "sources", draft
             yield "done", draft
@@ -84,19 +90,21 @@ class Assistant:
         yield "done", final
 
     # -- extractive ------------------------------------------------------------------------------
-    def _extractive(self, question: str, organisation: str, history: list[dict] | None) -> tuple[Answer, list[Passage]]:
+    def _read(self, question: str, history: list[dict]) -> tuple[Question, list[float], float]:
         if not isinstance(question, str) or not question.strip():
             raise PolicyAssistantError("empty question / tom fråga")
-        if len(question) > MAX_QUESTION_CHARS:
+        if len(question) > MAX_QUESTION_CHARS:   # before any text processing: a huge paste must cost nothing
             raise PolicyAssistantError(f"the question is longer than {MAX_QUESTION_CHARS} characters / frågan är för lång")
         t0 = time.perf_counter()
         q = analyse(question, history)
+        return q, self.retriever.search_vector(q.query), time.perf_counter() - t0
+
+    def _extractive(self, q: Question, vec: list[float], embed: float, organisation: str) -> tuple[Answer, list[Passage]]:
+        t0 = time.perf_counter() - embed
         retriever = self.retriever
         retriever.refresh()
         scope_orgs = retriever.scope(organisation)
         timings: dict = {}
-        vec = retriever.search_vector(q.query)
-        embed = time.perf_counter() - t0
         passages = retriever.search(q.query, organisation, k=SEARCH_K, query_vec=vec, timings=timings)
         timings["embed"] = embed
         t1 = time.perf_counter()
@@ -147,6 +155,20 @@ class Assistant:
 
             self._llm = make_llm(self.settings)
         return self._llm
+
+
+def safe_history(history: list[dict] | None) -> list[dict]:
+    """Earlier turns as every later stage (question analysis, an LLM server) may see them: the last few, bounded in
+    length, with identity numbers, e-mail addresses and phone numbers masked, whichever path they came by."""
+    out = []
+    for turn in (history or [])[-MAX_HISTORY_TURNS:]:
+        if not isinstance(turn, dict):
+            raise PolicyAssistantError("history turns must be {question, answer} objects")
+        question, answer = turn.get("question") or "", turn.get("answer") or ""
+        if not isinstance(question, str) or not isinstance(answer, str):
+            raise PolicyAssistantError("history turns must hold text")
+        out.append({"question": redact(question[:MAX_QUESTION_CHARS]), "answer": redact(answer[:MAX_QUESTION_CHARS])})
+    return out
 
 
 def covered(q: Question, best: float, passages: list[Passage]) -> bool:

