@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser run test eval bench audit clean-data
+.PHONY: install browser run test eval eval-unseen bench audit clean-data
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PY) >/dev/null 2>&1 || { echo "error: $(PY) not found (Python 3.11 is required)"; exit 1; }
@@ -34,6 +34,11 @@ test: install browser
 eval: install
 	$(BIN)/policy-assistant ingest --quiet
 	$(BIN)/policy-assistant eval --baseline evals/baselines/policy.json
+
+# The unseen test bed (evals/unseen/): new documents in a throw-away store, dev and test split, results per split,
+# document shape and question style in eval-report/unseen/.
+eval-unseen: install
+	$(BIN)/policy-assistant eval --unseen all --report eval-report/unseen
 
 bench: install
 	$(BIN)/python -m bench.run

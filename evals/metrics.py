@@ -234,11 +234,18 @@ def confusion(records: list[dict]) -> dict:
 
 def aggregate(records: list[dict]) -> dict:
     groups: dict[str, dict[str, list[dict]]] = {"by_organisation": defaultdict(list), "by_language": defaultdict(list),
-                                                "by_verdict": defaultdict(list)}
+                                                "by_verdict": defaultdict(list), "by_split": defaultdict(list),
+                                                "by_shape": defaultdict(list), "by_tag": defaultdict(list)}
     for r in records:
         groups["by_organisation"][r["organisation"]].append(r)
         groups["by_language"][r["language"]].append(r)
         groups["by_verdict"][r["gold_verdict"]].append(r)
+        if r.get("split"):
+            groups["by_split"][r["split"]].append(r)
+        if r.get("shape"):
+            groups["by_shape"][r["shape"]].append(r)
+        for tag in r.get("tags") or ():
+            groups["by_tag"][tag].append(r)
     out: dict[str, Any] = {"overall": group_metrics(records)}
     order = {v: i for i, v in enumerate(VERDICTS)}
     for name, by in groups.items():

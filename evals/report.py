@@ -39,7 +39,8 @@ def _cell(value: Any, kind: str) -> str:
 def _rows(metrics: dict) -> list[tuple[str, dict]]:
     """(label, group metrics) in the order every report shows them: overall, organisations, languages, verdicts."""
     rows = [("overall", metrics["overall"])]
-    for group, prefix in (("by_organisation", "org"), ("by_language", "lang"), ("by_verdict", "gold")):
+    for group, prefix in (("by_organisation", "org"), ("by_language", "lang"), ("by_verdict", "gold"), ("by_split", "split"),
+                          ("by_shape", "shape"), ("by_tag", "tag")):
         rows += [(f"{prefix} {key}", m) for key, m in metrics.get(group, {}).items()]
     return rows
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
+from evals import unseen
 from evals.cases import load_cases
 from evals.metrics import aggregate, score_case
 from ingest.errors import PolicyAssistantError
@@ -26,19 +27,25 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_eval(settings, set_paths: list[Path], mode: str | None = None, extra_documents: list[Path] | None = None,
              extra_org: str | None = None, extra_org_name: str | None = None, progress: bool = True,
-             isolated: bool = False) -> tuple[list[dict], dict, dict]:
-    """(per-case records, aggregate metrics, run info). `mode` None means the settings' answer_mode."""
+             isolated: bool = False, extra_manifest: Path | None = None) -> tuple[list[dict], dict, dict]:
+    """(per-case records, aggregate metrics, run info). `mode` None means the settings' answer_mode.
+    `extra_manifest` adds a manifest's documents and organisations (the unseen test bed) in a throw-away store."""
     mode = mode or settings.answer_mode
     started_at, started = datetime.now().astimezone(), time.perf_counter()
-    use_throwaway = bool(extra_documents) or isolated
-    store_cm = throwaway_store(settings, extra_documents, extra_org, extra_org_name) if use_throwaway \
+    use_throwaway = bool(extra_documents) or isolated or extra_manifest is not None
+    store_cm = throwaway_store(settings, extra_documents, extra_org, extra_org_name, extra_manifest) if use_throwaway \
         else contextlib.nullcontext(settings)
     with store_cm as run_settings:
         generation = _current_generation(run_settings)
         cases = load_cases(set_paths, set(generation.documents), set(generation.organisations))
         records = _ask_all(run_settings, cases, mode, progress)
+        _label(records, cases, generation, extra_manifest)
+    test_sets = [p for p in set_paths if unseen.split_of(p) == "test"]
     run_info = {
         "sets": [str(p) for p in set_paths],
+        "set_digests": {str(p): unseen.digest([Path(p)]) for p in set_paths},
+        "test_split_digest": unseen.digest(test_sets) if test_sets else None,
+        "extra_manifest": str(extra_manifest) if extra_manifest else None,
         "mode": mode,
         "embedding_backend": settings.embedding_backend,
         "embedding_model": generation.registry.get("embed_model") or settings.embedding_model,
@@ -53,6 +60,21 @@ def run_eval(settings, set_paths: list[Path], mode: str | None = None, extra_doc
         **git_state(),
     }
     return records, aggregate(records), run_info
+
+
+def _label(records: list[dict], cases, generation, extra_manifest: Path | None) -> None:
+    """Each record's split (dev/test of the unseen test bed, or '') and document shape (of its first gold document,
+    else of its organisation's documents), so reports can break results down by both."""
+    doc_shapes = unseen.shapes(extra_manifest) if extra_manifest else {}
+    by_org: dict[str, set[str]] = {}
+    for doc_id, rec in generation.documents.items():
+        by_org.setdefault(rec["info"]["organisation"], set()).add(doc_shapes.get(doc_id, unseen.SEED_SHAPE))
+    for record, case in zip(records, cases):
+        record["split"] = unseen.split_of(case.source) if case.source else ""
+        if case.gold:
+            record["shape"] = doc_shapes.get(case.gold[0].document, unseen.SEED_SHAPE)
+        else:
+            record["shape"] = "+".join(sorted(by_org.get(case.organisation, {unseen.SEED_SHAPE})))
 
 
 def _current_generation(settings):
@@ -86,8 +108,9 @@ def _ask_all(settings, cases, mode: str, progress: bool) -> list[dict]:
 
 @contextlib.contextmanager
 def throwaway_store(settings, extra_documents: list[Path] | None = None, extra_org: str | None = None,
-                    extra_org_name: str | None = None) -> Iterator:
-    """Settings for a temporary store holding the corpus plus `extra_documents`; the directory goes on exit."""
+                    extra_org_name: str | None = None, extra_manifest: Path | None = None) -> Iterator:
+    """Settings for a temporary store holding the corpus plus `extra_documents` (or a whole extra manifest's
+    documents, each under its own organisation); the directory goes on exit."""
     from ingest.pipeline import DocOverrides, ingest
 
     tmp = Path(tempfile.mkdtemp(prefix="policy-eval-"))
@@ -97,6 +120,8 @@ def throwaway_store(settings, extra_documents: list[Path] | None = None, extra_o
         # Embedded Chroma in the temp dir even when the user's settings name a Chroma server: the eval must not
         # write collections into a store someone else reads.
         local = settings.model_copy(update={"data_dir": tmp, "embedding_cache": str(cache), "chroma_host": ""})
+        if extra_manifest is not None:
+            local = local.model_copy(update={"corpus_dir": unseen.merged_corpus(tmp / "corpus", settings.corpus_dir, extra_manifest)})
         ingest(local, progress=False)
         if extra_documents:
             overrides = DocOverrides(organisation=extra_org, organisation_name=extra_org_name)

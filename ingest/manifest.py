@@ -8,7 +8,8 @@ from pathlib import Path
 from ingest.errors import IngestError
 
 GENERAL = "general"
-DOC_TYPES = ("policy", "guidance", "decision report", "checklist", "other")
+DOC_TYPES = ("policy", "guidance", "decision report", "checklist", "rules", "instruction", "guideline", "intranet page",
+             "protocol", "other")
 
 
 @dataclass(frozen=True)

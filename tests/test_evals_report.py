@@ -53,7 +53,8 @@ def test_json_report_schema(tmp_path, records):
     data = json.loads(path.read_text(encoding="utf-8"))
     assert list(data) == ["schema_version", "run", "metrics", "cases"] and data["schema_version"] == SCHEMA_VERSION == 1
     assert data["run"] == RUN
-    assert set(data["metrics"]) == {"overall", "by_organisation", "by_language", "by_verdict", "confusion"}
+    assert set(data["metrics"]) == {"overall", "by_organisation", "by_language", "by_verdict", "by_split", "by_shape", "by_tag",
+                                    "confusion"}
     assert data["metrics"]["overall"]["hit_at_5"] == 0.6                                # c1, c2, c5 of 5 with gold
     case = data["cases"][0]
     for key in ("id", "organisation", "language", "tags", "question", "gold_verdict", "verdict", "correct", "gold_rank",
