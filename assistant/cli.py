@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ingest.errors import PolicyAssistantError
+from ingest.manifest import DOC_TYPES
 
 
 def _settings(args, **overrides):
@@ -15,7 +16,52 @@ def _settings(args, **overrides):
     return load_settings(data_dir=getattr(args, "data_dir", None), embedding_backend=getattr(args, "embedding", None), **overrides)
 
 
-LOOPBACK = ("127.", "localhost", "::1")
+LOOPBACK = "localhost"   # the one name taken as loopback; otherwise only IP literals with ipaddress's is_loopback
+
+
+def _listen_address(host: str) -> tuple[str, bool]:
+    """(host without [brackets], whether it is loopback). An IP literal is loopback when ipaddress says so, a name
+    only when it is exactly `localhost`; a name that does not resolve is an error (one line, exit 2)."""
+    import ipaddress
+    import socket
+
+    bare = host.strip()
+    if bare.startswith("[") and bare.endswith("]"):
+        bare = bare[1:-1]
+    if not bare:
+        raise PolicyAssistantError("empty --host / ui_host: give an address such as 127.0.0.1")
+    try:
+        return bare, ipaddress.ip_address(bare).is_loopback
+    except ValueError:
+        pass
+    if bare.lower() == LOOPBACK:
+        return bare, True
+    try:
+        socket.getaddrinfo(bare, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise PolicyAssistantError(f"cannot listen on {host!r}: neither an IP address nor a name that resolves") from None
+    return bare, False
+
+
+def _check_bind(host: str, port: int) -> None:
+    """Bind (and release) host:port now, so a port in use or an address not on this machine is one error line
+    before anything starts, not a stack trace from the web server."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (OSError, UnicodeError) as exc:
+        raise PolicyAssistantError(f"cannot listen on {host} port {port}: {exc}") from None
+    for family, kind, proto, _, address in infos:
+        try:
+            with socket.socket(family, kind, proto) as s:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as uvicorn / asyncio do
+                if family == socket.AF_INET6 and hasattr(socket, "IPPROTO_IPV6"):
+                    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                s.bind(address)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise PolicyAssistantError(f"cannot listen on {host} port {port}: {reason}") from None
 
 
 def cmd_serve(args) -> int:
@@ -25,17 +71,25 @@ def cmd_serve(args) -> int:
     from assistant.auth import parse_users
 
     settings = _settings(args, ui_host=args.host, ui_port=args.port, ui_organisation=args.organisation)
-    parse_users(settings.ui_auth)   # a malformed entry fails here, before anything starts
-    if not settings.ui_host.startswith(LOOPBACK) and not settings.ui_auth:
+    parse_users(settings.ui_auth)   # a malformed or weak entry fails here, before anything starts
+    host, loopback = _listen_address(settings.ui_host)
+    if not loopback and not settings.ui_auth:
         raise PolicyAssistantError(f"refusing to listen on {settings.ui_host} without login: set ui_auth (entries from "
                                    "`policy-assistant hash-password`) or listen on 127.0.0.1")
+    if not 0 < settings.ui_port < 65536:
+        raise PolicyAssistantError(f"port {settings.ui_port} is out of range (1-65535)")
+    _check_bind(host, settings.ui_port)
     report = ingest(settings, progress=False)
     if report.changed:
         print("Inläsning klar / Ingest done: " + report.summary(), flush=True)
     from assistant.ui.app import launch
 
-    print(f"Chatten / The chat: http://{settings.ui_host}:{settings.ui_port}/", flush=True)
-    launch(settings)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"Chatten / The chat: http://{shown}:{settings.ui_port}/", flush=True)
+    try:
+        launch(settings, host=host)
+    except OSError as exc:   # the port was taken between the check and the start
+        raise PolicyAssistantError(f"could not start the chat on {settings.ui_host} port {settings.ui_port}: {exc}") from None
     return 0
 
 
@@ -50,7 +104,7 @@ def cmd_hash_password(args) -> int:
         if getpass.getpass("Igen / Again: ") != password:
             raise PolicyAssistantError("the passwords differ")
     else:
-        password = sys.stdin.readline().rstrip("\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     if ":" in args.user or not args.user:
         raise PolicyAssistantError("a user name must be non-empty and without ':'")
     print(f"{args.user}:{hash_password(password)}")
@@ -142,13 +196,18 @@ def cmd_eval(args) -> int:
     from evals.report import format_table, write_html, write_json
     from evals.runner import run_eval
 
+    from evals import unseen
+
     settings = _settings(args)
-    sets = [Path(p) for p in (args.set or ["evals/sets/policy.yaml"])]
+    sets = [Path(p) for p in (args.set or ([] if args.unseen else ["evals/sets/policy.yaml"]))]
+    if args.unseen:
+        sets += [p for split in (unseen.SPLITS if args.unseen == "all" else (args.unseen,)) for p in unseen.split_sets(split)]
     if args.ingest and not args.organisation:
         raise PolicyAssistantError("--ingest needs --organisation (the id the added documents belong to)")
     records, metrics, run_info = run_eval(settings, sets, mode=args.mode, extra_documents=[Path(p) for p in args.ingest] or None,
                                           extra_org=args.organisation, extra_org_name=args.organisation_name,
-                                          progress=not args.quiet, isolated=args.isolated)
+                                          progress=not args.quiet, isolated=args.isolated,
+                                          extra_manifest=unseen.MANIFEST if args.unseen else None)
     report_dir = Path(args.report)
     json_path = write_json(report_dir / "eval.json", records, metrics, run_info)
     html_path = write_html(report_dir / "eval.html", records, metrics, run_info)
@@ -236,7 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--organisation-name", help="display name, to declare a new organisation")
     p.add_argument("--title", help="document title for files without a manifest entry")
     p.add_argument("--id", help="document id instead of the file name (ids are unique across organisations)")
-    p.add_argument("--type", choices=["policy", "guidance", "decision report", "checklist", "other"])
+    p.add_argument("--type", choices=list(DOC_TYPES))
     p.add_argument("--binding", choices=["yes", "no"])
     p.add_argument("--remove", action="append", default=[], metavar="DOC_ID", help="remove a document from the store")
     p.add_argument("--rebuild", action="store_true", help="re-process and re-embed everything (after a model change)")
@@ -266,6 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--organisation", help="organisation id of the --ingest documents")
     p.add_argument("--organisation-name", help="display name, to declare a new organisation")
     p.add_argument("--isolated", action="store_true", help="use a throw-away store built from the corpus")
+    p.add_argument("--unseen", choices=["dev", "test", "all"],
+                   help="the unseen test bed (evals/unseen/): its documents in a throw-away store, and its dev or test split")
     p.add_argument("--mode", choices=["extractive", "llm"])
     p.add_argument("--report", default="eval-report", metavar="DIR", help="where eval.json and eval.html go")
     p.add_argument("--baseline", metavar="FILE", help="exit 1 when a gated metric drops below this baseline JSON")

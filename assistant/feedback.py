@@ -34,9 +34,13 @@ CREATE TABLE IF NOT EXISTS feedback (
     answer TEXT NOT NULL,
     citations TEXT NOT NULL,          -- JSON: [{n, document, title, section, quote, start, end}]
     mode TEXT NOT NULL,
-    app_version TEXT NOT NULL
+    app_version TEXT NOT NULL,
+    answer_key TEXT                   -- one rating per answer shown: rating it again replaces the rating
 )
 """
+# Stores made before answer_key existed get the column; old rows keep NULL (several NULLs are allowed).
+MIGRATIONS = ("ALTER TABLE feedback ADD COLUMN answer_key TEXT",)
+KEY_INDEX = "CREATE UNIQUE INDEX IF NOT EXISTS feedback_answer_key ON feedback(answer_key)"
 
 
 def app_version() -> str:
@@ -53,12 +57,19 @@ class FeedbackStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.execute(SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(feedback)")}
+            if "answer_key" not in columns:
+                for sql in MIGRATIONS:
+                    db.execute(sql)
+            db.execute(KEY_INDEX)
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=10)
 
-    def add(self, answer: dict, rating: int, reason: str = "", comment: str = "", history: list[dict] | None = None) -> int:
-        """Store one rating of an answer (Answer.as_dict()); returns its id."""
+    def add(self, answer: dict, rating: int, reason: str = "", comment: str = "", history: list[dict] | None = None,
+            key: str | None = None) -> int:
+        """Store one rating of an answer (Answer.as_dict()); returns its id. With `key` (the answer's identity in a
+        conversation), a second rating of the same answer replaces the first instead of adding a row."""
         if rating not in (1, -1):
             raise PolicyAssistantError("rating must be +1 or -1")
         if reason and reason not in FEEDBACK_REASONS:
@@ -68,11 +79,14 @@ class FeedbackStore:
         earlier = [{"question": redact(h.get("question", "")), "answer": h.get("answer", "")} for h in history or []]
         row = (datetime.now(timezone.utc).isoformat(timespec="seconds"), rating, reason, redact(comment or "")[:2000],
                answer["organisation"], redact(answer["question"]), json.dumps(earlier, ensure_ascii=False), answer["verdict"],
-               answer.get("text", ""), json.dumps(citations, ensure_ascii=False), answer.get("mode", "extractive"), app_version())
+               answer.get("text", ""), json.dumps(citations, ensure_ascii=False), answer.get("mode", "extractive"), app_version(),
+               key)
         with self._lock, self._connect() as db:
             cur = db.execute("INSERT INTO feedback (created, rating, reason, comment, organisation, question, history, verdict, "
-                             "answer, citations, mode, app_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", row)
-            return int(cur.lastrowid)
+                             "answer, citations, mode, app_version, answer_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                             "ON CONFLICT(answer_key) DO UPDATE SET created = excluded.created, rating = excluded.rating, "
+                             "reason = excluded.reason, comment = excluded.comment RETURNING id", row)
+            return int(cur.fetchone()[0])
 
     def update(self, feedback_id: int, reason: str = "", comment: str = "") -> None:
         """Add the reason and comment a user gives after the thumbs-down."""

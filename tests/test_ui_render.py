@@ -37,7 +37,7 @@ def test_answer_html_escapes_everything_it_did_not_write():
     html = render.answer_html(_answer(text=hostile, notices=[hostile]), turn=0, language="en")
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;" in html and VERDICT_BADGE["en"]["conditional"] in html
-    assert render.user_message("<b>hej</b>\nrad två") == "&lt;b&gt;hej&lt;/b&gt;<br>rad två"
+    assert render.user_message("<b>hej</b>\nrad två") == '<div class="question">&lt;b&gt;hej&lt;/b&gt;<br>rad två</div>'
 
 
 def test_not_covered_answer_has_no_sources():

@@ -8,7 +8,9 @@ turns. The conversation state is a list of turns, one per question shown: {"ques
 from __future__ import annotations
 
 import logging
-import tempfile
+import os
+import secrets
+import uuid
 from pathlib import Path
 
 import gradio as gr
@@ -24,6 +26,10 @@ from ingest.errors import PolicyAssistantError
 log = logging.getLogger("policy_assistant.ui")
 ROOT = Path(__file__).resolve().parents[2]
 N_EXAMPLES = 4
+MAX_EXPORTS = 20            # handouts kept on disk at once; older ones are deleted
+MAX_COMMENT_CHARS = 2000    # a feedback comment; longer input is cut before any processing
+# Gradio's cached copies of handouts are deleted after this many seconds (checked as often).
+CACHE_AGE_S, CACHE_SWEEP_S = 900, 300
 
 CSS = """
 .gradio-container { max-width: 1400px !important; }
@@ -130,7 +136,12 @@ class ChatApp:
     def org_choices(self) -> list[tuple[str, str]]:
         self.assistant.retriever.refresh()
         names = self.org_names
-        return [(names[o], o) for o in self.organisations]
+        # A locked deployment names no other organisation anywhere, the page config included.
+        return [(names.get(o, o), o) for o in ([self.locked] if self.locked else self.organisations)]
+
+    def org_for(self, org: str) -> str:
+        """The organisation an event acts for: the locked one whatever a client sends, else the client's choice."""
+        return self.locked or org
 
     @property
     def default_org(self) -> str:
@@ -138,24 +149,25 @@ class ChatApp:
 
     # -- texts that depend on the organisation and language -----------------------------------------
     def disclaimer(self, org: str, lang: str) -> str:
-        contact = self.contacts.get(org, "")
-        return t(lang, "disclaimer", contact=contact) if contact else t(lang, "disclaimer_no_contact")
+        contact = self.contacts.get(self.org_for(org), "")
+        return t(lang, "disclaimer", contact=render.md_text(contact)) if contact else t(lang, "disclaimer_no_contact")
 
     def examples(self, org: str, lang: str) -> list[list[str]]:
+        org = self.org_for(org)
         own = [s.question for s in self.scenarios if s.organisation == org and s.language == lang]
         return [[q] for q in (own[:N_EXAMPLES] or GENERIC_EXAMPLES[lang])]
 
     # -- chat ----------------------------------------------------------------------------------
     def respond(self, question: str, chat: list, conv: list, org: str, lang: str):
         """Streams (textbox, chat, conv, banner, doc choices). Sources and verdict come first, text after."""
-        question = question or ""
+        question = question if isinstance(question, str) else ""
         if not question.strip():
             gr.Info(t(lang, "empty_question"))
-            yield question, chat, conv, gr.update(), gr.update()
+            yield question[:MAX_QUESTION_CHARS], chat, conv, gr.update(), gr.update()
             return
-        org = self.locked or org
+        org = self.org_for(org)
         chat, conv = list(chat or []), list(conv or [])
-        shown = render.user_message(redact(question))
+        # The length is checked before any text processing: a pasted megabyte must cost nothing.
         if len(question) > MAX_QUESTION_CHARS:
             shown = render.user_message(redact(question[:300]) + " …")
             chat += [{"role": "user", "content": shown},
@@ -163,7 +175,7 @@ class ChatApp:
             conv.append({"question": redact(question[:300]), "answer": None})
             yield "", chat, conv, gr.update(visible=False), gr.update()
             return
-        chat.append({"role": "user", "content": shown})
+        chat.append({"role": "user", "content": render.user_message(redact(question))})
         chat.append({"role": "assistant", "content": "…"})
         turn = len(conv)
         history = [{"question": c["question"], "answer": c["answer"]["text"]} for c in conv if c["answer"]]
@@ -191,7 +203,7 @@ class ChatApp:
             conv.append({"question": redact(question), "answer": None})
             yield "", chat, conv, gr.update(), gr.update()
             return
-        conv.append({"question": answer["question"], "answer": answer})
+        conv.append({"question": answer["question"], "answer": answer, "id": uuid.uuid4().hex})
         yield "", chat, conv, gr.update(visible=bool(answer["sensitive"])), gr.update(choices=self.doc_choices(conv))
 
     def doc_choices(self, conv: list) -> list[tuple[str, str]]:
@@ -218,11 +230,20 @@ class ChatApp:
         turns = [c for c in conv or [] if c["answer"]]
         if not turns:
             return gr.update(value=None, visible=False)
-        org = self.locked or org
+        org = self.org_for(org)
         md = render.export_markdown(turns, self.org_names.get(org, org), lang)
-        out = Path(tempfile.mkdtemp(prefix="policy-chat-")) / f"samtal-{org}.md"
+        folder = self.export_dir()
+        out = folder / f"samtal-{org}-{secrets.token_hex(6)}.md"
         out.write_text(md, encoding="utf-8")
+        for old in sorted(folder.glob("samtal-*.md"), key=lambda p: p.stat().st_mtime)[:-MAX_EXPORTS]:
+            old.unlink(missing_ok=True)
         return gr.update(value=str(out), visible=True)
+
+    def export_dir(self) -> Path:
+        """One private folder for this process's handouts (inside Gradio's private cache folder, see ui/__init__)."""
+        folder = Path(os.environ["GRADIO_TEMP_DIR"]) / "exports"
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return folder
 
     # -- feedback --------------------------------------------------------------------------------
     def rate(self, conv: list, evt: gr.LikeData):
@@ -234,22 +255,27 @@ class ChatApp:
 
     def rate_turn(self, conv: list, turn: int, liked: bool, reason: str = "", comment: str = "") -> int | None:
         """Store a rating of the answer to question number `turn` (0-based); None when there is no answer to rate."""
-        turn = int(turn)
+        try:
+            turn = int(turn)
+        except (TypeError, ValueError):
+            return None
         if not (0 <= turn < len(conv or [])) or not conv[turn]["answer"]:
             return None
         history = [{"question": c["question"], "answer": c["answer"]["text"]} for c in conv[:turn] if c["answer"]]
-        return self.feedback.add(conv[turn]["answer"], 1 if liked else -1, reason=reason or "", comment=comment or "",
-                                 history=history)
+        # One rating per answer: rating it again changes the rating, it does not add rows.
+        return self.feedback.add(conv[turn]["answer"], 1 if liked else -1, reason=reason or "",
+                                 comment=(comment or "")[:MAX_COMMENT_CHARS], history=history,
+                                 key=conv[turn].get("id") or f"turn-{id(conv)}-{turn}")
 
     def send_feedback(self, fid, reason: str, comment: str, lang: str):
         if fid is not None:
-            self.feedback.update(int(fid), reason or "", comment or "")
+            self.feedback.update(int(fid), reason or "", (comment or "")[:MAX_COMMENT_CHARS])
             gr.Info(t(lang, "thanks_detail"))
         return None, gr.update(visible=False), gr.update(value=None), ""
 
     # -- practice --------------------------------------------------------------------------------
     def practice_start(self, org: str, lang: str):
-        org = self.locked or org
+        org = self.org_for(org)
         scenarios = for_organisation(self.scenarios, org, lang)
         session = Session.start(scenarios)
         return (session,) + self._practice_view(session, lang, reveal=False)
@@ -275,18 +301,18 @@ class ChatApp:
             return (t(lang, "practice_done", right=session.right, total=total), "", score,
                     gr.update(interactive=False), gr.update(visible=False))
         s = session.current(self.by_id)
-        question = f"**{session.index + 1} / {total}.** {render.esc(s.question)}"
+        question = f"**{session.index + 1} / {total}.** {render.md_text(s.question)}"
         if not reveal:
             return question, "", score, gr.update(interactive=True), gr.update(visible=False)
         result = (t(lang, "practice_right") if session.last_correct else t(lang, "practice_wrong")) + " "
         result += t(lang, "practice_correct", verdict=VERDICT_BADGE[lang][s.verdict])
-        result += f"\n\n**{t(lang, 'practice_rule')}** ({render.esc(s.title)}):\n\n> {render.esc(s.rule)}"
+        result += f"\n\n**{t(lang, 'practice_rule')}** ({render.md_text(s.title)}):\n\n> {render.md_text(s.rule)}"
         return question, result, score, gr.update(interactive=False), gr.update(visible=True)
 
     # -- the Blocks ------------------------------------------------------------------------------
     def build(self) -> gr.Blocks:
         lang0, org0 = self.settings.ui_language, self.default_org
-        with gr.Blocks(title=t(lang0, "title"), analytics_enabled=False) as demo:
+        with gr.Blocks(title=t(lang0, "title"), analytics_enabled=False, delete_cache=(CACHE_SWEEP_S, CACHE_AGE_S)) as demo:
             conv = gr.State([])
             fid = gr.State(None)
             session = gr.State(None)
@@ -299,14 +325,14 @@ class ChatApp:
                     lang = gr.Radio([(v, k) for k, v in LANGUAGES.items()], value=lang0, label=t(lang0, "language"),
                                     elem_id="pa-language", container=False)
                     large = gr.Checkbox(False, label=t(lang0, "large_text"), elem_id="pa-large", container=False)
-            disclaimer = gr.Markdown(self.disclaimer(org0, lang0), elem_id="pa-disclaimer")
+            disclaimer = gr.Markdown(self.disclaimer(org0, lang0), elem_id="pa-disclaimer", latex_delimiters=[])
             with gr.Tabs():
                 with gr.Tab(t(lang0, "tab_chat"), id="chat") as tab_chat:
                     with gr.Row():
                         with gr.Column(scale=3):
                             banner = gr.Markdown(t(lang0, "sensitive_banner"), visible=False, elem_id="pa-banner")
                             chatbot = gr.Chatbot(label=t(lang0, "chat_label"), height=560, buttons=["copy", "copy_all"],
-                                                 elem_id="pa-chat", sanitize_html=True, line_breaks=False,
+                                                 elem_id="pa-chat", sanitize_html=True, line_breaks=False, latex_delimiters=[],
                                                  feedback_options=("Like", "Dislike"))
                             with gr.Row():
                                 box = gr.Textbox(label=t(lang0, "question"), placeholder=t(lang0, "placeholder"), lines=2,
@@ -330,11 +356,11 @@ class ChatApp:
                             doc_go = gr.Button("go", elem_id="pa-doc-go", elem_classes=["pa-hidden"])
                 with gr.Tab(t(lang0, "tab_practice"), id="practice") as tab_practice:
                     intro = gr.Markdown(t(lang0, "practice_intro"))
-                    p_question = gr.Markdown(elem_id="pa-practice-question")
+                    p_question = gr.Markdown(elem_id="pa-practice-question", latex_delimiters=[])
                     with gr.Row():
                         p_buttons = [gr.Button(t(lang0, key), elem_id=f"pa-practice-{choice}", size="lg")
                                      for choice, key in zip(CHOICES, ("practice_yes", "practice_no", "practice_depends"))]
-                    p_result = gr.Markdown(elem_id="pa-practice-result")
+                    p_result = gr.Markdown(elem_id="pa-practice-result", latex_delimiters=[])
                     p_score = gr.Markdown(elem_id="pa-practice-score")
                     with gr.Row():
                         p_next = gr.Button(t(lang0, "practice_next"), visible=False, variant="primary", elem_id="pa-practice-next")
@@ -410,8 +436,9 @@ def launch(settings, assistant: Assistant | None = None, host: str | None = None
     app = ChatApp(assistant or Assistant(settings), settings)
     demo = app.build()
     demo.queue(default_concurrency_limit=16)
+    login = checker(settings.ui_auth) if settings.ui_auth else None   # throttled; PBKDF2 off the event loop
     demo.launch(server_name=host or settings.ui_host, server_port=port or settings.ui_port, share=False, show_error=False,
                 inbrowser=False, prevent_thread_lock=not block, theme=local_theme(), css=CSS, head=HEAD, ssr_mode=False,
-                footer_links=[], quiet=False, auth=checker(settings.ui_auth) if settings.ui_auth else None,
-                auth_message=LOGIN_MESSAGE)
+                footer_links=[], quiet=False, run_history=False, auth=login.authenticate if login else None,
+                auth_message=LOGIN_MESSAGE, app_kwargs=login.app_kwargs() if login else None)
     return demo

@@ -16,9 +16,26 @@ def esc(text: str) -> str:
     return html.escape(text or "", quote=True)
 
 
+def esc_line(text) -> str:
+    """Text from documents or settings (a title, an organisation or section name) as one escaped line: a blank
+    line inside would end the chat's HTML block and let Markdown render (an image fetched from elsewhere)."""
+    return esc(" ".join(str(text or "").split()))
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$<>])")
+
+
+def md_text(text) -> str:
+    """Document or settings text for a Markdown component: one line, every Markdown and math character escaped,
+    so `![t](http://…)` or `$$x$$` is shown as written, never rendered or fetched."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text or "").split()))
+
+
 def user_message(question: str) -> str:
-    """The user's own words as the chat shows them: escaped, so markup is displayed, not interpreted."""
-    return esc(question).replace("\n", "<br>")
+    """The user's own words as the chat shows them: escaped, so markup is displayed, not interpreted; inside one
+    HTML block without blank lines, so Markdown in a question (an image link) is not rendered either."""
+    lines = "<br>".join(esc(line) for line in (question or "").splitlines() if line.strip())
+    return f'<div class="question">{lines}</div>'
 
 
 def badge(verdict: str, language: str) -> str:
@@ -38,9 +55,9 @@ def _highlight(passage: str, quote_start: int, quote_end: int) -> str:
 
 def _where(c: dict, language: str, with_title: bool = True) -> str:
     binding = t(language, "binding") if c["binding"] else t(language, "not_binding")
-    section = f" · {t(language, 'section')} {esc(one_line(c['section']))}" if c.get("section") else ""
-    title = f'{esc(c["title"])} · ' if with_title else ""
-    return f'{title}{esc(c.get("organisation_name") or c["organisation"])} · <span class="binding">{binding}</span>{section}'
+    section = f" · {t(language, 'section')} {esc_line(c['section'])}" if c.get("section") else ""
+    title = f'{esc_line(c["title"])} · ' if with_title else ""
+    return f'{title}{esc_line(c.get("organisation_name") or c["organisation"])} · <span class="binding">{binding}</span>{section}'
 
 
 def answer_html(answer: dict, turn: int, language: str, org_names: dict | None = None) -> str:
@@ -51,12 +68,12 @@ def answer_html(answer: dict, turn: int, language: str, org_names: dict | None =
     for notice in answer.get("notices", []):
         parts.append(f'<div class="notice">{esc(_flat(notice))}</div>')
     parts.append(f'<div class="verdict-row">{badge(answer["verdict"], language)}</div>')
-    text = esc(answer.get("text", "")).replace("\n", "<br>")
+    text = "<br>".join(esc(line) for line in answer.get("text", "").splitlines() if line.strip())
     text = _MARKER.sub(lambda m: f'<sup class="cite">[{m.group(1)}]</sup>', text)
     parts.append(f'<div class="answer-text">{text}</div>')
     citations = answer.get("citations") or []
     if citations:
-        names = ", ".join(f"[{c['n']}] {esc(c['title'])}" for c in citations)
+        names = ", ".join(f"[{c['n']}] {esc_line(c['title'])}" for c in citations)
         parts.append(f'<details class="sources"><summary><b>{t(language, "sources")}</b> ({len(citations)}): {names}</summary><ol>')
         for c in citations:
             c = {**c, "organisation_name": (org_names or {}).get(c["organisation"], c["organisation"])}
@@ -75,7 +92,7 @@ def document_html(title: str, text: str, citation: dict, language: str, org_name
     q0, q1 = max(citation["start"], p0), min(citation["end"], p1)
     body = (esc(text[:p0]) + '<span class="doc-passage">' + esc(text[p0:q0]) + '<mark class="current" id="current-quote">'
             + esc(text[q0:q1]) + '</mark>' + esc(text[q1:p1]) + '</span>' + esc(text[p1:]))
-    head = f'<div class="doc-head"><b>{esc(title)}</b><br>{_where({**citation, "organisation_name": org_name}, language, with_title=False)}</div>'
+    head = f'<div class="doc-head"><b>{esc_line(title)}</b><br>{_where({**citation, "organisation_name": org_name}, language, with_title=False)}</div>'
     return f'<div class="doc-view" data-document="{esc(citation["document"])}">{head}<div class="doc-text">{body}</div></div>'
 
 
