@@ -130,7 +130,7 @@ def expansion(text: str, language: str) -> str:
 # passage that only shares the question's topic. Only the form of the answer is recognised, never its content.
 _MONTHS = ("januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december|"
            "january|february|march|may|june|july|august|october")
-_CLAUSE = r"(?:^|[,.;:!?]\s*)\W*(?:och |men |and |but )?"
+_CLAUSE = r"(?:^\W*+|[,.;:!?]\W{0,40}+)(?:och |men |and |but )?"   # possessive, bounded: linear
 ANSWER_TYPES = {
     # when / from which date
     "date": (re.compile(rf"{_CLAUSE}(när|when)\b|\bwhen (did|was|were|does|do|is|will)\b|"

@@ -135,7 +135,7 @@ def build_messages(question: str, language: str, history: list[dict] | None, pas
 
 # -- checking the output --------------------------------------------------------------------------
 
-_MARKERS = re.compile(r"(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+")
+_MARKERS = re.compile(r"(?<!\s)(?:\s*+\[\s*+\d++(?:\s*+[,;]\s*+\d++)*+\s*+\])+")   # possessive: linear
 _NUMBER = re.compile(r"\d+")
 
 

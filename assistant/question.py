@@ -19,7 +19,7 @@ INJECTION = re.compile(
     r"developer mode|jailbreak|from now on|you must answer|answer (only )?(yes|no)\b|regardless of|pretend|"
     r"act as|you are now|new instructions|all (the )?rules (are|have been) (lifted|cancelled|suspended)|everything is allowed",
     re.I)
-_SENTENCE = re.compile(r"[^.!?:\n]+(?:[.!?:]+|$)")
+_SENTENCE = re.compile(r"(?<![^.!?:\n])[^.!?:\n]++(?:[.!?:]+|$)")   # starts only at a sentence start: linear
 _QUOTED = re.compile(r"[\"'“”‘’«»]([^\"'“”‘’«»]{8,})[\"'“”‘’«»]")
 
 # Asking whether something is allowed, as opposed to asking who, what, when or how.

@@ -13,7 +13,8 @@ ABBREVIATIONS = {"t.ex", "t ex", "bl.a", "s.k", "m.m", "d.v.s", "dvs", "o.s.v", 
                  "ang", "inkl", "exkl", "obs", "prop", "sfs", "art", "s", "p", "ff", "tel", "vs", "mr", "dr"}
 BULLET = re.compile(r"[•●▪◦·\-–—*+]\s+|\(?\d{1,2}[.)]\s+|[a-zA-Z]\)\s+")
 HEADING_MAX = 45          # a short unpunctuated line before a capitalised one is a heading, not a wrapped line
-_END = re.compile(r"[.!?]+[”\"')\]]*(?=\s)")
+_END = re.compile(r"(?<![.!?])[.!?]++[”\"')\]]*+(?=\s)")   # starts at a run's first mark: linear
+_NEXT = re.compile(r"(?<!\s)\s++(\S)")
 
 
 def _abbreviation_before(text: str, dot: int) -> bool:
@@ -28,7 +29,7 @@ def split_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, heading or list item, in text order, trimmed of whitespace and bullets."""
     cuts = {0, len(text)}
     for m in _END.finditer(text):
-        nxt = re.match(r"\s+(\S)", text[m.end():])
+        nxt = _NEXT.match(text, m.end())
         if not nxt:
             continue
         following = nxt.group(1)

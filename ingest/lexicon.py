@@ -6,6 +6,9 @@ from functools import lru_cache
 
 MIN_PART = 3  # shortest compound part; shorter ones make almost any string "valid"
 MIN_PART_ZIPF = 3.2  # compound parts must be common words, or OCR garbage splits into rare ones
+# Longer strings are not split into compounds: the split is quadratic in the length (12,000 characters took
+# most of a minute), and no Swedish word in a policy comes near it (the corpus's longest is 33 letters).
+MAX_COMPOUND = 64
 
 
 class Lexicon:
@@ -37,7 +40,7 @@ class Lexicon:
 def _compound_cached(lexicon_id: int, word: str) -> float:
     lexicon = _LEXICONS[lexicon_id]
     n = len(word)
-    if n < 2 * MIN_PART:
+    if n < 2 * MIN_PART or n > MAX_COMPOUND:
         return 0.0
     # best[i]: best (min-part) score for a split of word[:i] into known parts; Swedish adds a linking -s-.
     best = [0.0] * (n + 1)

@@ -24,6 +24,9 @@ OCR_SHARE = 0.02        # share of repairable tokens above which a document is t
 # ... and at least this many distinct repairable words: in a short clean text one rare word ("integrationer")
 # is already 2 %, and "repairing" it would change a clean document (the OCR'd corpus documents have 150+).
 OCR_MIN_WORDS = 3
+# Longer tokens are never repaired: no word in a policy is this long (the corpus's longest is 33 letters), and the
+# candidate search on a hostile 1,000-letter token is wasted work.
+MAX_TOKEN = 40
 
 TOKEN = re.compile(r"[\w&]+")
 
@@ -59,43 +62,45 @@ def oov_share(text: str, lexicon: Lexicon | None = None) -> float:
 
 
 def _candidates(word: str, lexicon: Lexicon) -> list[tuple[str, int]]:
-    """Dictionary-valid spellings reachable by look-alike substitutions, with their substitution counts."""
-    out: dict[str, int] = {}
-    budget = [4000]
+    """Dictionary-valid spellings reachable by look-alike substitutions, with their substitution counts.
 
-    def walk(i: int, built: str, seg_start: int, subs: int) -> None:
-        budget[0] -= 1
-        if budget[0] < 0:
-            return
+    A depth-first search over the substitutions, pruned by the word list's prefixes and cut after a fixed
+    number of steps. It keeps its own stack (a recursive search raised RecursionError on a 1,000-letter
+    token) and visits the spellings in the same order as the recursive one did, so the cut falls in the
+    same place.
+    """
+    out: dict[str, int] = {}
+    budget = 4000
+    # (position in word, spelling so far, where its current compound part starts, substitutions)
+    stack: list[tuple[int, str, int, int]] = [(0, "", 0, 0)]
+    while stack:
+        i, built, seg_start, subs = stack.pop()
+        budget -= 1
+        if budget < 0:
+            break
         segment = built[seg_start:]
         if segment and not lexicon.has_prefix(segment):
-            return
+            continue
         if i == len(word):
             if subs and lexicon.known(built):
                 out[built] = min(out.get(built, 99), subs)
-            return
+            continue
+        ch = word[i]
+        children: list[tuple[int, str, int, int]] = []
         # A compound may start a new part after a common word (optionally with a linking -s-).
         if len(segment) >= 3 and lexicon.zipf(segment) >= 3.2:
-            walk_part(i, built, subs)
-        ch = word[i]
+            if ch.isalpha():
+                children.append((i + 1, built + ch, len(built), subs))
+            if subs < MAX_SUBS:
+                children += [(i + 1, built + rep, len(built), subs + 1) for rep in SINGLE.get(ch, "")]
         if ch.isalpha():
-            walk(i + 1, built + ch, seg_start, subs)
+            children.append((i + 1, built + ch, seg_start, subs))
         if subs < MAX_SUBS:
-            for rep in SINGLE.get(ch, ""):
-                walk(i + 1, built + rep, seg_start, subs + 1)
+            children += [(i + 1, built + rep, seg_start, subs + 1) for rep in SINGLE.get(ch, "")]
             pair = word[i:i + 2]
             if pair in DOUBLE:
-                walk(i + 2, built + DOUBLE[pair], seg_start, subs + 1)
-
-    def walk_part(i: int, built: str, subs: int) -> None:
-        ch = word[i]
-        if ch.isalpha():
-            walk(i + 1, built + ch, len(built), subs)
-        if subs < MAX_SUBS:
-            for rep in SINGLE.get(ch, ""):
-                walk(i + 1, built + rep, len(built), subs + 1)
-
-    walk(0, "", 0, 0)
+                children.append((i + 2, built + DOUBLE[pair], seg_start, subs + 1))
+        stack += reversed(children)
     return sorted(out.items(), key=lambda kv: -(lexicon.score(kv[0]) - SUB_COST * kv[1]))
 
 
@@ -107,7 +112,7 @@ def suggest(token: str, lexicon: Lexicon, strict: bool) -> str | None:
     """The repaired spelling of one token, or None. strict: only repair tokens the word list does not know."""
     if token == "Al":
         return "AI"  # OCR reads the capital I as a lower-case l
-    if not _countable(token) or token.isdigit():
+    if not _countable(token) or token.isdigit() or len(token) > MAX_TOKEN:
         return None
     lower = token.lower()
     original = lexicon.score(lower)
@@ -127,8 +132,16 @@ def repair_text(text: str, force: bool | None = None, lexicon: Lexicon | None = 
     before = oov_share(text, lexicon)
     tokens = list(TOKEN.finditer(text))
     countable = [m for m in tokens if _countable(m.group())]
+    memo: dict[tuple[str, bool], str | None] = {}
+
+    def cached(token: str, strict: bool) -> str | None:   # a repeated token gets the same answer, computed once
+        key = (token, strict)
+        if key not in memo:
+            memo[key] = suggest(token, lexicon, strict)
+        return memo[key]
+
     if force is None:
-        repairable = [m.group() for m in countable if suggest(m.group(), lexicon, strict=True)]
+        repairable = [m.group() for m in countable if cached(m.group(), strict=True)]
         is_ocr = bool(countable) and len(repairable) / len(countable) >= OCR_SHARE and len(set(repairable)) >= OCR_MIN_WORDS
     else:
         is_ocr = force
@@ -138,7 +151,7 @@ def repair_text(text: str, force: bool | None = None, lexicon: Lexicon | None = 
     repairs: list[Repair] = []
     last = 0
     for m in tokens:
-        fixed = suggest(m.group(), lexicon, strict=False)
+        fixed = cached(m.group(), strict=False)
         if fixed and fixed != m.group():
             parts.append(text[last:m.start()])
             parts.append(fixed)

@@ -337,3 +337,61 @@ def test_hostile_file_one_line_exit_2_store_unchanged(small_store, tmp_path, nam
     assert message.lower() in lines[0].lower() and str(path.name) in lines[0]
     after = Store(small_store).current()
     assert after.name == before_name and sorted(after.documents) == before_docs
+
+
+# -- slow documents and numbers written the Word way (issue: redaction gaps, freezes) ----------------------
+
+SENSITIVE_FORMS = ["19121212–1212", "19121212—1212", "19121212\u22121212", "19121212\u20111212", "19121212 - 1212",
+                   "1912 12 12-1212", "１９１２１２１２-１２１２", "19121212\u00a01212", "(070) 123 45 67", "070/1234567",
+                   "070.123.45.67", "+46 (0)70-123 45 67", "070\u2009123\u200945\u200967"]
+
+
+@pytest.mark.parametrize("form", SENSITIVE_FORMS, ids=range(len(SENSITIVE_FORMS)))
+def test_numbers_written_any_way_never_reach_the_answer(assistant, form):
+    import json
+
+    answer = assistant.ask(f"Kan jag klistra in Karin Berg {form} i ChatGPT?", "nacka")
+    stored = json.dumps(answer.as_dict(), ensure_ascii=False)
+    assert form not in stored and form not in answer.question
+    assert "[PERSONNUMMER]" in answer.question or "[TELEFON]" in answer.question
+    assert answer.sensitive and answer.sensitive["personal_data"]
+
+
+def test_hostile_question_text_is_redacted_quickly():
+    import time
+
+    from assistant.sensitive import redact
+
+    for text in ["a" * 40_000, "a." * 20_000, "1" * 40_000, " " * 40_000, "a@" * 20_000, "070-123 45 67 " * 3000]:
+        start = time.thread_time()
+        redact(text)
+        assert time.thread_time() - start < 1.0, text[:20]
+
+
+def test_slow_documents_ingest_in_time(tmp_path, embedding_cache):
+    """A DOCX with a 20,000-space paragraph (quadratic TOC pattern: minutes), a 1,000-letter token (RecursionError
+    in OCR repair) and 12,000 characters of one compound (quadratic compound splitting) ingests in seconds."""
+    import time
+
+    import docx
+
+    from ingest.store import Store
+    from assistant.settings import load_settings
+
+    path = tmp_path / "slow.docx"
+    document = docx.Document()
+    document.add_heading("Användning av AI", level=1)
+    document.add_paragraph("Syfte" + " " * 20_000 + "mer text.")
+    document.add_paragraph("Publika AI-tjänster får bara användas med öppen information. " + "a" * 1000 + ".")
+    document.add_paragraph(("informationssäkerhetsansvarig" * 500)[:12_000])
+    document.add_paragraph("Personuppgifter får aldrig matas in i publika AI-tjänster.")
+    document.save(str(path))
+    data = tmp_path / "data"
+    start = time.monotonic()
+    res = run_cli("--data-dir", data, "ingest", path, "--organisation", "nacka", "--quiet",
+                  env_extra={"POLICY_ASSISTANT_EMBEDDING_CACHE": embedding_cache}, timeout=240)
+    elapsed = time.monotonic() - start
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert elapsed < 180, elapsed
+    settings = load_settings(data_dir=data, corpus_dir=CORPUS, embedding_cache=embedding_cache)
+    assert "slow" in Store(settings).current().documents
