@@ -49,3 +49,40 @@ def test_cli_eval_writes_reports_and_fails_on_a_regression(corpus_store, tmp_pat
     broken = run_cli("--data-dir", corpus_store.data_dir, "eval", "--set", tmp_path / "missing.yaml", "--quiet",
                      "--report", tmp_path / "rep3", env_extra=env)
     assert broken.returncode == 2 and "Traceback" not in broken.stderr
+
+
+# ----------------------------------------------------------------------------------- the unseen test bed
+# Floors at the level measured when the test split was frozen (issue 12), a little under it for run-to-run ties:
+# a baseline re-committed after a regression cannot take the split below these.
+UNSEEN_FLOORS = {"hit_at_5": 0.86, "verdict_accuracy": 0.40, "must_mention_recall": 0.56, "mrr": 0.74}
+UNSEEN_UNSAFE_MAX = 3
+
+
+def test_unseen_test_split_is_the_frozen_one():
+    """The test split is judged on, never tuned to: any change to it must show, here and in every report."""
+    from evals import unseen
+
+    frozen = unseen.FROZEN_DIGEST.read_text(encoding="utf-8").split()[0]
+    assert unseen.test_split_digest() == frozen, "evals/unseen/test/ changed: the test split is frozen (see evals/README.md)"
+    assert len(unseen.split_sets("test")) >= 2 and len(unseen.split_sets("dev")) >= 2
+
+
+def test_unseen_test_split_holds_its_baseline_and_floors(corpus_store):
+    from evals import unseen
+    from evals.baseline import compare
+    from evals.runner import run_eval
+
+    records, metrics, run_info = run_eval(corpus_store, unseen.split_sets("test"), mode="extractive", progress=False,
+                                          extra_manifest=unseen.MANIFEST)
+    assert run_info["test_split_digest"] == unseen.test_split_digest() and run_info["isolated"]
+    assert {r["split"] for r in records} == {"test"} and len(records) >= 100
+    assert not any(r.get("error") for r in records), [r["error"] for r in records if r.get("error")]
+    shapes = set(metrics["by_shape"])
+    assert {"html-intranet", "docx-rules", "pdf-numbered", "department-instruction", "english-guideline", "seed"} <= shapes
+    assert {"typo", "no-diacritics", "followup", "negation", "factual-yesno", "english"} <= set(metrics["by_tag"])
+    regressions = compare(metrics, ROOT / "evals" / "baselines" / "unseen-test.json")
+    assert not regressions, "\n".join(r.message for r in regressions)
+    overall = metrics["overall"]
+    for metric, floor in UNSEEN_FLOORS.items():
+        assert overall[metric] >= floor, f"{metric} {overall[metric]} < {floor}"
+    assert overall["unsafe_answers"] <= UNSEEN_UNSAFE_MAX
