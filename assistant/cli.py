@@ -127,7 +127,7 @@ def cmd_ingest(args) -> int:
 
     settings = _settings(args)
     binding = {"yes": True, "no": False}.get(args.binding) if args.binding else None
-    overrides = DocOverrides(args.organisation, args.organisation_name, args.title, args.type, binding, args.id)
+    overrides = DocOverrides(args.organisation, args.organisation_name, args.title, args.type, binding, args.id, args.contact)
     report = ingest(settings, [Path(p) for p in args.paths] or None, overrides, rebuild=args.rebuild,
                     remove=args.remove, progress=not args.quiet)
     print(("Inläsning klar / Ingest done: " if report.changed or args.rebuild else "Inget att göra / Nothing to do: ") + report.summary())
@@ -243,6 +243,8 @@ def cmd_status(args) -> int:
                                        "oov_before": q["oov_before"], "oov_after": q["oov_after"],
                                        "max_chunk_tokens": q["max_chunk_tokens"], "token_limit": q["token_limit"],
                                        "source": rec["source"]}
+    status["organisations"] = {o: {"name": v.get("name", o), "contact": v.get("contact", "")}
+                               for o, v in sorted(generation.organisations.items())}
     if args.json:
         print(json.dumps(status, ensure_ascii=False, indent=2))
         return 0
@@ -252,6 +254,9 @@ def cmd_status(args) -> int:
     for doc_id, d in status["documents"].items():
         print(f"{doc_id:26} {d['organisation']:10} {d['chunks']:>6} {'yes' if d['ocr_repaired'] else 'no':>4} {d['repairs']:>7} "
               f"{d['oov_before']:>10.1%} {d['oov_after']:>9.1%} {d['max_chunk_tokens']:>4}/{d['token_limit']}")
+    print(f"\n{'organisation':14} {'name':28} contact")
+    for org, o in status["organisations"].items():
+        print(f"{org:14} {o['name'][:28]:28} {o['contact'] or '(none: the chat names nobody to ask)'}")
     return 0
 
 
@@ -295,6 +300,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--organisation-name", help="display name, to declare a new organisation")
     p.add_argument("--title", help="document title for files without a manifest entry")
     p.add_argument("--id", help="document id instead of the file name (ids are unique across organisations)")
+    p.add_argument("--contact", help="whom the organisation's employees ask (shown in the chat and when the documents "
+                   "do not answer), e.g. \"IT-strategen (ai@kommun.se)\"")
     p.add_argument("--type", choices=list(DOC_TYPES))
     p.add_argument("--binding", choices=["yes", "no"])
     p.add_argument("--remove", action="append", default=[], metavar="DOC_ID", help="remove a document from the store")

@@ -30,6 +30,7 @@ class DocOverrides:
     doc_type: str | None = None
     binding: bool | None = None
     doc_id: str | None = None       # instead of the file stem (one file only)
+    contact: str | None = None      # whom the organisation's employees ask (shown in the chat and in refusals)
 
 
 @dataclass
@@ -117,7 +118,10 @@ def _targets(settings, manifest: Manifest, paths: list[Path] | None, overrides: 
             if not overrides.organisation_name:
                 known = ", ".join(sorted(manifest.organisations))
                 raise IngestError(f"unknown organisation '{org}' (known: {known}); add it to corpus/manifest.toml or pass --organisation-name")
-            declared[org] = Organisation(org, overrides.organisation_name)
+            declared[org] = Organisation(org, overrides.organisation_name, overrides.contact or "")
+        elif overrides.contact or overrides.organisation_name:   # a flag updates what the manifest says
+            known = manifest.organisations[org]
+            declared[org] = Organisation(org, overrides.organisation_name or known.name, overrides.contact or known.contact)
         doc_type = overrides.doc_type or "policy"
         if doc_type not in DOC_TYPES:
             raise IngestError(f"unknown document type '{doc_type}' (known: {', '.join(DOC_TYPES)})")

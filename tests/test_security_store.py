@@ -117,3 +117,22 @@ def test_a_dead_writers_server_lock_is_taken_over(make_settings, chroma_server, 
     with pytest.raises(IngestError, match="another ingest is writing"):
         with store_mod.writer_lock(settings, store, wait=1):
             pass
+
+
+def test_a_new_organisation_gets_its_contact_from_the_command_line(tmp_path, corpus_store):
+    import json
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(corpus_store.data_dir, data)
+    doc = _file(tmp_path, "kiruna", "kiruna-ai.txt", "Kiruna kommun.")
+    env = {"POLICY_ASSISTANT_EMBEDDING_CACHE": corpus_store.embedding_cache}
+    res = run_cli("--data-dir", data, "ingest", doc, "--organisation", "kiruna", "--organisation-name", "Kiruna kommun",
+                  "--contact", "IT-strategen (ai@kiruna.example)", env_extra=env)
+    assert res.returncode == 0, res.stderr
+    status = json.loads(run_cli("--data-dir", data, "status", "--json", env_extra=env).stdout)
+    assert status["organisations"]["kiruna"] == {"name": "Kiruna kommun", "contact": "IT-strategen (ai@kiruna.example)"}
+    assert "IT-strategen (ai@kiruna.example)" in run_cli("--data-dir", data, "status", env_extra=env).stdout
+    answer = json.loads(run_cli("--data-dir", data, "ask", "Hur många semesterdagar har jag?", "--organisation", "kiruna",
+                                "--json", env_extra=env).stdout)
+    assert answer["verdict"] == "not_covered" and "IT-strategen" in answer["text"]
