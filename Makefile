@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser run test eval eval-unseen bench audit clean-data
+.PHONY: install browser run test eval eval-unseen train bench audit clean-data
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PY) >/dev/null 2>&1 || { echo "error: $(PY) not found (Python 3.11 is required)"; exit 1; }
@@ -39,6 +39,10 @@ eval: install
 # document shape and question style in eval-report/unseen/.
 eval-unseen: install
 	$(BIN)/policy-assistant eval --unseen all --report eval-report/unseen
+
+# The rule reader's model (ingest/rules/model.npz) and its report, from the labelled sentences in ingest/rules/labelled/.
+train: install
+	$(BIN)/python -m ingest.rules.train
 
 bench: install
 	$(BIN)/python -m bench.run

@@ -241,8 +241,9 @@ def cmd_status(args) -> int:
         status["documents"][doc_id] = {"organisation": rec["info"]["organisation"], "binding": rec["info"]["binding"],
                                        "chunks": rec["chunks"], "ocr_repaired": q["ocr"], "repairs": q["repairs"],
                                        "oov_before": q["oov_before"], "oov_after": q["oov_after"],
+                                       "context_repairs": q.get("context_repairs", []),
                                        "max_chunk_tokens": q["max_chunk_tokens"], "token_limit": q["token_limit"],
-                                       "source": rec["source"]}
+                                       "source": rec["source"], "rules": rec.get("rules", {})}
     status["organisations"] = {o: {"name": v.get("name", o), "contact": v.get("contact", "")}
                                for o, v in sorted(generation.organisations.items())}
     if args.json:
@@ -250,13 +251,43 @@ def cmd_status(args) -> int:
         return 0
     print(f"Store: {status['store']}  generation {status['generation']} ({status['created']})")
     print(f"Embedding model: {status['embed_model']} ({status['embed_dim']} dims); {status['chunks']} chunks")
-    print(f"{'document':26} {'org':10} {'chunks':>6} {'OCR':>4} {'repairs':>7} {'OOV before':>10} {'OOV after':>9} {'max tok':>8}")
+    print(f"{'document':26} {'org':10} {'chunks':>6} {'OCR':>4} {'repairs':>7} {'OOV before':>10} {'OOV after':>9} {'context':>7} {'max tok':>8} {'rules':>6}")
     for doc_id, d in status["documents"].items():
         print(f"{doc_id:26} {d['organisation']:10} {d['chunks']:>6} {'yes' if d['ocr_repaired'] else 'no':>4} {d['repairs']:>7} "
-              f"{d['oov_before']:>10.1%} {d['oov_after']:>9.1%} {d['max_chunk_tokens']:>4}/{d['token_limit']}")
+              f"{d['oov_before']:>10.1%} {d['oov_after']:>9.1%} {len(d['context_repairs']):>7} {d['max_chunk_tokens']:>4}/{d['token_limit']} "
+              f"{sum(n for m, n in d['rules'].items() if m not in ('none', 'definition_scope')):>6}")
     print(f"\n{'organisation':14} {'name':28} contact")
     for org, o in status["organisations"].items():
         print(f"{org:14} {o['name'][:28]:28} {o['contact'] or '(none: the chat names nobody to ask)'}")
+    return 0
+
+
+def cmd_rules(args) -> int:
+    """What the rule reader read from one document, sentence by sentence, for a maintainer to check."""
+    from ingest.store import Store
+
+    generation = Store(_settings(args)).current()
+    if generation is None or args.doc_id not in generation.documents:
+        known = ", ".join(sorted(generation.documents)) if generation else "(empty store)"
+        raise PolicyAssistantError(f"unknown document '{args.doc_id}' (known: {known})")
+    got = generation.chunks.get(where={"document": args.doc_id}, include=["documents", "metadatas"])
+    rows = []
+    for text, meta in sorted(zip(got["documents"], got["metadatas"]), key=lambda x: x[1]["chunk_index"]):
+        for r in json.loads(meta.get("rules") or "[]"):
+            if args.all or r["modality"] != "none":
+                rows.append({"section": meta.get("section", ""), "text": " ".join(text[r["start"]:r["end"]].split()), **r})
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    counts = generation.documents[args.doc_id].get("rules", {})
+    print(f"{args.doc_id}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    for r in rows:
+        governs = "; ".join(f"{k}: {', '.join(r[k])}" for k in ("information", "tools", "activity", "people") if r[k])
+        print(f"\n[{r['modality']} {r['confidence']:.2f}{', negated' if r['negated'] else ''}] {r['text']}")
+        if r["condition"]:
+            print(f"    villkor / condition: {r['condition']}")
+        if governs:
+            print(f"    gäller / governs: {governs}")
     return 0
 
 
@@ -340,6 +371,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the JSON report")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("rules", help="what the rule reader read from a document (modality, condition, what it governs)")
+    p.add_argument("doc_id")
+    p.add_argument("--all", action="store_true", help="also sentences that state no rule")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_rules)
 
     p = sub.add_parser("status", help="what the store holds, and text quality per document")
     p.add_argument("--json", action="store_true")

@@ -16,7 +16,7 @@ from typing import Iterator
 
 from assistant.answer import NOT_BINDING, STRICTNESS, VERDICT_WORDS, Answer, Citation
 from assistant.retrieval import Passage
-from assistant.sentences import split_spans
+from ingest.sentences import split_spans
 from ingest.errors import PolicyAssistantError
 
 MAX_PASSAGES = 5            # what the prompt shows; the engine chooses which

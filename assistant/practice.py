@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.sentences import split_spans
+from ingest.sentences import split_spans
 from evals.cases import Case, load_cases
 from evals.matching import contains
 

@@ -2,6 +2,8 @@
 Swedish stemming, fused by a convex combination of normalised scores."""
 from __future__ import annotations
 
+import json
+
 import math
 import re
 import threading
@@ -53,6 +55,7 @@ class Passage:
     dense: float = 0.0            # cosine similarity to the question (0 when only BM25 found it)
     bm25: float = 0.0
     context: str = ""             # lead-in of the list this passage continues
+    rules: tuple = ()             # the rule reader's readings of its sentences (spans in `text`), read at ingest
 
     def as_dict(self) -> dict:
         return {k: getattr(self, k) for k in ("id", "doc_id", "title", "organisation", "binding", "doc_type",
@@ -111,6 +114,15 @@ class Retriever:
         self.refresh(force=True)
 
     # -- store state -------------------------------------------------------------------------------
+    def normaliser(self):
+        """Question normalisation over the current generation's vocabulary (None before the store is loaded)."""
+        from assistant.normalise import for_generation
+
+        if self._generation is None:
+            return None
+        return for_generation(self._generation.name,
+                              (f"{p.title} {p.section} {p.text}" for p in self._passages.values()))
+
     def refresh(self, force: bool = False) -> None:
         now = time.monotonic()
         if not force and now - self._checked < 2.0:
@@ -136,7 +148,7 @@ class Retriever:
         for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
             passages[pid] = Passage(pid, text, meta["document"], meta["title"], meta["organisation"], bool(meta["binding"]),
                                     meta["doc_type"], meta.get("section", ""), int(meta["start"]), int(meta["end"]),
-                                    context=meta.get("context", ""))
+                                    context=meta.get("context", ""), rules=tuple(json.loads(meta.get("rules") or "[]")))
         self.sentences.load(generation.name, passages)
         with self._lock:
             self._generation, self._passages, self._bm25, self._answer_forms = generation, passages, {}, {}

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.sentences import split_spans
+from ingest.sentences import split_spans
 from ingest.embeddings import EmbeddingCache
 
 if TYPE_CHECKING:
@@ -26,6 +26,14 @@ class Sentence:
     @property
     def text(self) -> str:
         return self.passage.text[self.start:self.end]
+
+    @property
+    def reading(self) -> dict | None:
+        """What the rule reader read from this sentence at ingest (None for a store written before it existed)."""
+        for r in self.passage.rules:
+            if r["start"] == self.start and r["end"] == self.end:
+                return r
+        return None
 
     def lead_in(self) -> str:
         """The list lead-in ("Det innebär att:") a list item continues, when the item alone would mislead."""

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from assistant.answer import VERDICTS
-from assistant.sentences import split as split_sentences
+from ingest.sentences import split as split_sentences
 from assistant.sensitive import redact
 from evals.cases import Case
 from evals.matching import contains, fold, is_gold, is_gold_document, mentions

@@ -7,18 +7,19 @@ import json
 import re
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
 from ingest.embeddings import EmbeddingCache, get_embedder
 from ingest.errors import IngestError, StoreDamaged, StoreError
-from ingest.loaders import load_text
+from ingest.loaders import document_title, load_text
 from ingest.manifest import GENERAL, DOC_TYPES, DocumentInfo, Manifest, Organisation, load_manifest
 from ingest.repair import repair_text
 from ingest.store import Store, writer_lock
 from ingest.structure import chunk_text, clean_layout
 
-PIPELINE_VERSION = 6  # bump when cleaning, repair or chunking changes: every document is then re-processed
+PIPELINE_VERSION = 8  # bump when cleaning, repair or chunking changes: every document is then re-processed
 
 
 @dataclass
@@ -91,7 +92,10 @@ def check_ids(prepared: list["Prepared"], old_docs: dict) -> None:
 
 def _digest(raw: str, info: DocumentInfo, settings) -> str:
     meta = {k: v for k, v in asdict(info).items() if k != "path"}
-    key = json.dumps([PIPELINE_VERSION, raw, meta, settings.chunk_tokens, settings.chunk_max_tokens], ensure_ascii=False, sort_keys=True)
+    from ingest.rules.reader import fingerprint
+
+    key = json.dumps([PIPELINE_VERSION, fingerprint(), raw, meta, settings.chunk_tokens, settings.chunk_max_tokens],
+                     ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
@@ -126,7 +130,7 @@ def _targets(settings, manifest: Manifest, paths: list[Path] | None, overrides: 
         if doc_type not in DOC_TYPES:
             raise IngestError(f"unknown document type '{doc_type}' (known: {', '.join(DOC_TYPES)})")
         out.append((DocumentInfo(
-            id=overrides.doc_id or doc_id_for(path), title=overrides.title or path.stem, organisation=org, type=doc_type,
+            id=overrides.doc_id or doc_id_for(path), title=overrides.title or document_title(path) or path.stem, organisation=org, type=doc_type,
             binding=overrides.binding if overrides.binding is not None else org != GENERAL, path=path,
         ), str(path.resolve())))
     return out, declared
@@ -183,6 +187,7 @@ def process_document(raw: str, info: DocumentInfo, embedder, settings) -> tuple[
     quality = {
         "ocr": result.is_ocr, "repairs": len(result.repairs),
         "oov_before": round(result.oov_before, 4), "oov_after": round(result.oov_after, 4),
+        "context_repairs": [[" ".join(c.original.split()), c.replacement, c.context] for c in result.context_repairs],
         "max_chunk_tokens": max((count(header(c) + c.text) for c in chunks), default=0),
         "token_limit": getattr(embedder, "max_tokens", 512),
     }
@@ -293,13 +298,15 @@ def _write_documents(settings, embedder, chunks_col, texts_col, docs: list[Prepa
         for p, text, chunks, quality in processed:
             vectors = cache.embed(embedder, [embed_text for _, embed_text in chunks], progress=bar)
             report.embedded += len(chunks)
+            readings = read_rules([chunk.text for chunk, _ in chunks], settings.embedding_cache_path)
             nodes = []
             for i, ((chunk, _), vec) in enumerate(zip(chunks, vectors)):
                 nodes.append(TextNode(
                     id_=f"{p.info.id}::{i}", text=chunk.text, embedding=vec,
                     metadata={"document": p.info.id, "context": chunk.context, "title": p.info.title, "organisation": p.info.organisation,
                               "binding": p.info.binding, "doc_type": p.info.type, "section": chunk.section_path,
-                              "start": chunk.start, "end": chunk.end, "chunk_index": i},
+                              "start": chunk.start, "end": chunk.end, "chunk_index": i,
+                              "rules": json.dumps(readings[i], ensure_ascii=False, separators=(",", ":"))},
                 ))
             if nodes:
                 vector_store.add(nodes)
@@ -308,11 +315,24 @@ def _write_documents(settings, embedder, chunks_col, texts_col, docs: list[Prepa
             texts_col.add(ids=[f"{p.info.id}::text", f"{p.info.id}::raw"], embeddings=[mean, mean],
                           documents=[text, p.raw], metadatas=[{**base, "kind": "repaired"}, {**base, "kind": "raw"}])
             info = {k: v for k, v in asdict(p.info).items() if k != "path"}
+            modalities = Counter(r["modality"] for rs in readings for r in rs)
             registry[p.info.id] = {"digest": p.digest, "source": p.source, "info": info, "chunks": len(nodes),
-                                   "chars": len(text), "quality": quality}
+                                   "chars": len(text), "quality": quality, "rules": dict(sorted(modalities.items()))}
     finally:
         bar.close()
         cache.close()
+
+
+def read_rules(chunk_texts: list[str], cache_path) -> list[list[dict]]:
+    """Every sentence of every chunk read by the rule reader: [{start, end, modality, ...}] per chunk, spans in the
+    chunk text. One batch per document, through the embedding cache (the same sentence vectors retrieval uses)."""
+    from ingest.rules import get_reader
+    from ingest.sentences import split_spans
+
+    spans = [split_spans(t) for t in chunk_texts]
+    flat = [t[s:e] for t, items in zip(chunk_texts, spans) for s, e in items]
+    readings = iter(get_reader().read(flat, cache_path))
+    return [[{"start": s, "end": e, **next(readings).as_dict()} for s, e in items] for items in spans]
 
 
 def _mean(vectors: list[list[float]]) -> list[float]:

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings as hsettings, strate
 
 from assistant.answer import Answer
 from assistant.engine import MAX_QUESTION_CHARS
-from assistant.sentences import BULLET, split_spans
+from ingest.sentences import BULLET, split_spans
 from ingest.errors import PolicyAssistantError
 from ingest.repair import TOKEN, repair_text
 from tests.conftest import CORPUS, run_cli

@@ -218,9 +218,13 @@ def _report(timings) -> str:
 def test_the_walk_finds_the_projects_patterns():
     assert len(PATTERNS) > 30, sorted(PATTERNS)
     for expected in ("assistant.sensitive.EMAIL", "assistant.sensitive.PNR", "assistant.sensitive.PHONE",
-                     "ingest.structure.TOC_LINE", "ingest.repair.TOKEN", "assistant.language.CONCEPTS[0].pattern",
+                     "ingest.structure.TOC_LINE", "assistant.language.CONCEPTS[0].pattern",
                      "assistant.sensitive._SPECIAL['health']", "assistant.language._DEFINED_TERM[1]"):
         assert expected in PATTERNS, sorted(PATTERNS)
+    import ingest.repair
+
+    # a pattern shared by several modules is named after one of them; it is found all the same
+    assert any(p is ingest.repair.TOKEN for p in PATTERNS.values())
 
 
 def test_measure_interrupts_a_runaway_pattern():
