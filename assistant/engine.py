@@ -19,7 +19,7 @@ from assistant.sentence_index import Sentence
 from assistant.question import Question, analyse
 from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
-from assistant.verdict import decide
+from assistant.verdict import decide, sentence_norms
 from ingest.errors import PolicyAssistantError
 
 MAX_QUESTION_CHARS = 4000
@@ -96,7 +96,10 @@ class Assistant:
         if len(question) > MAX_QUESTION_CHARS:   # before any text processing: a huge paste must cost nothing
             raise PolicyAssistantError(f"the question is longer than {MAX_QUESTION_CHARS} characters / frågan är för lång")
         t0 = time.perf_counter()
-        q = analyse(question, history)
+        with self._lock:      # the store's current vocabulary (a cheap check; the refresh itself is shared state)
+            self.retriever.refresh()
+            normalise = self.retriever.normaliser()
+        q = analyse(question, history, normalise)
         return q, self.retriever.search_vector(q.query), time.perf_counter() - t0
 
     def _extractive(self, q: Question, vec: list[float], embed: float, organisation: str) -> tuple[Answer, list[Passage]]:
@@ -125,7 +128,8 @@ class Assistant:
             base.text = not_covered_text(q.language, org.get("name", organisation), base.contact)
         else:
             sentences = [s for s, _ in chosen]
-            base.verdict = decide(q, [f"{s.passage.section}. {s.passage.context} {s.lead_in()} {s.text}" for s in sentences])
+            base.verdict = decide(q, [(f"{s.passage.section}. {s.passage.context} {s.lead_in()} {s.text}", sentence_norms(s))
+                                      for s in sentences])
             base.citations = [_citation(n, s.passage, s) for n, s in enumerate(sentences, 1)]
             base.text = compose(q.language, sentences, base.citations)
         timings["selection"] = time.perf_counter() - t1
@@ -135,16 +139,14 @@ class Assistant:
 
     def _with_rule_on_sensitive(self, q: Question, organisation: str, chosen: list[tuple[Sentence, float]]):
         """Make sure the answer quotes what the organisation's documents say about the kind of data pasted."""
-        from assistant.verdict import norms
-
-        if any(norms(s.text).prohibit or norms(s.text).only for s, _ in chosen):
+        if any(sentence_norms(s).prohibit or sentence_norms(s).only for s, _ in chosen):
             return chosen
         query = SENSITIVE_QUERY["special" if q.findings.special_categories or q.findings.secrecy else "personal"]
         vec = self.retriever.search_vector(query)
         rule_q = replace(q, kind="permission", query=query)
         extra = select(rule_q, vec, self.retriever.search(query, organisation, k=3, query_vec=vec), self.retriever.sentences)
         for sentence, score in extra:
-            n = norms(sentence.text)
+            n = sentence_norms(sentence)
             if n.prohibit or n.only:
                 return [*chosen[:2], (sentence, score)]
         return chosen

@@ -11,7 +11,7 @@ from assistant.language import expansion
 from assistant.question import Question
 from assistant.retrieval import Passage
 from assistant.sentence_index import Sentence, SentenceIndex
-from assistant.verdict import applies, norms
+from assistant.verdict import applies, sentence_norms
 
 MAX_SENTENCES = 3
 PASSAGES_READ = 5          # sentences are taken from this many top passages
@@ -61,7 +61,7 @@ def select(question: Question, query_vec, passages: list[Passage], index: Senten
             elif not passage.binding:
                 score -= RANK_WEIGHT
             if question.kind == "permission":
-                n = norms(text)
+                n = sentence_norms(sentence)
                 if n.prohibit or n.only or n.condition or n.permit:
                     score += NORM_BONUS
                 if not applies(text, question):

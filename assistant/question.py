@@ -46,6 +46,10 @@ def question_kind(text: str) -> str:
 # A short question that opens like this continues the previous one ("Och om uppgifterna är anonymiserade?").
 FOLLOWUP = re.compile(r"^\W*(och|men|än|om|då|så|samma|what about|and|but|how about|what if|same|if)\b", re.I)
 RISKY = {"personal_data", "sensitive_data", "secrecy"}
+# Negated open information, read on the question side: the negation before the word (within two words), or a
+# negated form of it.
+NOT_OPEN = re.compile(r"\b(?:inte|ej|icke|aldrig|not|never)\s++(?:\w++\s++){0,2}(?:publicera\w*|öppe?n\w*|offentlig\w*|"
+                      r"public\w*|published|open)\b|\b(?:opublicera\w*|unpublished|icke-offentlig\w*|hemlig\w*)", re.I)
 
 
 @dataclass
@@ -97,16 +101,26 @@ def strip_instructions(text: str) -> tuple[str, bool]:
     return (cleaned if cleaned else text), found
 
 
-def analyse(question: str, history: list[dict] | None = None) -> Question:
+def analyse(question: str, history: list[dict] | None = None, normalise=None) -> Question:
+    """`normalise(text, language)` (assistant/normalise.py) restores å/ä/ö and fixes typos before anything reads
+    the question; the original and redacted texts are kept as typed."""
     findings, redacted = scan(question)
     text, injection = strip_instructions(redacted)
     language = detect_language(text)
+    if normalise is not None:
+        text = normalise(text, language)
+        language = detect_language(text)
     concepts = {c.name for c in concepts_in(text)}
+    if NOT_OPEN.search(text):
+        # "information som inte är publicerad" is the opposite of open information: it settles nothing.
+        concepts.discard("open_info")
     kind = question_kind(text)
     query, followup = text, False
     previous = [h for h in (history or []) if (h.get("question") or "").strip()]
     if previous:
         last = strip_instructions(scan(previous[-1]["question"])[1])[0]
+        if normalise is not None:
+            last = normalise(last, detect_language(last))
         words = len(re.findall(r"\w+", text))
         followup = bool(FOLLOWUP.search(text)) or words <= 8
         if followup:

@@ -45,6 +45,31 @@ def norms(sentence: str) -> Norms:
     return Norms(bool(PROHIBIT.search(text)), bool(ONLY.search(text)), bool(CONDITION.search(text)), bool(PERMIT.search(text)))
 
 
+# What each modality the rule reader assigns means for a permission question.
+MODALITY_NORMS = {
+    "prohibition": Norms(prohibit=True), "advice_against": Norms(prohibit=True), "restriction": Norms(only=True),
+    "obligation": Norms(), "permission": Norms(permit=True),   # an obligation is read by the question side ("utan att …")
+    "conditional_permission": Norms(condition=True, permit=True), "recommendation": Norms(permit=True),
+    "exception": Norms(condition=True), "definition_scope": Norms(), "none": Norms(),
+}
+USE_READINGS = True
+READING_CONFIDENCE = 0.6
+
+
+def sentence_norms(sentence) -> Norms:
+    """The norms of a quoted sentence: from the reading made at ingest when there is one (a learned model over
+    the sentence), else from the normative-word patterns. A prohibition that states its own condition ("får inte …
+    utan …") is a conditional ban."""
+    lexical = norms(sentence.text)
+    reading = getattr(sentence, "reading", None) if USE_READINGS else None
+    if reading is None:
+        return lexical
+    if reading["modality"] in ("prohibition", "advice_against") and reading["confidence"] >= READING_CONFIDENCE:
+        # A prohibition the patterns missed ("Skriv aldrig in …, inte heller i …") is still a prohibition.
+        return Norms(prohibit=True, condition=bool(reading.get("condition")) or lexical.condition, only=lexical.only)
+    return lexical | MODALITY_NORMS.get(reading["modality"], Norms()) if reading["confidence"] >= READING_CONFIDENCE else lexical
+
+
 def applies(sentence: str, question: Question) -> bool:
     """A rule scoped to one kind of AI service does not decide a question about the other kind."""
     public = bool(PUBLIC_SCOPE.search(sentence))
@@ -56,15 +81,15 @@ def applies(sentence: str, question: Question) -> bool:
     return True
 
 
-def decide(question: Question, evidence: list[str]) -> str:
+def decide(question: Question, evidence: list[tuple[str, Norms]]) -> str:
     """Verdict for a permission question from the sentences that will be quoted (info questions get "info").
 
     Each evidence item is the sentence with its section heading and list lead-in, so a rule's scope
-    (publicly available or procured services) is read from where it stands as well.
+    (publicly available or procured services) is read from where it stands as well, and its norms.
     """
     if question.kind != "permission":
         return "info"
-    relevant = [norms(s) for s in evidence if applies(s, question)]
+    relevant = [n for s, n in evidence if applies(s, question)]
     prohibit = any(n.prohibit and not n.condition for n in relevant)      # an outright ban
     conditional_ban = any(n.prohibit and n.condition for n in relevant)   # banned unless something is done
     only = any(n.only for n in relevant)
@@ -74,7 +99,9 @@ def decide(question: Question, evidence: list[str]) -> str:
     safe = ("open_info" in question.concepts or "anonymised" in question.concepts) and not question.risky
     if question.risky and (prohibit or only or (public and conditional_ban)):
         return "no"
-    if safe and (only or permit):
+    # The safety invariant: never "yes" while an applicable outright ban is among the quoted rules, whatever the
+    # question settles; a ban with a condition needs that condition settled, which open information does not.
+    if safe and (only or permit) and not prohibit and not conditional_ban:
         return "yes"
     if prohibit and not (condition or only):
         return "no"

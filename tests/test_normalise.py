@@ -1,0 +1,61 @@
+"""Questions typed the way people type (issue 15): no å/ä/ö, typos, tool names split or misspelled."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.normalise import Normaliser
+
+WORDS = {"får", "använda", "personnummer", "personuppgifter", "ärende", "säkerhet", "öppen", "information", "sekretess"}
+
+
+@pytest.fixture(scope="module")
+def normalise():
+    return Normaliser(WORDS)
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("far jag anvanda chatgpt med personuppgifter", "får jag använda ChatGPT med personuppgifter"),
+    ("far jag anvanda chat gtp?", "får jag använda ChatGPT?"),
+    ("kan jag skriva in personumer i copliot", "kan jag skriva in personnummer i Copilot"),
+    ("galler det mitt arende", "gäller det mitt ärende"),
+])
+def test_swedish_typing_is_normalised(normalise, typed, expected):
+    assert normalise(typed, "sv") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Får jag använda ChatGPT för att skriva om en text från askersund.se?",   # already right: unchanged
+    "Kan jag ta bort ett möte?",
+])
+def test_correct_swedish_is_left_alone(normalise, text):
+    assert normalise(text, "sv") == text
+
+
+def test_english_words_are_not_swedified(normalise):
+    assert normalise("May I use chat gtp for images of real people?", "en") == "May I use ChatGPT for images of real people?"
+
+
+def test_the_engine_reads_the_normalised_question_but_keeps_what_was_typed(assistant):
+    typed = "far jag anvanda chatgpt med personuppgifter om en brukare"
+    answer = assistant.ask(typed, "nacka")
+    assert answer.question == typed                     # shown and stored as typed (redacted)
+    assert answer.flags["kind"] == "permission" and answer.verdict == "no"
+
+
+def test_negated_open_information_settles_nothing():
+    from assistant.question import analyse
+
+    assert "open_info" in analyse("Får jag använda ChatGPT för information som är publicerad på webbplatsen?").concepts
+    assert "open_info" not in analyse("Får jag använda ChatGPT för information som inte är publicerad på webbplatsen?").concepts
+    assert "open_info" not in analyse("Kan jag klistra in opublicerade siffror från webbplatsen?").concepts
+
+
+def test_no_yes_while_a_quoted_rule_bans_it():
+    from assistant.question import analyse
+    from assistant.verdict import Norms, decide
+
+    q = analyse("Får jag använda gratis ChatGPT om det bara är sådant som redan står på hemsidan?")
+    evidence = [("Gratisversionen av ChatGPT är inte godkänd för arbetsuppgifter.", Norms(prohibit=True)),
+                ("Publika AI-tjänster får bara användas med öppen information.", Norms(only=True))]
+    assert decide(q, evidence) != "yes"
+    assert decide(q, evidence[1:]) == "yes"
