@@ -19,7 +19,7 @@ from ingest.repair import repair_text
 from ingest.store import Store, writer_lock
 from ingest.structure import chunk_text, clean_layout
 
-PIPELINE_VERSION = 8  # bump when cleaning, repair or chunking changes: every document is then re-processed
+PIPELINE_VERSION = 9  # bump when cleaning, repair or chunking changes: every document is then re-processed
 
 
 @dataclass

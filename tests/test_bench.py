@@ -114,7 +114,8 @@ def test_ingest_benchmark_small_generated_corpus(tmp_path, corpus_store):
     assert ing["generated"]["documents"] == 8 and ing["generated"]["organisations"] == 3
     empty, warm, gen = ing["corpus_empty_cache"], ing["corpus"], ing["generated_ingest"]
     assert empty["documents"] == warm["documents"] == 2 and gen["documents"] == 8
-    assert empty["chunks"] == warm["chunks"] == empty["newly_embedded"] > 0 and warm["newly_embedded"] == 0
+    # newly embedded: the chunk vectors plus the sentence vectors the rule reader reads at ingest
+    assert empty["chunks"] == warm["chunks"] > 0 and empty["newly_embedded"] >= empty["chunks"] and warm["newly_embedded"] == 0
     assert gen["chunks"] == 4 * warm["chunks"] and gen["newly_embedded"] == 0   # 3 copies of each: all from the cache
     for r in (empty, warm, gen):
         assert r["chunks_per_s"] == pytest.approx(r["chunks"] / r["ingest_s"], rel=0.02, abs=0.051)   # both rounded

@@ -31,7 +31,11 @@ RULES = frozenset(MODALITIES) - {"none", "definition_scope"}
 # Where a condition or an exception starts (the span runs to the end of the clause).
 CONDITION_START = re.compile(
     r"\b(?:om inte|utom när|utom om|utom för|med undantag för|förutom|förutsatt att|under förutsättning att|såvida inte|"
-    r"så länge|i de fall|om|när|efter att|innan|unless|except when|except for|provided that|as long as|if|when|after|before)\b",
+    r"så länge|i de fall|när|efter att|innan|unless|except when|except for|provided that|as long as|if|when|after|before)\b|"
+    # "om" starts a condition only before a clause ("om det", "om du", "om uppgifterna"), not as "about"
+    # ("ärenden om myndighetsutövning")
+    r"\bom (?=(?:det|du|ni|vi|man|den|de|hen|han|hon|någon|inte|uppgift\w*|information\w*|tjänst\w*|ai|materialet|"
+    r"texten|bilden|personen|brukaren|eleven|kunden)\b)",
     re.I)
 CLAUSE_END = re.compile(r"[.;!?](?=\s|$)|, (?:men|och|but|and) ")
 
