@@ -56,6 +56,14 @@ class Lexicon:
         return _compound_score(self, word)
 
 
+def _part_zipf(lexicon, part: str, min_len: int) -> float:
+    """A compound part's frequency; Swedish joins parts with a linking -s- ("informations|säkerhet")."""
+    z = lexicon.freqs.get(part, 0.0)
+    if z < MIN_PART_ZIPF and part.endswith("s") and len(part) > min_len:
+        z = lexicon.freqs.get(part[:-1], 0.0)
+    return z
+
+
 @lru_cache(maxsize=200_000)
 def _compound_cached(lexicon_id: int, word: str) -> float:
     lexicon = _LEXICONS[lexicon_id]
@@ -69,10 +77,7 @@ def _compound_cached(lexicon_id: int, word: str) -> float:
         for start in range(0, end - MIN_PART + 1):
             if best[start] <= 0.0:
                 continue
-            part = word[start:end]
-            z = lexicon.freqs.get(part, 0.0)
-            if z < MIN_PART_ZIPF and part.endswith("s") and len(part) > MIN_PART:
-                z = lexicon.freqs.get(part[:-1], 0.0)
+            z = _part_zipf(lexicon, word[start:end], MIN_PART)
             if z >= MIN_PART_ZIPF:
                 best[end] = max(best[end], min(best[start], z))
     if best[n] <= 0.0 or best[n] == 99.0:
@@ -93,10 +98,7 @@ def _plausibility_cached(lexicon_id: int, word: str) -> float:
         for start in range(0, end - CREDIBLE_PART + 1):
             if best[start] is None:
                 continue
-            part = word[start:end]
-            z = lexicon.freqs.get(part, 0.0)
-            if z < MIN_PART_ZIPF and part.endswith("s") and len(part) > CREDIBLE_PART:
-                z = lexicon.freqs.get(part[:-1], 0.0)
+            z = _part_zipf(lexicon, word[start:end], CREDIBLE_PART)
             if z >= MIN_PART_ZIPF:
                 value = best[start] + (z - 9.0) - (JOIN_PENALTY if start else 0.0)
                 if best[end] is None or value > best[end]:
