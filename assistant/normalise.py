@@ -1,6 +1,6 @@
 """Question normalisation: words typed without å/ä/ö and misspelled words are matched to the vocabulary of the
-organisation's documents, the known tool names (assistant/data/vocabulary.toml) and the Swedish word list, before
-question analysis and retrieval. The original text is what is shown and (redacted) stored.
+organisation's documents, the known tool names ([tools] in assistant/data/domain.toml) and the Swedish word list,
+before question analysis and retrieval. The original text is what is shown and (redacted) stored.
 
 - Diacritics: a token without å/ä/ö whose restored form is a far more common word ("far" → "får", "anvanda" →
   "använda") or a word of the documents the token itself is not ("arende" → "ärende").
@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import re
 import threading
-import tomllib
 from functools import lru_cache
-from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-VOCABULARY_FILE = Path(__file__).with_name("data") / "vocabulary.toml"
+from assistant import domain
 _FOLD = str.maketrans("åäöéÅÄÖÉ", "aaoeAAOE")
 _TOKEN = re.compile(r"[A-Za-zÅÄÖåäöÉé]{2,40}")
 MARGIN = 1.0          # zipf: a restored form must be ten times as common as the typed one
@@ -46,12 +44,9 @@ def _restorations() -> dict[str, tuple[str, float]]:
     return best
 
 
-@lru_cache(maxsize=1)
 def tool_names() -> tuple[str, ...]:
-    try:
-        return tuple(tomllib.loads(VOCABULARY_FILE.read_text(encoding="utf-8")).get("tools", []))
-    except (OSError, tomllib.TOMLDecodeError):
-        return ()
+    """The tool names of the shipped domain file (checked and cached by assistant.domain)."""
+    return domain.shipped().tools
 
 
 def _zipf(word: str) -> float:
@@ -61,18 +56,19 @@ def _zipf(word: str) -> float:
 
 
 class Normaliser:
-    """Built from the store's vocabulary (the words of its documents), once per store generation."""
+    """Built from the store's vocabulary (the words of its documents), once per store generation. The tool names
+    are the shipped domain file's unless given (a domain.load(path).tools, for another file)."""
 
-    def __init__(self, document_words: set[str]):
+    def __init__(self, document_words: set[str], tools: tuple[str, ...] | None = None):
         self.words = {w.lower() for w in document_words}
         by_fold: dict[str, str] = {}
         for w in self.words:
             if fold(w) != w:
                 by_fold.setdefault(fold(w), w)
         self.document_restorations = by_fold
-        tools = {t.lower().replace(" ", ""): t for t in tool_names()}
-        self.targets = sorted(self.words | set(tools))
-        self.display = tools
+        display = {t.lower().replace(" ", ""): t for t in (tool_names() if tools is None else tools)}
+        self.targets = sorted(self.words | set(display))
+        self.display = display
 
     def _restore(self, token: str) -> str | None:
         low = token.lower()
