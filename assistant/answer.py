@@ -39,6 +39,7 @@ class Citation:
     passage: str = ""      # the whole passage the quote stands in
     passage_start: int = 0
     passage_end: int = 0
+    deciding: bool = False # the rule the verdict was decided from (always the first citation when there is one)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from assistant.sentence_index import Sentence
 from assistant.question import Question, analyse
 from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
-from assistant.verdict import decide, sentence_norms
+from assistant.verdict import Evidence, contradicts, decide, sentence_norms
 from ingest.errors import PolicyAssistantError
 
 MAX_QUESTION_CHARS = 4000
@@ -128,9 +128,25 @@ class Assistant:
             base.text = not_covered_text(q.language, org.get("name", organisation), base.contact)
         else:
             sentences = [s for s, _ in chosen]
-            base.verdict = decide(q, [(f"{s.passage.section}. {s.passage.context} {s.lead_in()} {s.text}", sentence_norms(s))
-                                      for s in sentences])
+            evidence = [Evidence(s.text, f"{s.passage.section}. {s.passage.context} {s.lead_in()} {s.text}", sentence_norms(s),
+                                 (s.reading or {}).get("condition", "")) for s in sentences]
+            names = " ".join({org.get("name", organisation), *(s.passage.title for s in sentences)})
+            decision = decide(q, evidence, names=names)
+            base.verdict = decision.verdict
+            order = list(range(len(sentences)))
+            if decision.deciding is not None:
+                # The rule that decided the verdict is quoted first, so the badge and the first quote agree.
+                order.remove(decision.deciding)
+                order.insert(0, decision.deciding)
+                base.flags["decided_by"] = decision.reason
+                if contradicts(decision.verdict, evidence[decision.deciding].norms):
+                    base.verdict = "conditional"
+                    base.flags["contradiction"] = decision.verdict
+            sentences = [sentences[i] for i in order]
             base.citations = [_citation(n, s.passage, s) for n, s in enumerate(sentences, 1)]
+            if decision.deciding is not None:
+                base.citations[0].deciding = True
+            base.flags["conditions"] = [order.index(i) + 1 for i in decision.conditions]
             base.text = compose(q.language, sentences, base.citations)
         timings["selection"] = time.perf_counter() - t1
         timings["total"] = time.perf_counter() - t0

@@ -11,6 +11,7 @@ from assistant.language import expansion
 from assistant.question import Question
 from assistant.retrieval import Passage
 from assistant.sentence_index import Sentence, SentenceIndex
+from assistant.terms import TOKEN, stems
 from assistant.verdict import applies, sentence_norms
 
 MAX_SENTENCES = 3
@@ -24,18 +25,6 @@ REDUNDANT_COS = 0.93
 MIN_WORDS = 4              # headings and fragments are not answers
 
 
-_TOKEN = re.compile(r"[a-zåäöéü0-9]+(?:-[a-zåäö]+)?", re.I)
-_STOP = {"och", "att", "det", "är", "jag", "får", "som", "en", "ett", "på", "för", "med", "om", "vi", "inte", "kan", "min",
-         "vad", "vem", "hur", "när", "ska", "till", "av", "eller", "mig", "i", "de", "den", "du", "man", "sig", "har", "the",
-         "a", "an", "to", "of", "in", "is", "can", "may", "i", "we", "it", "and", "or", "my", "our", "what", "who", "how", "do",
-         "ai", "use", "använda", "kommunen", "kommunens", "är", "be", "for", "on", "this", "that", "with", "vara", "så"}
-
-
-def _stems(text: str) -> set[str]:
-    # A light prefix stem: Swedish inflects by suffix ("uppgifter", "uppgifterna"), and compounds share heads.
-    return {w.lower()[:6] for w in _TOKEN.findall(text) if w.lower() not in _STOP and len(w) > 2}
-
-
 def select(question: Question, query_vec, passages: list[Passage], index: SentenceIndex,
            named: set[str] = frozenset()) -> list[tuple[Sentence, float]]:
     """The best sentences, best first, at most MAX_SENTENCES, none repeating another.
@@ -45,16 +34,16 @@ def select(question: Question, query_vec, passages: list[Passage], index: Senten
     """
     q = np.asarray(query_vec, dtype=np.float32)
     q /= max(float(np.linalg.norm(q)), 1e-9)
-    terms = _stems(question.query + " " + expansion(question.query, question.language))
+    terms = stems(question.query + " " + expansion(question.query, question.language))
     scored = []
     for rank, passage in enumerate(passages[:PASSAGES_READ]):
         for sentence in index.of(passage):
             text = sentence.text
-            if len(_TOKEN.findall(text)) < MIN_WORDS:
+            if len(TOKEN.findall(text)) < MIN_WORDS:
                 continue
             score = float(sentence.vector @ q)
             if terms:
-                score += OVERLAP_WEIGHT * len(terms & _stems(text)) / len(terms)
+                score += OVERLAP_WEIGHT * len(terms & stems(text)) / len(terms)
             score += RANK_WEIGHT / (rank + 1)
             if passage.doc_id in named:
                 score += NAMED_BONUS

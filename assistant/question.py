@@ -37,10 +37,48 @@ _INFO_START = re.compile(r"^\W*(och |men |and |but )?(vem|vilka|vilken|vilket|va
 _ASKS_PERMISSION_TOO = re.compile(r"\bfår (jag|vi|man)\b|\b(may|can) (i|we)\b", re.I)
 
 
+# A yes/no question about a fact, not a permission ("Omfattas chattbotar av policyn?", "Räknas Sana som en allmänt
+# tillgänglig AI-tjänst?", "Does the policy apply to elected officials?", "Måste jag märka texten?"): the verb
+# opens the question (after an optional greeting or "och"), or "kan det … räknas".
+FACTUAL = re.compile(
+    r"(?:^|[.?!]\s{0,8}+)(?:\W{0,8}+(?:ok|okej|hej|tack|och|men|så|and|but|so)\b[,!]?\s{0,8}+)?"
+    r"(?:omfattas|gäller|räknas|är|finns|ingår|måste|behöver|ska|does|do|is|are|must|should|will|counts?)\b|"
+    r"\bkan (?:det|detta|det jag [\w-]{1,40}+(?: [\w-]{1,40}+){0,6}) räknas\b", re.I)
+
+
 def question_kind(text: str) -> str:
+    """"permission", "factual" (a yes/no question about a fact or a duty) or "info" (who, what, when, how)."""
     if _INFO_START.search(text) and not _ASKS_PERMISSION_TOO.search(text):
         return "info"
-    return "permission" if PERMISSION.search(text) else "info"
+    if PERMISSION.search(text):
+        return "permission"
+    return "factual" if FACTUAL.search(text) else "info"
+
+
+# What the question says is absent ("inga personuppgifter", "inget känsligt", "no personal data"): a concept whose
+# every mention follows such a word is not involved. A plain "inte" is not enough: "får jag inte dela namn?" still
+# involves names.
+_ABSENT = re.compile(r"\b(?:inga|inget|ingen|utan(?! att)|inte några|inte något|inte någon|no|without|not any|none of|free of)"
+                     r"\s++(?:\w++\s++){0,2}$", re.I)
+# The question wants to leave out a duty ("utan att läsa igenom den", "skip the threshold analysis", "we don't need
+# to label …"): the clause it skips, matched against the rules' obligations.
+_SKIP = re.compile(r"\b(?:utan att|hoppa över|skippa|slippa|strunta i|behöver (?:jag |vi |man |ni )?inte|"
+                   r"inte behöver|without|skip(?:ping)?|don't need to|do not need to|doesn't need to|need not|no need to)"
+                   r"\s++([^.?!;]{3,120}+)", re.I)
+
+
+def absent_concepts(text: str) -> set[str]:
+    out = set()
+    for c in concepts_in(text):
+        hits = list(c.pattern.finditer(text))
+        if hits and all(_ABSENT.search(text[max(0, m.start() - 40):m.start()]) for m in hits):
+            out.add(c.name)
+    return out
+
+
+def skipped_duty(text: str) -> str:
+    m = _SKIP.search(text)
+    return m.group(1).strip() if m else ""
 
 
 # A short question that opens like this continues the previous one ("Och om uppgifterna är anonymiserade?").
@@ -64,6 +102,8 @@ class Question:
     concepts: set[str] = field(default_factory=set)
     query: str = ""             # text to retrieve with (follow-ups include the earlier question)
     followup: bool = False
+    absent: set[str] = field(default_factory=set)   # concepts the question says are not involved
+    skipped: str = ""           # the duty the question wants to leave out ("utan att läsa igenom den")
 
     @property
     def risky(self) -> bool:
@@ -114,6 +154,8 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
     if NOT_OPEN.search(text):
         # "information som inte är publicerad" is the opposite of open information: it settles nothing.
         concepts.discard("open_info")
+    absent = absent_concepts(text) - {"open_info", "anonymised"}
+    concepts -= absent
     kind = question_kind(text)
     query, followup = text, False
     previous = [h for h in (history or []) if (h.get("question") or "").strip()]
@@ -131,4 +173,6 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
             concepts |= earlier - (RISKY if "anonymised" in concepts or "open_info" in concepts else set())
             if question_kind(last) == "permission" and not _INFO_START.search(text):
                 kind = "permission"
-    return Question(question, redacted, text, language, findings, injection, kind, concepts, query, followup)
+            concepts -= absent
+    return Question(question, redacted, text, language, findings, injection, kind, concepts, query, followup, absent,
+                    skipped_duty(text))

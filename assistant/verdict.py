@@ -6,9 +6,11 @@ a rule that permits only under a condition the question does not settle means "c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from assistant.language import concepts_in
 from assistant.question import Question
+from assistant.terms import specific_stems, stems
 
 _W = r"(?:[\wåäöé-]+,? ){0,4}"
 PROHIBIT = re.compile(
@@ -24,6 +26,9 @@ CONDITION = re.compile(
     r"\bförankra|\bi enlighet med|\bprovided that|\bif\b|\bunless\b|\bafter\b", re.I)
 PERMIT = re.compile(rf"(?<!inte )(?<!aldrig )(?<!ej )\bf[åa]r (?!{_W}(inte|aldrig|ej|bara|endast|enbart)\b)|\bär tillåte?t|\bkan användas|\bfår användas|"
                     r"\bställer sig positiv|\buppmuntra|\bär välkom|\bmöjligt att använda|\bmay\b|\ballowed\b", re.I)
+# A duty: something must be done (the question side reads whether the asker wants to skip it).
+OBLIGE = re.compile(r"(?<!inte )(?<!ej )\b(ska|skall|måste|behöver|krävs|är skyldig|must|shall|is required|are required|"
+                    r"has to|have to)\b(?! inte\b)(?! ej\b)(?! not\b)", re.I)
 # The rule speaks of publicly available AI services, or of services the municipality has procured.
 PUBLIC_SCOPE = re.compile(r"allmänt tillgängliga?|publika? ai|gratis|öppna ai-tjänster", re.I)
 CUSTOM_SCOPE = re.compile(r"anpassade?|upphandlade?|anskaffade?|inköpta?|egna ai", re.I)
@@ -35,6 +40,7 @@ class Norms:
     only: bool = False
     condition: bool = False
     permit: bool = False
+    oblige: bool = False
 
     def __or__(self, other: "Norms") -> "Norms":
         return Norms(*(a or b for a, b in zip(self.__dict__.values(), other.__dict__.values())))
@@ -42,13 +48,15 @@ class Norms:
 
 def norms(sentence: str) -> Norms:
     text = " ".join(sentence.split())
-    return Norms(bool(PROHIBIT.search(text)), bool(ONLY.search(text)), bool(CONDITION.search(text)), bool(PERMIT.search(text)))
+    prohibit = bool(PROHIBIT.search(text))
+    return Norms(prohibit, bool(ONLY.search(text)), bool(CONDITION.search(text)), bool(PERMIT.search(text)),
+                 not prohibit and bool(OBLIGE.search(text)))
 
 
 # What each modality the rule reader assigns means for a permission question.
 MODALITY_NORMS = {
     "prohibition": Norms(prohibit=True), "advice_against": Norms(prohibit=True), "restriction": Norms(only=True),
-    "obligation": Norms(), "permission": Norms(permit=True),   # an obligation is read by the question side ("utan att …")
+    "obligation": Norms(oblige=True), "permission": Norms(permit=True),   # a duty decides when the question skips it
     "conditional_permission": Norms(condition=True, permit=True), "recommendation": Norms(permit=True),
     "exception": Norms(condition=True), "definition_scope": Norms(), "none": Norms(),
 }
@@ -81,30 +89,156 @@ def applies(sentence: str, question: Question) -> bool:
     return True
 
 
-def decide(question: Question, evidence: list[tuple[str, Norms]]) -> str:
-    """Verdict for a permission question from the sentences that will be quoted (info questions get "info").
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence that will be quoted: its own text, the text with where it stands (section heading, list lead-in),
+    from which a rule's scope is read as well, and its norms."""
+    text: str
+    context: str
+    norms: Norms
+    condition: str = ""     # the condition or exception the rule states ("om det inte har gjorts en analys …")
 
-    Each evidence item is the sentence with its section heading and list lead-in, so a rule's scope
-    (publicly available or procured services) is read from where it stands as well, and its norms.
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: str
+    deciding: int | None = None          # index of the evidence that decided the verdict (quoted first)
+    conditions: tuple[int, ...] = ()     # for "conditional": the rules whose conditions stay open
+    reason: str = ""                     # which part of the decision applied (for reports and tests)
+
+
+# The kinds of information a ban can be about; a question that says none of them is involved is not under it.
+DATA_KINDS = frozenset({"personal_data", "sensitive_data", "secrecy"})
+# A sentence that settles a yes/no question negatively ("Policyn gäller inte för bolagen", "är inte godkänt").
+_DENIES = re.compile(r"\b(inte|ej|aldrig|icke|undantag\w*|not|never|except\w*|exempt\w*|excluded)\b", re.I)
+# Words that frame a yes/no question rather than name what it asks about.
+_FRAME = stems("omfattas gäller räknas policy policyn ai-policyn riktlinje kommun också även considered apply applies "
+               "counts count does also too document regler rules någon några något finns måste behöver should must are "
+               "will ai-verktyg ai-tjänst ai-system ai-lösning")
+
+
+# Where a sentence holds two rules: "AI får inte ersätta beslut …, utan ska användas som stöd".
+_CLAUSES = re.compile(r",\s*(?=(?:utan|men|but|while)\b)|;\s+")
+_NEGATION = re.compile(r"\b(inte|ej|aldrig|inga|ingen|inget|utan|not|no|never|without|hasn't|haven't|isn't)\b|n't\b", re.I)
+_PART = re.compile(r"[a-zåäöéü0-9]+", re.I)
+
+
+def _part_stems(text: str) -> set[str]:
+    """Stems of every part of hyphenated compounds too ("GDPR-analys": gdpr, analys)."""
+    return stems(" ".join(_PART.findall(text)))
+
+
+def clause_norms(e: Evidence, question: Question) -> Norms:
+    """A sentence that bans one thing and prescribes another is read by the clause that shares most words with the
+    question; a tie keeps the whole sentence's norms (the stricter reading)."""
+    if not e.norms.prohibit:
+        return e.norms
+    parts = [p for p in _CLAUSES.split(e.text) if p.strip()]
+    if len(parts) < 2:
+        return e.norms
+    asked = _part_stems(question.text)
+    scored = sorted(((len(asked & _part_stems(p)), k) for k, p in enumerate(parts)), reverse=True)
+    (best, k), (second, _) = scored[0], scored[1]
+    if best == second:
+        return e.norms
+    chosen = norms(parts[k])
+    return chosen if not chosen.prohibit else e.norms
+
+
+def condition_state(e: Evidence, question: Question) -> bool | None:
+    """Whether the question states that the rule's condition holds (True), states that it does not (False), or
+    does not say (None): the condition and the question share at least two words, and both or neither negate."""
+    if not e.condition:
+        return None
+    cond = _part_stems(e.condition)
+    asked = _part_stems(question.text)
+    if len(cond & asked) < min(2, len(cond)):
+        return None
+    return bool(_NEGATION.search(e.condition)) == bool(_NEGATION.search(question.text))
+
+
+def decide(question: Question, evidence: list[Evidence], names: str = "") -> Decision:
+    """The verdict from the sentences that will be quoted, and which of them decided it.
+
+    `names` are words that only name the organisation or its documents ("Norsjö kommuns AI-policy", "Norstedts
+    checklista"): they never settle a factual question by themselves.
     """
+    if question.kind == "factual":
+        return _factual(question, evidence, names)
     if question.kind != "permission":
-        return "info"
-    relevant = [n for s, n in evidence if applies(s, question)]
-    prohibit = any(n.prohibit and not n.condition for n in relevant)      # an outright ban
-    conditional_ban = any(n.prohibit and n.condition for n in relevant)   # banned unless something is done
-    only = any(n.only for n in relevant)
-    condition = any(n.condition and not n.prohibit for n in relevant)
-    permit = any(n.permit and not n.prohibit for n in relevant)
+        return Decision("info")
+    relevant = [(i, e) for i, e in enumerate(evidence) if applies(e.context, question)]
+    if question.skipped:
+        # Leaving out what a rule requires ("utan att läsa igenom den") is not allowed.
+        skipped = stems(question.skipped) | {c.name for c in concepts_in(question.skipped)}
+        for i, e in relevant:
+            if e.norms.oblige and skipped & (stems(e.text) | {c.name for c in concepts_in(e.text)}):
+                return Decision("no", i, reason="skipped_duty")
+    bans, data_bans, cond_bans, only, conditions, permits = [], [], [], [], [], []
+    for i, e in relevant:
+        n = clause_norms(e, question)
+        if n.prohibit and n.condition:
+            state = condition_state(e, question)
+            if state is False:
+                continue                       # the question settles the condition the ban depends on
+            if state:
+                n = Norms(prohibit=True)       # the question states the very case the ban names
+        if n.prohibit:
+            about = {c.name for c in concepts_in(e.text)} & DATA_KINDS
+            if about and about <= question.absent:
+                continue                       # a ban on personal data, and the question says there is none
+            if about and not question.risky and not (about & question.concepts):
+                data_bans.append(i)            # whether it applies depends on the information: a condition
+            elif n.condition:
+                cond_bans.append(i)
+            else:
+                bans.append(i)
+        else:
+            if n.only:
+                only.append(i)
+            if n.condition:
+                conditions.append(i)
+            if n.permit:
+                permits.append(i)
     public = "public_ai" in question.concepts and "custom_ai" not in question.concepts
     safe = ("open_info" in question.concepts or "anonymised" in question.concepts) and not question.risky
-    if question.risky and (prohibit or only or (public and conditional_ban)):
-        return "no"
+    if question.risky and (bans or only or (public and cond_bans)):
+        return Decision("no", (bans or only or cond_bans)[0], reason="risky")
     # The safety invariant: never "yes" while an applicable outright ban is among the quoted rules, whatever the
     # question settles; a ban with a condition needs that condition settled, which open information does not.
-    if safe and (only or permit) and not prohibit and not conditional_ban:
-        return "yes"
-    if prohibit and not (condition or only):
-        return "no"
-    if condition or only or prohibit or conditional_ban:
-        return "conditional"
-    return "yes" if permit else "conditional"
+    if safe and (only or permits) and not bans and not cond_bans:
+        return Decision("yes", (only or permits)[0], reason="settled")
+    if bans and not (conditions or only):
+        return Decision("no", bans[0], reason="ban")
+    open_conditions = sorted(set(only + conditions + cond_bans + data_bans + bans))
+    if open_conditions:
+        return Decision("conditional", open_conditions[0], tuple(open_conditions), reason="condition")
+    if permits:
+        return Decision("yes", permits[0], reason="permit")
+    return Decision("conditional", None, reason="no_rule")
+
+
+def _factual(question: Question, evidence: list[Evidence], names: str) -> Decision:
+    """Yes or no from the first quoted sentence that names what the question asks about; a sentence that names it
+    and denies it settles "no". Nothing named: the documents are quoted without a verdict."""
+    asked = specific_stems(question.text, question.language) - _FRAME - stems(names)
+    if not asked:
+        return Decision("info")
+    # The sentence that names most of what is asked: one of its words, two when it names more than two things.
+    hits, i = max((len(asked & _part_stems(e.text)), -i) for i, e in enumerate(evidence)) if evidence else (0, 0)
+    if hits < (1 if len(asked) <= 2 else 2):
+        return Decision("info")
+    text = evidence[-i].text
+    return Decision("no" if _DENIES.search(text) else "yes", -i, reason="factual")
+
+
+def contradicts(verdict: str, rule: Norms | None) -> bool:
+    """Whether a verdict says the opposite of the rule that decided it: "yes" under a ban, "no" from a rule that
+    only permits."""
+    if rule is None:
+        return False
+    if verdict == "yes":
+        return rule.prohibit
+    if verdict == "no":
+        return rule.permit and not (rule.prohibit or rule.only or rule.oblige)
+    return False

@@ -52,10 +52,11 @@ def test_negated_open_information_settles_nothing():
 
 def test_no_yes_while_a_quoted_rule_bans_it():
     from assistant.question import analyse
-    from assistant.verdict import Norms, decide
+    from assistant.verdict import Evidence, Norms, decide
 
     q = analyse("Får jag använda gratis ChatGPT om det bara är sådant som redan står på hemsidan?")
-    evidence = [("Gratisversionen av ChatGPT är inte godkänd för arbetsuppgifter.", Norms(prohibit=True)),
-                ("Publika AI-tjänster får bara användas med öppen information.", Norms(only=True))]
-    assert decide(q, evidence) != "yes"
-    assert decide(q, evidence[1:]) == "yes"
+    ban = "Gratisversionen av ChatGPT är inte godkänd för arbetsuppgifter."
+    only = "Publika AI-tjänster får bara användas med öppen information."
+    evidence = [Evidence(ban, ban, Norms(prohibit=True)), Evidence(only, only, Norms(only=True))]
+    assert decide(q, evidence).verdict != "yes"
+    assert decide(q, evidence[1:]).verdict == "yes"

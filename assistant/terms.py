@@ -1,0 +1,30 @@
+"""Content words of a text as light stems: how quoted sentences are scored against a question and how a verdict
+finds the sentence that names what the question asks about."""
+from __future__ import annotations
+
+import re
+
+TOKEN = re.compile(r"[a-zåäöéü0-9]+(?:-[a-zåäö]+)?", re.I)
+STOP = {"och", "att", "det", "är", "jag", "får", "som", "en", "ett", "på", "för", "med", "om", "vi", "inte", "kan", "min",
+        "vad", "vem", "hur", "när", "ska", "till", "av", "eller", "mig", "i", "de", "den", "du", "man", "sig", "har", "the",
+        "a", "an", "to", "of", "in", "is", "can", "may", "i", "we", "it", "and", "or", "my", "our", "what", "who", "how", "do",
+        "ai", "use", "använda", "kommunen", "kommunens", "är", "be", "for", "on", "this", "that", "with", "vara", "så"}
+
+
+def stems(text: str) -> set[str]:
+    # A light prefix stem: Swedish inflects by suffix ("uppgifter", "uppgifterna"), and compounds share heads.
+    return {w.lower()[:6] for w in TOKEN.findall(text) if w.lower() not in STOP and len(w) > 2}
+
+
+# Words at least this common in general language (wordfreq's Zipf scale) say little about what a question asks for
+# ("information", "använda", "system"); rarer words ("förtroendevalda", "tystnadsplikt") name it.
+COMMON_ZIPF = 4.5
+
+
+def specific_stems(text: str, language: str) -> set[str]:
+    """Stems of the question's words that name something: not function words, not common words."""
+    from wordfreq import zipf_frequency
+
+    # A compound written with a hyphen ("AI-tjänster") is as common as its head ("tjänster").
+    return {w.lower()[:6] for w in TOKEN.findall(text)
+            if w.lower() not in STOP and len(w) > 2 and zipf_frequency(w.lower().split("-")[-1], language) < COMMON_ZIPF}
