@@ -7,9 +7,10 @@ extractive draft and falls back to it on any failure.
 """
 from __future__ import annotations
 
+import re
 import threading
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Iterator
 
 from assistant.answer import Answer, Citation, one_line
@@ -19,7 +20,9 @@ from assistant.sentence_index import Sentence
 from assistant.question import Question, analyse
 from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
-from assistant.verdict import Evidence, contradicts, decide, sentence_norms
+from assistant.summary import first_line
+from assistant.terms import specific_stems
+from assistant.verdict import Evidence, Norms, contradicts, decide, sentence_norms
 from ingest.errors import PolicyAssistantError
 
 MAX_QUESTION_CHARS = 4000
@@ -87,6 +90,11 @@ class Assistant:
                 yield "token", item
         assert final is not None
         final.timings = {**final.timings, "llm": time.perf_counter() - t0}
+        rule = draft.flags.get("deciding_rule")
+        if rule and contradicts(final.verdict, Norms(**rule)):
+            # The model's verdict says the opposite of the rule the draft was decided from.
+            final.flags = {**final.flags, "contradiction": final.verdict}
+            final.verdict = "conditional"
         yield "done", final
 
     # -- extractive ------------------------------------------------------------------------------
@@ -100,7 +108,13 @@ class Assistant:
             self.retriever.refresh()
             normalise = self.retriever.normaliser()
         q = analyse(question, history, normalise)
-        return q, self.retriever.search_vector(q.query), time.perf_counter() - t0
+        vec = self.retriever.search_vector(q.query)
+        if q.followup and not q.continues and specific_stems(q.text, q.language):
+            # A question that neither opens as a continuation nor leans on the previous one for what it is about
+            # (it names something of its own) is also judged on its own (`_stands_alone`).
+            alone = analyse(question, None, normalise)
+            q.alone = (alone, self.retriever.search_vector(alone.query))
+        return q, vec, time.perf_counter() - t0
 
     def _extractive(self, q: Question, vec: list[float], embed: float, organisation: str) -> tuple[Answer, list[Passage]]:
         t0 = time.perf_counter() - embed
@@ -119,11 +133,13 @@ class Assistant:
                       sensitive=q.findings.as_dict() if q.findings.any else {}, contact=org.get("contact", ""),
                       passages=[p.as_dict() for p in passages],
                       flags={"injection": q.injection, "followup": q.followup, "scope": scope_orgs, "kind": q.kind})
-        if q.findings.any:
-            base.notices.append(sensitive_notice(q))
+        notice = sensitive_notice(q)
+        if notice:
+            base.flags["sensitive_notice"], text = notice
+            base.notices.append(text)
         best = chosen[0][1] if chosen else -1.0
         base.flags["relevance"] = round(best, 4)
-        if not covered(q, best, passages):
+        if not covered(q, best, passages) or not self._stands_alone(q, organisation):
             base.verdict = "not_covered"
             base.text = not_covered_text(q.language, org.get("name", organisation), base.contact)
         else:
@@ -139,7 +155,8 @@ class Assistant:
                 order.remove(decision.deciding)
                 order.insert(0, decision.deciding)
                 base.flags["decided_by"] = decision.reason
-                if contradicts(decision.verdict, evidence[decision.deciding].norms):
+                base.flags["deciding_rule"] = asdict(decision.rule) if decision.rule else None
+                if contradicts(decision.verdict, decision.rule):
                     base.verdict = "conditional"
                     base.flags["contradiction"] = decision.verdict
             sentences = [sentences[i] for i in order]
@@ -147,11 +164,24 @@ class Assistant:
             if decision.deciding is not None:
                 base.citations[0].deciding = True
             base.flags["conditions"] = [order.index(i) + 1 for i in decision.conditions]
-            base.text = compose(q.language, sentences, base.citations)
+            line = first_line(q.language, base.verdict, q.text, [c.quote for c in base.citations],
+                              [evidence[i].condition for i in decision.conditions], base.flags["conditions"])
+            base.flags["first_line"] = bool(line)
+            base.text = "\n".join(part for part in (line, compose(q.language, sentences, base.citations)) if part)
         timings["selection"] = time.perf_counter() - t1
         timings["total"] = time.perf_counter() - t0
         base.timings = {k: round(v, 5) for k, v in timings.items()}
         return base, passages
+
+    def _stands_alone(self, q: Question, organisation: str) -> bool:
+        """History adds context to a question about the documents; it never lets an unrelated question through:
+        "hur bokar jag friskvårdstimmen?" after a question on AI is refused as it would be first."""
+        if q.alone is None:
+            return True
+        alone, vec = q.alone
+        passages = self.retriever.search(alone.query, organisation, k=SEARCH_K, query_vec=vec)
+        chosen = select(alone, vec, passages, self.retriever.sentences)
+        return covered(alone, chosen[0][1] if chosen else -1.0, passages)
 
     def _with_rule_on_sensitive(self, q: Question, organisation: str, chosen: list[tuple[Sentence, float]]):
         """Make sure the answer quotes what the organisation's documents say about the kind of data pasted."""
@@ -246,9 +276,30 @@ CATEGORY_WORDS = {
 }
 
 
-def sensitive_notice(q: Question) -> str:
+# A question that describes handling such material ("klistra in ett utdrag ur en socialtjänstakt"), as opposed to one
+# that asks what the rules say about it ("Vad säger policyn om sekretess?").
+HANDLING = re.compile(r"\b(klistra|mata|lägg|lägga|ladda|skicka|dela|sammanfatta|översätt|skriv|använd|kör|analysera|"
+                      r"paste|upload|enter|feed|send|share|summari[sz]e|translate|put|use|analy[sz]e)\w*", re.I)
+REMINDER = {
+    "sv": "Påminnelse: {what} omfattas ofta av sekretess eller är känsliga personuppgifter. Dela dem inte i en AI-tjänst "
+          "utan stöd i reglerna nedan.",
+    "en": "Reminder: {what} is often confidential or sensitive personal data. Do not share it with an AI service unless "
+          "the rules below allow it.",
+}
+REMINDER_WHAT = {"sv": {"secrecy": "uppgifter ur akter, journaler och ärenden", "special": "uppgifter om hälsa och andra känsliga förhållanden"},
+                 "en": {"secrecy": "information from case files and records", "special": "information about health and other sensitive matters"}}
+
+
+def sensitive_notice(q: Question) -> tuple[str, str] | None:
+    """("detected", text) when personal data were found in the question and masked; ("reminder", text) when the
+    question describes handling confidential or sensitive material; None for a question about such things."""
     words, f = SENSITIVE_WORDS[q.language], q.findings
     found = [words[k] for k in ("identity_numbers", "coordination_numbers", "emails", "phones") if getattr(f, k)]
+    if not found:
+        if (f.secrecy or f.special_categories) and HANDLING.search(q.text):
+            what = REMINDER_WHAT[q.language]["secrecy" if f.secrecy else "special"]
+            return "reminder", REMINDER[q.language].format(what=what)
+        return None
     if f.special_categories:
         cats = ", ".join(CATEGORY_WORDS[q.language][c] for c in f.special_categories)
         found.append(f"{words['special']} ({cats})")
@@ -256,7 +307,7 @@ def sensitive_notice(q: Question) -> str:
         found.append(words["secrecy"])
     listed = ", ".join(found[:-1]) + (" och " if q.language == "sv" else " and ") + found[-1] if len(found) > 1 else found[0]
     if q.language == "sv":
-        return (f"Obs! Din fråga innehåller {listed}. Frågan har inte sparats med de uppgifterna; det som loggas är maskerat. "
-                "Dela inte sådana uppgifter i AI-tjänster utan stöd i reglerna nedan.")
-    return (f"Note: your question contains {listed}. It was not stored with those details; what is logged is masked. "
-            "Do not share such information with AI services unless the rules below allow it.")
+        return "detected", (f"Obs! Din fråga innehåller {listed}. Frågan har inte sparats med de uppgifterna; det som loggas "
+                            "är maskerat. Dela inte sådana uppgifter i AI-tjänster utan stöd i reglerna nedan.")
+    return "detected", (f"Note: your question contains {listed}. It was not stored with those details; what is logged is "
+                        "masked. Do not share such information with AI services unless the rules below allow it.")

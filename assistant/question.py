@@ -104,6 +104,8 @@ class Question:
     followup: bool = False
     absent: set[str] = field(default_factory=set)   # concepts the question says are not involved
     skipped: str = ""           # the duty the question wants to leave out ("utan att läsa igenom den")
+    continues: bool = False     # opens as a continuation of the previous question ("och om …", "what about …")
+    alone: tuple | None = None  # for a follow-up that does not: the question read without history, and its vector
 
     @property
     def risky(self) -> bool:
@@ -157,14 +159,15 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
     absent = absent_concepts(text) - {"open_info", "anonymised"}
     concepts -= absent
     kind = question_kind(text)
-    query, followup = text, False
+    query, followup, continues = text, False, False
     previous = [h for h in (history or []) if (h.get("question") or "").strip()]
     if previous:
         last = strip_instructions(scan(previous[-1]["question"])[1])[0]
         if normalise is not None:
             last = normalise(last, detect_language(last))
         words = len(re.findall(r"\w+", text))
-        followup = bool(FOLLOWUP.search(text)) or words <= 8
+        continues = bool(FOLLOWUP.search(text))
+        followup = continues or words <= 8
         if followup:
             query = f"{last} {text}"
             earlier = {c.name for c in concepts_in(last)}
@@ -175,4 +178,4 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
                 kind = "permission"
             concepts -= absent
     return Question(question, redacted, text, language, findings, injection, kind, concepts, query, followup, absent,
-                    skipped_duty(text))
+                    skipped_duty(text), continues)

@@ -6,7 +6,7 @@ a rule that permits only under a condition the question does not settle means "c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 from assistant.language import concepts_in
 from assistant.question import Question
@@ -105,6 +105,7 @@ class Decision:
     deciding: int | None = None          # index of the evidence that decided the verdict (quoted first)
     conditions: tuple[int, ...] = ()     # for "conditional": the rules whose conditions stay open
     reason: str = ""                     # which part of the decision applied (for reports and tests)
+    rule: Norms | None = None            # the deciding rule as it was read for this question
 
 
 # The kinds of information a ban can be about; a question that says none of them is involved is not under it.
@@ -118,7 +119,7 @@ _FRAME = stems("omfattas gäller räknas policy policyn ai-policyn riktlinje kom
 
 
 # Where a sentence holds two rules: "AI får inte ersätta beslut …, utan ska användas som stöd".
-_CLAUSES = re.compile(r",\s*(?=(?:utan|men|but|while)\b)|;\s+")
+_CLAUSES = re.compile(r",\s*(?=(?:utan|men|but|while)\b)|\s+(?=utan (?:ska|skall|bör|får|kan)\b)|;\s+")
 _NEGATION = re.compile(r"\b(inte|ej|aldrig|inga|ingen|inget|utan|not|no|never|without|hasn't|haven't|isn't)\b|n't\b", re.I)
 _PART = re.compile(r"[a-zåäöéü0-9]+", re.I)
 
@@ -142,7 +143,10 @@ def clause_norms(e: Evidence, question: Question) -> Norms:
     if best == second:
         return e.norms
     chosen = norms(parts[k])
-    return chosen if not chosen.prohibit else e.norms
+    if chosen.prohibit:
+        return e.norms
+    # What a rule says shall be done ("utan ska användas som stöd") is allowed.
+    return Norms(only=chosen.only, condition=chosen.condition, permit=chosen.permit or chosen.oblige, oblige=chosen.oblige)
 
 
 def condition_state(e: Evidence, question: Question) -> bool | None:
@@ -167,6 +171,21 @@ def decide(question: Question, evidence: list[Evidence], names: str = "") -> Dec
         return _factual(question, evidence, names)
     if question.kind != "permission":
         return Decision("info")
+    decision = _decide_permission(question, evidence)
+    read = decision.deciding is not None and _read_norms(evidence[decision.deciding], question)
+    return replace(decision, rule=read or None)
+
+
+def _read_norms(e: Evidence, question: Question) -> Norms:
+    """A rule's norms as the decision reads them for this question: by clause, and with the condition the question
+    states or settles."""
+    n = clause_norms(e, question)
+    if n.prohibit and n.condition and condition_state(e, question):
+        return Norms(prohibit=True)
+    return n
+
+
+def _decide_permission(question: Question, evidence: list[Evidence]) -> Decision:
     relevant = [(i, e) for i, e in enumerate(evidence) if applies(e.context, question)]
     if question.skipped:
         # Leaving out what a rule requires ("utan att läsa igenom den") is not allowed.
@@ -176,13 +195,9 @@ def decide(question: Question, evidence: list[Evidence], names: str = "") -> Dec
                 return Decision("no", i, reason="skipped_duty")
     bans, data_bans, cond_bans, only, conditions, permits = [], [], [], [], [], []
     for i, e in relevant:
-        n = clause_norms(e, question)
-        if n.prohibit and n.condition:
-            state = condition_state(e, question)
-            if state is False:
-                continue                       # the question settles the condition the ban depends on
-            if state:
-                n = Norms(prohibit=True)       # the question states the very case the ban names
+        n = _read_norms(e, question)
+        if n.prohibit and n.condition and condition_state(e, question) is False:
+            continue                           # the question settles the condition the ban depends on
         if n.prohibit:
             about = {c.name for c in concepts_in(e.text)} & DATA_KINDS
             if about and about <= question.absent:
@@ -224,9 +239,9 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     asked = specific_stems(question.text, question.language) - _FRAME - stems(names)
     if not asked:
         return Decision("info")
-    # The sentence that names most of what is asked: one of its words, two when it names more than two things.
+    # The sentence that names most of what is asked, and two of its words when it names two or more things.
     hits, i = max((len(asked & _part_stems(e.text)), -i) for i, e in enumerate(evidence)) if evidence else (0, 0)
-    if hits < (1 if len(asked) <= 2 else 2):
+    if hits < min(2, len(asked)):
         return Decision("info")
     text = evidence[-i].text
     return Decision("no" if _DENIES.search(text) else "yes", -i, reason="factual")

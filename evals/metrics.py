@@ -19,7 +19,7 @@ from typing import Any
 
 from assistant.answer import VERDICTS
 from ingest.sentences import split as split_sentences
-from assistant.sensitive import redact
+from assistant.sensitive import redact, scan
 from evals.cases import Case
 from evals.matching import contains, fold, is_gold, is_gold_document, mentions
 
@@ -65,6 +65,8 @@ def score_case(case: Case, answer: dict | None, latency: float | None, error: st
         "gold_verdict": case.verdict, "verdict": predicted,
         "correct": predicted == case.verdict,
         "unsafe": predicted == "yes" and case.verdict == "no",
+        # A notice that says personal data were found, on a question that holds none (a question about secrecy).
+        "false_alarm": (answer.get("flags") or {}).get("sensitive_notice") == "detected" and not scan(case.question)[0].personal_data,
         "has_gold": has_gold, "gold": [{"document": g.document, "quote": g.quote} for g in case.gold],
         "gold_rank": gold_rank, "retrieved": len(passages),
         "cited": len(cited), "cited_gold": sum(c["gold"] for c in cited),
@@ -213,6 +215,7 @@ def group_metrics(records: list[dict]) -> dict:
     out["refusal_recall"] = _ratio(sum(r["verdict"] == "not_covered" for r in gold_nc), len(gold_nc))
     out["unsafe_answers"] = sum(r["unsafe"] for r in records)
     out["unsafe_rate"] = _ratio(out["unsafe_answers"], len(gold_no))
+    out["false_alarms"] = sum(r.get("false_alarm", False) for r in records)
     cited = sum(r["cited"] for r in gold)
     out["citation_precision"] = _ratio(sum(r["cited_gold"] for r in gold), cited)
     out["citation_precision_doc"] = _ratio(sum(r["cited_gold_doc"] for r in gold), cited)

@@ -1,0 +1,42 @@
+"""The plain first line of an answer: the verdict in words and the rule that decided it, or for "conditional" the
+conditions, each with its [n]. Built from the analysed question and the deciding rule, not generated: every clause
+is a verbatim piece of a cited quote, so the line says nothing the quotes do not.
+"""
+from __future__ import annotations
+
+import re
+
+from assistant.answer import one_line
+from assistant.terms import stems
+
+LEAD = {"sv": {"yes": "Ja", "no": "Nej", "conditional": "Ja, under villkor"},
+        "en": {"yes": "Yes", "no": "No", "conditional": "Yes, under conditions"}}
+AND = {"sv": "och", "en": "and"}
+MAX_WORDS = 28             # a longer rule is cut at a clause boundary
+_CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=(?:utan|men|but|unless)\b)")
+_END = re.compile(r"[\s.;:,!?]+$")
+
+
+def clause(quote: str, question: str) -> str:
+    """The piece of a quoted rule that the first line repeats: the whole sentence when short, else the clause that
+    shares most words with the question (the first one on a tie)."""
+    text = one_line(quote)
+    if len(text.split()) <= MAX_WORDS:
+        return _END.sub("", text)
+    asked = stems(question)
+    parts = [p for p in _CLAUSE.split(text) if len(p.split()) >= 3] or [text]
+    best = max(parts, key=lambda p: (len(asked & stems(p)), -parts.index(p)))
+    return _END.sub("", " ".join(best.split()[:MAX_WORDS]))
+
+
+def first_line(language: str, verdict: str, question: str, quotes: list[str], conditions: list[str],
+               condition_numbers: list[int]) -> str:
+    """`quotes` are the cited quotes in citation order (the deciding rule first); `conditions` the condition each
+    open rule states (empty when the rule states none) and `condition_numbers` their [n]."""
+    if verdict not in LEAD[language] or not quotes:
+        return ""
+    if verdict == "conditional" and condition_numbers:
+        pieces = [f"{clause(cond or quotes[n - 1], question)} [{n}]" for cond, n in zip(conditions, condition_numbers)]
+        listed = "; ".join(pieces[:-1]) + f"; {AND[language]} " + pieces[-1] if len(pieces) > 1 else pieces[0]
+        return f"{LEAD[language][verdict]}: {listed}."
+    return f"{LEAD[language][verdict]}: {clause(quotes[0], question)} [1]."
