@@ -90,11 +90,7 @@ class Assistant:
                 yield "token", item
         assert final is not None
         final.timings = {**final.timings, "llm": time.perf_counter() - t0}
-        rule = draft.flags.get("deciding_rule")
-        if rule and contradicts(final.verdict, Norms(**rule)):
-            # The model's verdict says the opposite of the rule the draft was decided from.
-            final.flags = {**final.flags, "contradiction": final.verdict}
-            final.verdict = "conditional"
+        hold_to_deciding_rule(final, draft.flags.get("deciding_rule"))
         yield "done", final
 
     # -- extractive ------------------------------------------------------------------------------
@@ -156,9 +152,7 @@ class Assistant:
                 order.insert(0, decision.deciding)
                 base.flags["decided_by"] = decision.reason
                 base.flags["deciding_rule"] = asdict(decision.rule) if decision.rule else None
-                if contradicts(decision.verdict, decision.rule):
-                    base.verdict = "conditional"
-                    base.flags["contradiction"] = decision.verdict
+                hold_to_deciding_rule(base, base.flags["deciding_rule"])
             sentences = [sentences[i] for i in order]
             base.citations = [_citation(n, s.passage, s) for n, s in enumerate(sentences, 1)]
             if decision.deciding is not None:
@@ -203,6 +197,15 @@ class Assistant:
 
             self._llm = make_llm(self.settings)
         return self._llm
+
+
+def hold_to_deciding_rule(answer: Answer, rule: dict | None) -> Answer:
+    """A verdict that says the opposite of the rule it was decided from (a model's "yes" under a ban) becomes
+    "conditional", flagged, in extractive and LLM mode alike."""
+    if rule and contradicts(answer.verdict, Norms(**rule)):
+        answer.flags = {**answer.flags, "contradiction": answer.verdict}
+        answer.verdict = "conditional"
+    return answer
 
 
 def safe_history(history: list[dict] | None) -> list[dict]:

@@ -21,10 +21,20 @@ def stems(text: str) -> set[str]:
 COMMON_ZIPF = 4.5
 
 
-def specific_stems(text: str, language: str) -> set[str]:
-    """Stems of the question's words that name something: not function words, not common words."""
+def specific_words(text: str, language: str) -> set[str]:
+    """The question's words that name something: not function words, not common words (lower-cased)."""
     from wordfreq import zipf_frequency
 
     # A compound written with a hyphen ("AI-tjänster") is as common as its head ("tjänster").
-    return {w.lower()[:6] for w in TOKEN.findall(text)
+    return {w.lower() for w in TOKEN.findall(text)
             if w.lower() not in STOP and len(w) > 2 and zipf_frequency(w.lower().split("-")[-1], language) < COMMON_ZIPF}
+
+
+def specific_stems(text: str, language: str) -> set[str]:
+    return {w[:6] for w in specific_words(text, language)}
+
+
+def key(word: str) -> str:
+    """The prefix a word is matched by: six letters, eight for a long compound, whose first part alone says little
+    ("kommunfullmäktige" is not "kommunen")."""
+    return word[:8] if len(word) > 11 else word[:6]

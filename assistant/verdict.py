@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from assistant.language import concepts_in
 from assistant.question import Question
-from assistant.terms import specific_stems, stems
+from assistant.terms import TOKEN, key, specific_words, stems
 
 _W = r"(?:[\wåäöé-]+,? ){0,4}"
 PROHIBIT = re.compile(
@@ -236,11 +236,17 @@ def _decide_permission(question: Question, evidence: list[Evidence]) -> Decision
 def _factual(question: Question, evidence: list[Evidence], names: str) -> Decision:
     """Yes or no from the first quoted sentence that names what the question asks about; a sentence that names it
     and denies it settles "no". Nothing named: the documents are quoted without a verdict."""
-    asked = specific_stems(question.text, question.language) - _FRAME - stems(names)
+    frame = _FRAME | stems(names)
+    asked = {key(w) for w in specific_words(question.text, question.language) if key(w) not in frame}
     if not asked:
         return Decision("info")
+
+    def named(text: str) -> int:
+        words = _PART.findall(text.lower()) + TOKEN.findall(text.lower())
+        return sum(any(w.startswith(k) for w in words) for k in asked)
+
     # The sentence that names most of what is asked, and two of its words when it names two or more things.
-    hits, i = max((len(asked & _part_stems(e.text)), -i) for i, e in enumerate(evidence)) if evidence else (0, 0)
+    hits, i = max((named(e.text), -i) for i, e in enumerate(evidence)) if evidence else (0, 0)
     if hits < min(2, len(asked)):
         return Decision("info")
     text = evidence[-i].text

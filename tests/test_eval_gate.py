@@ -21,6 +21,7 @@ def test_eval_set_holds_its_baseline(corpus_store, name):
     regressions = compare(metrics, ROOT / "evals" / "baselines" / f"{name}.json")
     assert not regressions, "\n".join(r.message for r in regressions)
     assert metrics["overall"]["unsafe_answers"] == 0
+    assert metrics["overall"]["false_alarms"] == 0    # no "your question contains personal data" without any
 
 
 def test_policy_set_meets_the_floor(corpus_store):
@@ -86,3 +87,4 @@ def test_unseen_test_split_holds_its_baseline_and_floors(corpus_store):
     for metric, floor in UNSEEN_FLOORS.items():
         assert overall[metric] >= floor, f"{metric} {overall[metric]} < {floor}"
     assert overall["unsafe_answers"] <= UNSEEN_UNSAFE_MAX
+    assert overall["false_alarms"] == 0

@@ -1,0 +1,128 @@
+"""The decision (issue 14) and the answer's shape (issue 15): the deciding rule, the question's situation, factual
+yes/no questions, the contradiction check, follow-ups that keep refusals, true sensitive-data notices and the plain
+first line. Unit tests on `decide` with hand-made evidence, then the engine on the real corpus store."""
+import re
+
+import pytest
+
+from assistant.answer import Answer
+from assistant.engine import hold_to_deciding_rule, sensitive_notice
+from assistant.question import analyse
+from assistant.summary import first_line
+from assistant.verdict import Evidence, Norms, decide, norms
+
+
+def ev(text: str, n: Norms | None = None, condition: str = "") -> Evidence:
+    return Evidence(text, text, n if n is not None else norms(text), condition)
+
+
+# -- decide -----------------------------------------------------------------------------------------------
+def test_the_deciding_rule_is_named():
+    q = analyse("Får jag klistra in en brukares personnummer i ChatGPT?")
+    evidence = [ev("AI kan ge felaktiga svar."), ev("Personuppgifter får inte matas in i allmänt tillgängliga AI-tjänster.")]
+    d = decide(q, evidence)
+    assert (d.verdict, d.deciding) == ("no", 1) and d.rule.prohibit
+
+
+def test_skipping_a_duty_is_no():
+    q = analyse("Kan jag skicka en text som AI har skrivit till en invånare utan att granska den först?")
+    assert q.skipped.startswith("granska")
+    evidence = [ev("AI kan användas för att skriva utkast."), ev("Texter som AI har skrivit ska alltid granskas av en människa.")]
+    d = decide(q, evidence)
+    assert (d.verdict, d.deciding, d.reason) == ("no", 1, "skipped_duty")
+    # The same question without skipping anything is not decided by the duty.
+    assert decide(analyse("Kan jag skicka en text som AI har skrivit till en invånare?"), evidence).reason != "skipped_duty"
+
+
+def test_what_the_question_says_is_absent_lifts_a_ban_on_it_but_never_a_plain_negation():
+    ban = ev("Dela aldrig personuppgifter i Copilot Chat.", Norms(prohibit=True))   # as the rule reader reads it
+    permit = ev("Copilot Chat får användas för utkast till texter.")
+    q = analyse("Får jag använda Copilot Chat för ett infoblad om föräldragruppen? Inga personuppgifter, bara tider.")
+    assert "personal_data" in q.absent and decide(q, [ban, permit]).verdict == "yes"
+    # "får jag inte dela namn?" still involves names.
+    q = analyse("Får jag inte dela namn på brukare i Copilot Chat?")
+    assert not q.absent and decide(q, [ban, permit]).verdict == "no"
+    # Saying nothing about the information: the ban is a condition, not a yes.
+    assert decide(analyse("Får jag använda Copilot Chat för ett infoblad?"), [ban, permit]).verdict == "conditional"
+
+
+def test_a_conditional_ban_whose_condition_the_question_states_is_a_no():
+    rule = ev("Om det inte har gjorts en analys av behandlingen utifrån GDPR är det olagligt att mata in personuppgifter.",
+              Norms(prohibit=True, condition=True), condition="Om det inte har gjorts en analys av behandlingen utifrån GDPR")
+    stated = analyse("Vi har inte gjort någon GDPR-analys, men kan jag mata in en elevlista med namn i ett AI-verktyg?")
+    assert decide(stated, [rule]).verdict == "no"
+    done = analyse("Vi har gjort en GDPR-analys av behandlingen. Kan jag mata in en elevlista i ett AI-verktyg?")
+    assert decide(done, [rule]).verdict != "no"
+
+
+def test_a_sentence_with_two_rules_is_read_by_the_clause_the_question_is_about():
+    rule = ev("AI får inte ersätta mänskliga beslut i ärenden som påverkar individens rättigheter utan ska användas som stöd "
+              "i beslutsfattandet.")
+    support = analyse("Får jag använda AI som stöd när jag förbereder ett beslut, om det är jag som fattar beslutet?")
+    assert decide(support, [rule]).verdict == "yes"
+    replace = analyse("Får AI ersätta mänskliga beslut i ärenden om bistånd?")
+    assert decide(replace, [rule]).verdict == "no"
+
+
+@pytest.mark.parametrize("sentence, verdict", [
+    ("Policyn gäller för anställda, privata utförare och förtroendevalda.", "yes"),
+    ("Policyn gäller inte för privata utförare eller förtroendevalda.", "no"),
+    ("Policyn gäller för alla anställda i kommunen.", "info"),
+])
+def test_factual_questions_are_settled_by_the_sentence_that_names_what_is_asked(sentence, verdict):
+    q = analyse("Gäller AI-policyn för privata utförare och förtroendevalda?")
+    assert q.kind == "factual"
+    d = decide(q, [ev("AI kan effektivisera arbetet."), ev(sentence)])
+    assert d.verdict == verdict and (d.deciding == 1 or verdict == "info")
+
+
+def test_a_verdict_against_its_deciding_rule_falls_back_to_conditional():
+    answer = Answer(question="q", organisation="nacka", language="sv", verdict="yes", text="")
+    hold_to_deciding_rule(answer, {"prohibit": True, "only": False, "condition": False, "permit": False, "oblige": False})
+    assert answer.verdict == "conditional" and answer.flags["contradiction"] == "yes"
+    answer = Answer(question="q", organisation="nacka", language="sv", verdict="no", text="")
+    hold_to_deciding_rule(answer, {"prohibit": True, "only": False, "condition": False, "permit": False, "oblige": False})
+    assert answer.verdict == "no" and "contradiction" not in answer.flags
+
+
+# -- notices ----------------------------------------------------------------------------------------------
+def test_a_notice_claims_a_detection_only_when_something_was_masked():
+    assert sensitive_notice(analyse("Vad säger policyn om sekretess?")) is None
+    assert sensitive_notice(analyse("Räknas uppgifter om hälsa som känsliga personuppgifter?")) is None
+    kind, text = sensitive_notice(analyse("Får jag klistra in ett utdrag ur en socialtjänstakt i Copilot?"))
+    assert kind == "reminder" and "innehåller" not in text and text.startswith("Påminnelse")
+    kind, text = sensitive_notice(analyse("Kan jag skicka 19121212-1212 till ChatGPT?"))
+    assert kind == "detected" and "personnummer" in text
+
+
+# -- the first line ---------------------------------------------------------------------------------------
+def test_first_line_repeats_the_rules_verbatim_with_their_markers():
+    quotes = ["Allmänt tillgängliga AI-tjänster får bara användas med öppen information.",
+              "Uppgifter som omfattas av sekretess får inte delas där."]
+    line = first_line("sv", "no", "Får jag?", quotes, [], [])
+    assert line == "Nej: Allmänt tillgängliga AI-tjänster får bara användas med öppen information [1]."
+    line = first_line("sv", "conditional", "Får jag?", quotes, ["", "om tjänsten är upphandlad"], [1, 2])
+    assert line == ("Ja, under villkor: Allmänt tillgängliga AI-tjänster får bara användas med öppen information [1]; "
+                    "och om tjänsten är upphandlad [2].")
+    assert first_line("en", "info", "What?", quotes, [], []) == ""
+
+
+# -- the engine on the corpus -----------------------------------------------------------------------------
+def test_engine_quotes_the_deciding_rule_first_and_opens_with_it(assistant):
+    answer = assistant.ask("Får jag mata in uppgifter som omfattas av sekretess i en gratis AI-tjänst?", "nacka")
+    assert answer.verdict == "no" and answer.citations[0].deciding
+    assert not any(c.deciding for c in answer.citations[1:])
+    first = answer.text.splitlines()[0]
+    assert first.startswith("Nej: ") and first.endswith("[1].")
+    clause = re.sub(r"^Nej: | \[1\]\.$", "", first)
+    assert clause in " ".join(answer.citations[0].quote.split())
+
+
+def test_an_unrelated_follow_up_is_refused_as_it_would_be_first(assistant):
+    history = [{"question": "Får jag använda ChatGPT med personuppgifter?", "answer": "Nej."}]
+    alone = assistant.ask("Hur bokar jag friskvårdstimmen på intranätet?", "nacka")
+    after = assistant.ask("Hur bokar jag friskvårdstimmen på intranätet?", "nacka", history=history)
+    assert alone.verdict == after.verdict == "not_covered"
+    # A continuation still takes its context from the previous question.
+    followup = assistant.ask("Och om uppgifterna är anonymiserade?", "nacka", history=history)
+    assert followup.verdict != "not_covered" and followup.flags["followup"]
