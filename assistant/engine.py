@@ -14,7 +14,7 @@ from dataclasses import asdict, replace
 from typing import Iterator
 
 from assistant.answer import Answer, Citation, one_line
-from assistant.extractive import select
+from assistant.extractive import continued, select
 from assistant.language import AI_DOMAIN, CONCEPTS
 from assistant.sentence_index import Sentence
 from assistant.question import Question, analyse
@@ -139,9 +139,10 @@ class Assistant:
             base.verdict = "not_covered"
             base.text = not_covered_text(q.language, org.get("name", organisation), base.contact)
         else:
-            sentences = [s for s, _ in chosen]
-            evidence = [Evidence(s.text, f"{s.passage.section}. {s.passage.context} {s.lead_in()} {s.text}", sentence_norms(s),
-                                 (s.reading or {}).get("condition", "")) for s in sentences]
+            # The rule is read as the sentence chosen (its reading was made for that span); the quote may go on.
+            sentences = [continued(s, self.retriever.sentences, q) for s, _ in chosen]
+            evidence = [Evidence(s.text, f"{s.passage.section}. {s.passage.context} {s.lead_in()} {s.text}", sentence_norms(c),
+                                 (c.reading or {}).get("condition", "")) for s, (c, _) in zip(sentences, chosen)]
             names = " ".join({org.get("name", organisation), *(s.passage.title for s in sentences)})
             decision = decide(q, evidence, names=names)
             base.verdict = decision.verdict

@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 
-from assistant.language import expansion
+from assistant.language import expansion, expected_answers
 from assistant.question import Question
 from assistant.retrieval import Passage
 from assistant.sentence_index import Sentence, SentenceIndex
@@ -21,7 +21,11 @@ OVERLAP_WEIGHT = 0.06
 RANK_WEIGHT = 0.02         # prior from the passage's fused rank
 NORM_BONUS = 0.015         # a permission question is answered by a rule, not by background prose
 NAMED_BONUS = 0.03         # "what does the checklist say ..." is answered from the checklist
+ANSWER_BONUS = 0.05        # a sentence holding the kind of answer asked for (a date, a role, a length of time)
 REDUNDANT_COS = 0.93
+FACT_CONCEPTS = {"document_facts", "validity"}
+FIELD_BONUS = 0.05         # a header field is short, so its cosine to the question is low for what it says
+FIELD = re.compile(r"^[A-ZÅÄÖ][\w ]{1,40}+:[ \t]*+\S[^\n]{0,100}+$")   # "Beslutad av: Kommunstyrelsen"
 MIN_WORDS = 4              # headings and fragments are not answers
 
 
@@ -35,16 +39,23 @@ def select(question: Question, query_vec, passages: list[Passage], index: Senten
     q = np.asarray(query_vec, dtype=np.float32)
     q /= max(float(np.linalg.norm(q)), 1e-9)
     terms = stems(question.query + " " + expansion(question.query, question.language))
+    expected = expected_answers(question.text)
+    # A question about the document itself (who decided it, when, who owns it) is answered by its header fields.
+    facts = bool(question.concepts & FACT_CONCEPTS)
     scored = []
     for rank, passage in enumerate(passages[:PASSAGES_READ]):
         for sentence in index.of(passage):
             text = sentence.text
-            if len(TOKEN.findall(text)) < MIN_WORDS:
+            if len(TOKEN.findall(text)) < MIN_WORDS and not (facts and FIELD.match(text)):
                 continue
             score = float(sentence.vector @ q)
             if terms:
                 score += OVERLAP_WEIGHT * len(terms & stems(text)) / len(terms)
             score += RANK_WEIGHT / (rank + 1)
+            if expected and any(p.search(text) for p in expected):
+                score += ANSWER_BONUS
+            if facts and FIELD.match(text):
+                score += FIELD_BONUS
             if passage.doc_id in named:
                 score += NAMED_BONUS
             elif not passage.binding:
@@ -77,3 +88,39 @@ def _overlaps(a: Sentence, b: Sentence) -> bool:
     a0, a1 = a.passage.start + a.start, a.passage.start + a.end
     b0, b1 = b.passage.start + b.start, b.passage.start + b.end
     return a0 < b1 and b0 < a1
+
+
+# A sentence that only makes sense with the one before it ("Ett sådant undantag gäller längst tre månader."):
+# the answer continues there, so the quote does too.
+_CONTINUES = re.compile(r"^\W*(?:ett sådant|en sådan|sådana|sådant|det gäller|detta gäller|detta|dessa|denna|därför|"
+                        r"undantaget|such|this applies|these|that applies)\b", re.I)
+_ITEM = re.compile(r"^\s*(?:[-•*–»▪o]|\d{1,2}[.)]|[a-z][.)])\s")
+_ASKS_LIST = re.compile(r"\b(vilka|vilket|vilken|which|what)\b", re.I)
+MAX_LIST_ITEMS = 10
+
+
+def continued(sentence: Sentence, index: SentenceIndex, question: Question) -> Sentence:
+    """The quote a chosen sentence makes: with the next sentence when the answer continues there, and for a list
+    lead-in ("Följande tjänster är godkända:"), or an item when the question asks which, the whole list."""
+    sentences = index.of(sentence.passage)
+    k = next((i for i, s in enumerate(sentences) if s.start == sentence.start), None)
+    if k is None:
+        return sentence
+    text = sentence.passage.text
+    start, end = sentence.start, sentence.end
+    if text[start:end].rstrip().endswith(":") or (_ASKS_LIST.search(question.text) and sentence.lead_in()):
+        # The list: from its lead-in through its last item.
+        first = k
+        while first > 0 and not text[sentences[first].start:sentences[first].end].rstrip().endswith(":") and \
+                _ITEM.match(text[sentences[first].start:sentences[first].end]) and k - first < MAX_LIST_ITEMS:
+            first -= 1
+        last = k
+        while last + 1 < len(sentences) and last - first < MAX_LIST_ITEMS and \
+                _ITEM.match(text[sentences[last + 1].start:sentences[last + 1].end]):
+            last += 1
+        start, end = min(start, sentences[first].start), max(end, sentences[last].end)
+    elif k + 1 < len(sentences) and _CONTINUES.match(text[sentences[k + 1].start:sentences[k + 1].end]):
+        end = sentences[k + 1].end
+    if (start, end) == (sentence.start, sentence.end):
+        return sentence
+    return Sentence(sentence.passage, start, end, sentence.vector)
