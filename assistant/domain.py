@@ -40,6 +40,10 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
     "concepts": ("array of tables", {"name": "name", "pattern": "pattern", "swedish": "text"}),
     "glossary": ("map", {}),                                 # English word -> Swedish policy words
     "answer_types": ("map of tables", {"question": "pattern", "answer": "pattern"}),
+    "normative": ("table", {k: "pattern" for k in ("prohibit", "only", "condition", "permit", "oblige", "public_scope",
+                                                   "custom_scope", "denies")}),
+    "question": ("table", {k: "pattern" for k in ("injection", "permission", "factual", "info_start", "asks_permission_too",
+                                                  "followup", "not_open", "absent", "skip", "handling")}),
 }
 
 
@@ -60,6 +64,8 @@ class Domain:
     concepts: tuple[Concept, ...]
     glossary: dict[str, str]
     answer_types: dict[str, tuple[re.Pattern, re.Pattern]]     # name -> (question asks for it, answer has its form)
+    normative: dict[str, re.Pattern]                           # how a rule says what it says
+    question: dict[str, re.Pattern]                            # how a question says what it asks
 
     def concepts_in(self, text: str) -> list[Concept]:
         return [c for c in self.concepts if c.pattern.search(text)]
@@ -154,7 +160,13 @@ class _Checker:
             concepts=tuple(concepts),
             glossary=glossary,
             answer_types=answer_types,
+            normative=self.patterns(data["normative"], "normative"),
+            question=self.patterns(data["question"], "question"),
         )
+
+    def patterns(self, table: dict, section: str) -> dict[str, re.Pattern]:
+        self.table(table, section)
+        return {name: self.pattern(value, f"[{section}] {name}") for name, value in table.items()}
 
     # -- the value kinds ------------------------------------------------------------------------------
 

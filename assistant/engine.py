@@ -14,6 +14,7 @@ from dataclasses import asdict, replace
 from typing import Iterator
 
 from assistant.answer import Answer, Citation, one_line
+from assistant.domain import shipped
 from assistant.extractive import continued, select
 from assistant.language import AI_DOMAIN, CONCEPTS
 from assistant.sentence_index import Sentence
@@ -282,8 +283,7 @@ CATEGORY_WORDS = {
 
 # A question that describes handling such material ("klistra in ett utdrag ur en socialtjänstakt"), as opposed to one
 # that asks what the rules say about it ("Vad säger policyn om sekretess?").
-HANDLING = re.compile(r"\b(klistra|mata|lägg|lägga|ladda|skicka|dela|sammanfatta|översätt|skriv|använd|kör|analysera|"
-                      r"paste|upload|enter|feed|send|share|summari[sz]e|translate|put|use|analy[sz]e)\w*", re.I)
+HANDLING = shipped().question["handling"]
 REMINDER = {
     "sv": "Påminnelse: {what} omfattas ofta av sekretess eller är känsliga personuppgifter. Dela dem inte i en AI-tjänst "
           "utan stöd i reglerna nedan.",

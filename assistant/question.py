@@ -6,44 +6,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.domain import shipped
 from assistant.language import concepts_in, detect_language
 from assistant.sensitive import SensitiveFindings, scan
 
+# How a question says what it asks is data (assistant/data/domain.toml, [question]).
+_LEXICON = shipped().question
+
 # Instructions aimed at the assistant rather than questions about the policy. They are removed from what is
 # searched and never reach the verdict, which comes from the documents alone.
-INJECTION = re.compile(
-    r"ignorera|glöm (dina|alla|tidigare)|strunta i (dina|tidigare|dokumenten|policyn)|tidigare instruktioner|"
-    r"svara (alltid |bara |endast )?(ja|nej)\b|oavsett vad|utvecklarläge|du är nu\b|från och med (nu|idag)|"
-    r"policyn gäller inte|regler(na)? (är )?upphävda|allt är tillåtet|"
-    r"ignore (all |any |the |your )?(previous|prior|above)|disregard|forget (your|all|previous)|system override|"
-    r"developer mode|jailbreak|from now on|you must answer|answer (only )?(yes|no)\b|regardless of|pretend|"
-    r"act as|you are now|new instructions|all (the )?rules (are|have been) (lifted|cancelled|suspended)|everything is allowed",
-    re.I)
+INJECTION = _LEXICON["injection"]
 _SENTENCE = re.compile(r"(?<![^.!?:\n])[^.!?:\n]++(?:[.!?:]+|$)")   # starts only at a sentence start: linear
 _QUOTED = re.compile(r"[\"'“”‘’«»]([^\"'“”‘’«»]{8,})[\"'“”‘’«»]")
 
 # Asking whether something is allowed, as opposed to asking who, what, when or how.
-PERMISSION = re.compile(
-    r"(^|[.?!:]\s+|,\s*(men\s+)?)(och |men |så |but |and |so )?(om .{0,80}?,\s*)?"
-    r"(får|må|kan (jag|vi|man|du|ni|en medarbetare|personal)|är det|går det|is it|can (i|we|one|staff)|may|could (i|we)|"
-    r"am i|are we|should (i|we))\b|"
-    r"\bfår (jag|vi|man|en|de|den|det|hen|ai|ai:n|systemet|tjänsten|personal|medarbetare|lärare|chefer)\b|"
-    r"\bkan (jag|vi|man) (ändå|bara|verkligen|då|nu|alltså)?\s*(använda|klistra|lägga|mata|skicka|ladda|dela|låta|köra|be|ta|publicera|hänvisa)|"
-    r"\b(tillåtet|okej|ok|i sin ordning|allowed|permitted|okay|acceptable)\b|\bunder (what|vilka) (conditions|villkor|förutsättningar)|"
-    r"\b(may|can) (i|we|one|staff|employees|teachers)\b|\bsätta igång\b|\btas i bruk\b|"
-    r"bekräfta att (jag|vi) (får|kan)|tell me (that )?(i|we) (can|may)|confirm (that )?(i|we) (can|may)",
-    re.I)
-_INFO_START = re.compile(r"^\W*(och |men |and |but )?(vem|vilka|vilken|vilket|vad|när|hur|var|varför|who|what|which|when|how|where|why)\b", re.I)
-_ASKS_PERMISSION_TOO = re.compile(r"\bfår (jag|vi|man)\b|\b(may|can) (i|we)\b", re.I)
+PERMISSION = _LEXICON["permission"]
+_INFO_START = _LEXICON["info_start"]
+_ASKS_PERMISSION_TOO = _LEXICON["asks_permission_too"]
 
 
 # A yes/no question about a fact, not a permission ("Omfattas chattbotar av policyn?", "Räknas Sana som en allmänt
 # tillgänglig AI-tjänst?", "Does the policy apply to elected officials?", "Måste jag märka texten?"): the verb
 # opens the question (after an optional greeting or "och"), or "kan det … räknas".
-FACTUAL = re.compile(
-    r"(?:^|[.?!]\s{0,8}+)(?:\W{0,8}+(?:ok|okej|hej|tack|och|men|så|and|but|so)\b[,!]?\s{0,8}+)?"
-    r"(?:omfattas|gäller|räknas|är|finns|ingår|måste|behöver|ska|does|do|is|are|must|should|will|counts?)\b|"
-    r"\bkan (?:det|detta|det jag [\w-]{1,40}+(?: [\w-]{1,40}+){0,6}) räknas\b", re.I)
+FACTUAL = _LEXICON["factual"]
 
 
 def question_kind(text: str) -> str:
@@ -58,13 +43,10 @@ def question_kind(text: str) -> str:
 # What the question says is absent ("inga personuppgifter", "inget känsligt", "no personal data"): a concept whose
 # every mention follows such a word is not involved. A plain "inte" is not enough: "får jag inte dela namn?" still
 # involves names.
-_ABSENT = re.compile(r"\b(?:inga|inget|ingen|utan(?! att)|inte några|inte något|inte någon|no|without|not any|none of|free of)"
-                     r"\s++(?:\w++\s++){0,2}$", re.I)
+_ABSENT = _LEXICON["absent"]
 # The question wants to leave out a duty ("utan att läsa igenom den", "skip the threshold analysis", "we don't need
 # to label …"): the clause it skips, matched against the rules' obligations.
-_SKIP = re.compile(r"\b(?:utan att|hoppa över|skippa|slippa|strunta i|behöver (?:jag |vi |man |ni )?inte|"
-                   r"inte behöver|without|skip(?:ping)?|don't need to|do not need to|doesn't need to|need not|no need to)"
-                   r"\s++([^.?!;]{3,120}+)", re.I)
+_SKIP = _LEXICON["skip"]
 
 
 def absent_concepts(text: str) -> set[str]:
@@ -82,12 +64,11 @@ def skipped_duty(text: str) -> str:
 
 
 # A short question that opens like this continues the previous one ("Och om uppgifterna är anonymiserade?").
-FOLLOWUP = re.compile(r"^\W*(och|men|än|om|då|så|samma|what about|and|but|how about|what if|same|if)\b", re.I)
+FOLLOWUP = _LEXICON["followup"]
 RISKY = {"personal_data", "sensitive_data", "secrecy"}
 # Negated open information, read on the question side: the negation before the word (within two words), or a
 # negated form of it.
-NOT_OPEN = re.compile(r"\b(?:inte|ej|icke|aldrig|not|never)\s++(?:\w++\s++){0,2}(?:publicera\w*|öppe?n\w*|offentlig\w*|"
-                      r"public\w*|published|open)\b|\b(?:opublicera\w*|unpublished|icke-offentlig\w*|hemlig\w*)", re.I)
+NOT_OPEN = _LEXICON["not_open"]
 
 
 @dataclass
@@ -153,10 +134,11 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
         text = normalise(text, language)
         language = detect_language(text)
     concepts = {c.name for c in concepts_in(text)}
-    if NOT_OPEN.search(text):
-        # "information som inte är publicerad" is the opposite of open information: it settles nothing.
-        concepts.discard("open_info")
     absent = absent_concepts(text) - {"open_info", "anonymised"}
+    if NOT_OPEN.search(text):
+        # "information som inte är publicerad" is the opposite of open information: it settles nothing, and a rule
+        # that allows open information only does not allow it.
+        absent.add("open_info")
     concepts -= absent
     kind = question_kind(text)
     query, followup, continues = text, False, False

@@ -13,8 +13,8 @@ LEAD = {"sv": {"yes": "Ja", "no": "Nej", "conditional": "Ja, under villkor"},
         "en": {"yes": "Yes", "no": "No", "conditional": "Yes, under conditions"}}
 AND = {"sv": "och", "en": "and"}
 MAX_WORDS = 28             # a longer rule is cut at a clause boundary
-_CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=(?:utan|men|but|unless)\b)")
-_END = re.compile(r"[\s.;:,!?]+$")
+_CLAUSE = re.compile(r"(?<=[,;:])\s++|(?<!\s)\s++(?=(?:utan|men|but|unless)\b)")   # linear: never starts inside a run
+_END = " \t\n.;:,!?"
 
 
 def clause(quote: str, question: str) -> str:
@@ -22,11 +22,11 @@ def clause(quote: str, question: str) -> str:
     shares most words with the question (the first one on a tie)."""
     text = one_line(quote)
     if len(text.split()) <= MAX_WORDS:
-        return _END.sub("", text)
+        return text.rstrip(_END)
     asked = stems(question)
     parts = [p for p in _CLAUSE.split(text) if len(p.split()) >= 3] or [text]
     best = max(parts, key=lambda p: (len(asked & stems(p)), -parts.index(p)))
-    return _END.sub("", " ".join(best.split()[:MAX_WORDS]))
+    return " ".join(best.split()[:MAX_WORDS]).rstrip(_END)
 
 
 def first_line(language: str, verdict: str, question: str, quotes: list[str], conditions: list[str],

@@ -8,30 +8,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from assistant.domain import shipped
 from assistant.language import concepts_in
 from assistant.question import Question
 from assistant.terms import TOKEN, key, specific_words, stems
 
-_W = r"(?:[\wåäöé-]+,? ){0,4}"
-PROHIBIT = re.compile(
-    rf"\bf[åa]r {_W}(inte|aldrig|ej)\b|\b(inte|ej|aldrig) (är )?(tillåte?t?|tillåten|få|får)\b|förbjud|olaglig|otillåt|"
-    rf"\bska {_W}(inte|aldrig|ej)\b|\b(dela|mata|lägg|lägga|använd|ange|skriv)\w* {_W}inte\b|\bundvik|"
-    rf"\binte (dela|mata in|lägga in|använda|ange)\b|under inga omständigheter|\bmust not\b|\bnot (be )?(allowed|permitted)|\bnever\b", re.I)
-ONLY = re.compile(rf"\bf[åa]r {_W}(bara|endast|enbart)\b|\b(bara|endast|enbart) (är )?(tillåtet|tillåten|får|ok)\b|"
-                  r"\bendast tillåtet|\bonly\b", re.I)
-CONDITION = re.compile(
-    r"\bunder förutsättning|\bförutsatt att|\bom (det|du|ni|vi|man|tjänsten|ai|en|uppgifterna|informationen)\b|\bi de fall\b|"
-    r"\bförst\b|\binnan\b|\bkräv|\bbehöver {0,1}(?:[\wåäö-]+ ){0,4}(utvärderas|godkänn|bedöm|riskutvärder|klassificer)|"
-    r"\bgodkänn|\bsärskild riskutvärdering|\briskbedömning|\bkonsekvensbedömning|\bunder vissa|\bi samråd|"
-    r"\bförankra|\bi enlighet med|\bprovided that|\bif\b|\bunless\b|\bafter\b", re.I)
-PERMIT = re.compile(rf"(?<!inte )(?<!aldrig )(?<!ej )\bf[åa]r (?!{_W}(inte|aldrig|ej|bara|endast|enbart)\b)|\bär tillåte?t|\bkan användas|\bfår användas|"
-                    r"\bställer sig positiv|\buppmuntra|\bär välkom|\bmöjligt att använda|\bmay\b|\ballowed\b", re.I)
-# A duty: something must be done (the question side reads whether the asker wants to skip it).
-OBLIGE = re.compile(r"(?<!inte )(?<!ej )\b(ska|skall|måste|behöver|krävs|är skyldig|must|shall|is required|are required|"
-                    r"has to|have to)\b(?! inte\b)(?! ej\b)(?! not\b)", re.I)
+# The normative lexicon is data (assistant/data/domain.toml, [normative]).
+_LEXICON = shipped().normative
+PROHIBIT, ONLY, CONDITION, PERMIT, OBLIGE = (_LEXICON[k] for k in ("prohibit", "only", "condition", "permit", "oblige"))
 # The rule speaks of publicly available AI services, or of services the municipality has procured.
-PUBLIC_SCOPE = re.compile(r"allmänt tillgängliga?|publika? ai|gratis|öppna ai-tjänster", re.I)
-CUSTOM_SCOPE = re.compile(r"anpassade?|upphandlade?|anskaffade?|inköpta?|egna ai", re.I)
+PUBLIC_SCOPE, CUSTOM_SCOPE = _LEXICON["public_scope"], _LEXICON["custom_scope"]
 
 
 @dataclass
@@ -111,7 +97,7 @@ class Decision:
 # The kinds of information a ban can be about; a question that says none of them is involved is not under it.
 DATA_KINDS = frozenset({"personal_data", "sensitive_data", "secrecy"})
 # A sentence that settles a yes/no question negatively ("Policyn gäller inte för bolagen", "är inte godkänt").
-_DENIES = re.compile(r"\b(inte|ej|aldrig|icke|undantag\w*|not|never|except\w*|exempt\w*|excluded)\b", re.I)
+_DENIES = _LEXICON["denies"]
 # Words that frame a yes/no question rather than name what it asks about.
 _FRAME = stems("omfattas gäller räknas policy policyn ai-policyn riktlinje kommun också även considered apply applies "
                "counts count does also too document regler rules någon några något finns måste behöver should must are "
@@ -119,7 +105,7 @@ _FRAME = stems("omfattas gäller räknas policy policyn ai-policyn riktlinje kom
 
 
 # Where a sentence holds two rules: "AI får inte ersätta beslut …, utan ska användas som stöd".
-_CLAUSES = re.compile(r",\s*(?=(?:utan|men|but|while)\b)|\s+(?=utan (?:ska|skall|bör|får|kan)\b)|;\s+")
+_CLAUSES = re.compile(r",\s*+(?=(?:utan|men|but|while)\b)|(?<!\s)\s++(?=utan (?:ska|skall|bör|får|kan)\b)|;\s++")
 _NEGATION = re.compile(r"\b(inte|ej|aldrig|inga|ingen|inget|utan|not|no|never|without|hasn't|haven't|isn't)\b|n't\b", re.I)
 _PART = re.compile(r"[a-zåäöéü0-9]+", re.I)
 
@@ -149,14 +135,33 @@ def clause_norms(e: Evidence, question: Question) -> Norms:
     return Norms(only=chosen.only, condition=chosen.condition, permit=chosen.permit or chosen.oblige, oblige=chosen.oblige)
 
 
-def condition_state(e: Evidence, question: Question) -> bool | None:
-    """Whether the question states that the rule's condition holds (True), states that it does not (False), or
-    does not say (None): the condition and the question share at least two words, and both or neither negate."""
-    if not e.condition:
+# What a question can settle by saying so: its information is open, or anonymised.
+SETTLES = frozenset({"open_info", "anonymised"})
+
+
+def settled(e: Evidence, question: Question) -> bool | None:
+    """Whether the question says the rule's condition holds (True) or not (False), by what the condition is about
+    and the question states ("om informationen är öppen" and "texten ligger redan på webbplatsen"); None: silent."""
+    about = {c.name for c in concepts_in(e.condition)} & SETTLES if e.condition else set()
+    if not about:
         return None
+    negated = bool(_NEGATION.search(e.condition))
+    if about & question.concepts:
+        return not negated
+    if about & question.absent:
+        return negated
+    return None
+
+
+def condition_state(e: Evidence, question: Question) -> bool | None:
+    """Like `settled`, and else by the condition's words (at least two shared with the question) and the negation on
+    each side ("om det inte har gjorts en analys" and "vi har inte gjort någon analys": the condition holds). Words
+    alone are only trusted where the answer gets stricter: to apply a ban, or to find a condition unmet."""
+    state = settled(e, question)
+    if state is not None or not e.condition:
+        return state
     cond = _part_stems(e.condition)
-    asked = _part_stems(question.text)
-    if len(cond & asked) < min(2, len(cond)):
+    if len(cond & _part_stems(question.text)) < min(2, len(cond)):
         return None
     return bool(_NEGATION.search(e.condition)) == bool(_NEGATION.search(question.text))
 
@@ -209,11 +214,17 @@ def _decide_permission(question: Question, evidence: list[Evidence]) -> Decision
             else:
                 bans.append(i)
         else:
+            if n.only and {c.name for c in concepts_in(e.text)} & question.absent:
+                # "får bara användas för öppen information", and the question's information is not open.
+                return Decision("no", i, reason="outside_only")
+            if n.condition and condition_state(e, question) is False:
+                return Decision("no", i, reason="condition_fails")
+            met = n.condition and settled(e, question)
             if n.only:
                 only.append(i)
-            if n.condition:
+            if n.condition and not met:
                 conditions.append(i)
-            if n.permit:
+            if n.permit or met:
                 permits.append(i)
     public = "public_ai" in question.concepts and "custom_ai" not in question.concepts
     safe = ("open_info" in question.concepts or "anonymised" in question.concepts) and not question.risky

@@ -48,7 +48,12 @@ def test_the_shipped_file_validates_and_is_what_the_assistant_uses():
     assert [c.name for c in language.CONCEPTS] == [c.name for c in shipped.concepts]
     assert language.CONCEPTS[0].pattern is shipped.concepts[0].pattern
     assert language.AI_DOMAIN is shipped.ai_domain
-    assert set(language.ANSWER_TYPES) == {"date", "actor", "frequency"}
+    assert set(language.ANSWER_TYPES) == {"date", "actor", "frequency", "duration"}
+    import assistant.question as question
+    import assistant.verdict as verdict
+
+    # The normative and question lexicons the code reads are the file's.
+    assert verdict.PROHIBIT is shipped.normative["prohibit"] and question.PERMISSION is shipped.question["permission"]
     assert "ChatGPT" in normalise.tool_names() and "Stable Diffusion" in normalise.tool_names()
     assert language.GLOSSARY["allowed"] == "får tillåtet"
     assert "och" in language.SV_WORDS and "the" in language.EN_WORDS

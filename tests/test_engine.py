@@ -38,9 +38,11 @@ def test_clear_verdicts_with_verbatim_quotes(assistant, org, question, verdict):
 def test_english_question_finds_swedish_rules_and_answers_in_english(assistant):
     answer = assistant.ask("May I paste confidential case files into a free AI chatbot?", "nacka")
     assert answer.language == "en" and answer.verdict == "no"
-    assert answer.render().startswith("Note:") or answer.render().startswith("No.")
+    # Nothing was pasted, so no detection notice; the question describes handling confidential material: a reminder.
+    assert answer.render().startswith("Reminder:") and answer.flags["sensitive_notice"] == "reminder"
     assert any("sekretess" in c.quote.lower() or "öppen information" in c.quote.lower() for c in answer.citations)
-    assert answer.text.startswith("According to")
+    first, quotes = answer.text.split("\n", 1)
+    assert first.startswith("No: ") and quotes.startswith("According to")
 
 
 @pytest.mark.parametrize("org", sorted(ORGS))
