@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser run test eval eval-unseen train bench audit clean-data
+.PHONY: install browser axe run test eval eval-unseen train bench audit clean-data
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PY) >/dev/null 2>&1 || { echo "error: $(PY) not found (Python 3.11 is required)"; exit 1; }
@@ -27,7 +27,16 @@ browser:
 		&& { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; } \
 		|| echo "note: Chromium is not installed; the browser tests will skip (apt-get install chromium)"; }
 
-test: install browser
+# axe-core for the accessibility tests, pinned by tests/a11y/package-lock.json and injected by Playwright from
+# node_modules (nothing is fetched at test time); installed when missing. Without npm the accessibility tests skip locally; under CI they fail.
+AXE := tests/a11y/node_modules/axe-core/axe.min.js
+$(AXE):
+	@command -v npm >/dev/null 2>&1 && npm ci --prefix tests/a11y --no-audit --no-fund --silent \
+		|| echo "note: npm is missing or failed; the accessibility tests will skip (npm ci --prefix tests/a11y)"
+
+axe: $(AXE)
+
+test: install browser axe
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 # Answer-quality eval on the shipped set; exits non-zero when a gated metric drops below the baseline.

@@ -66,8 +66,8 @@ def test_each_session_keeps_its_own_conversation(app_server):
     _, chat, _, _ = second.predict("Vem ansvarar för AI-policyn?", [], "askersund", "sv", api_name="/ask")
     exported = second.predict("askersund", "sv", api_name="/export")
     text = Path(exported["value"] if isinstance(exported, dict) else exported).read_text(encoding="utf-8")
-    assert "Vem ansvarar för AI-policyn?" in text and "ChatGPT" not in text.split("## 1.")[1].split("\n")[0]
-    assert text.count("\n## ") == 1 and "Askersunds kommun" in text
+    assert "Vem ansvarar för AI-policyn?" in text and "ChatGPT" not in text.split("<h2>1.")[1].split("</h2>")[0]
+    assert text.count("<h2>") == 1 and "Askersunds kommun" in text
 
 
 def test_empty_long_and_html_questions(app_server):

@@ -23,6 +23,7 @@ def page(browser, app_server):
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
     page.goto(app_server.url)
     page.wait_for_selector("#pa-question textarea", timeout=60_000)
+    choose_organisation(page, "Nacka kommun")      # no organisation is preselected (tests/test_a11y.py)
     yield page
     context.close()
 
@@ -42,7 +43,6 @@ def choose_organisation(page, name: str) -> None:
 
 
 def test_ask_shows_verdict_and_sources_and_opens_the_document(page):
-    choose_organisation(page, "Nacka kommun")
     # whom to ask, from the organisation's documents
     page.wait_for_function("document.querySelector('#pa-disclaimer').innerText.includes('säkerhetsstaben')", timeout=30_000)
     ask(page, "Får jag klistra in ett utdrag ur en socialtjänstakt i ChatGPT?")
@@ -77,8 +77,8 @@ def test_script_in_a_question_is_shown_as_text(page):
 
 def test_rating_an_answer_stores_the_reason(page, app_server):
     ask(page, "Vem ansvarar för att AI-policyn följs?")
-    # Gradio labels its own buttons in the browser's language: "Ogilla" under the Swedish locale.
-    page.locator("#pa-chat button[aria-label='Ogilla'], #pa-chat button[aria-label='Dislike']").last.click()
+    # Gradio's thumbs carry the interface language's words (strings.GRADIO_LABELS), whatever the browser's locale.
+    page.locator("#pa-chat button[aria-label^='Dåligt svar']").last.click()
     page.locator("#pa-send-feedback").wait_for(state="visible", timeout=30_000)
     page.locator("#pa-reason label", has_text="Fel källa").click()
     page.fill("#pa-comment textarea, #pa-comment input", "Fel dokument citerat")
@@ -98,6 +98,8 @@ def test_finish_one_practice_scenario(page):
     result = page.locator("#pa-practice-result")
     page.wait_for_function("document.querySelector('#pa-practice-result').innerText.includes('Rätt svar')", timeout=30_000)
     assert "Regeln" in result.inner_text()
+    # the button's words are the result's words
+    assert f"Du svarade: {page.inner_text('#pa-practice-conditional')}." in result.inner_text()
     assert "Poäng:" in page.inner_text("#pa-practice-score") and "av 1" in page.inner_text("#pa-practice-score")
     page.check("#pa-large input")
     assert "large-text" in page.evaluate("document.body.className")

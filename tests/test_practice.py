@@ -64,3 +64,61 @@ def test_session_scores_once_per_scenario(scenarios):
     assert session.right == len(pool) - 1 and session.current(by_id) is None
     with pytest.raises(ValueError):
         session.answer("yes", by_id)
+
+
+def test_no_scenario_asks_what_who_or_when(scenarios):
+    """Only questions a verdict answers: permission or yes/no questions, never "who decides …?"."""
+    from assistant.question import question_kind
+
+    assert all(question_kind(s.question) != "info" for s in scenarios)
+    assert not any(s.question.lower().startswith(("vem ", "vad ", "när ", "who ", "what ", "when ")) for s in scenarios)
+
+
+def test_session_remembers_the_learners_choice(scenarios):
+    pool = for_organisation(scenarios, "nacka", "sv")
+    by_id = {s.id: s for s in pool}
+    session = Session.start(pool, seed=2)
+    session.answer("no", by_id)
+    assert session.last_choice == "no"
+    session.next()
+    assert session.last_choice is None and session.last_correct is None
+
+
+@pytest.fixture(scope="module")
+def new_municipality(corpus_store, tmp_path_factory):
+    """A real store with a municipality the eval sets know nothing about (ingested like any new one)."""
+    import shutil
+
+    from assistant.retrieval import Retriever
+    from tests.conftest import run_cli
+
+    work = tmp_path_factory.mktemp("new-org")
+    data = work / "data"
+    shutil.copytree(corpus_store.data_dir, data)
+    doc = work / "kiruna-ai.md"
+    doc.write_text("# Riktlinje för AI i Kiruna kommun\n\n## Användning av AI-tjänster\n\n"
+                   "Medarbetare får inte klistra in personuppgifter i allmänt tillgängliga AI-tjänster. "
+                   "Medarbetare får använda Copilot Chat för att sammanfatta öppna dokument. "
+                   "Allmänt tillgängliga AI-tjänster får bara användas med information som är klassad som öppen. "
+                   "Chefen ansvarar för att medarbetarna känner till riktlinjen.\n", encoding="utf-8")
+    res = run_cli("--data-dir", data, "ingest", doc, "--organisation", "kiruna", "--organisation-name", "Kiruna kommun",
+                  env_extra={"POLICY_ASSISTANT_EMBEDDING_CACHE": str(corpus_store.embedding_cache_path)})
+    assert res.returncode == 0, res.stderr
+    return Retriever(corpus_store.model_copy(update={"data_dir": data}))
+
+
+def test_scenarios_are_generated_from_the_rules_of_a_new_municipality(scenarios, new_municipality):
+    from assistant.practice import MODALITY_VERDICT, generate_scenarios
+
+    assert for_organisation(scenarios, "kiruna", "sv") == []          # no eval cases for it
+    generated = generate_scenarios(new_municipality, "kiruna")
+    assert generated and all(s.generated and s.organisation == "kiruna" for s in generated)
+    text = " ".join(new_municipality.document_text("kiruna-ai").split())
+    for s in generated:
+        assert s.rule == s.question and s.rule in text and s.verdict in MODALITY_VERDICT.values()
+        assert s.title == "Riktlinje för AI i Kiruna kommun"
+    by_rule = {s.rule: s.verdict for s in generated}
+    ban = "Medarbetare får inte klistra in personuppgifter i allmänt tillgängliga AI-tjänster."
+    assert by_rule.get(ban, "no") == "no"                             # when read, a ban is a "no"
+    assert "Chefen ansvarar för att medarbetarna känner till riktlinjen." not in by_rule   # a duty is no yes/no
+    assert len({s.id for s in generated}) == len(generated)

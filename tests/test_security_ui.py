@@ -159,7 +159,7 @@ def test_exports_are_bounded_and_private(app_server):
         assert candidates, log[-1000:]
         temp = max(candidates, key=os.path.getmtime)
     assert oct(os.stat(temp).st_mode & 0o777) == oct(0o700)
-    exports = list((__import__("pathlib").Path(temp) / "exports").glob("samtal-*.md"))
+    exports = list((__import__("pathlib").Path(temp) / "exports").glob("samtal-*.html"))
     assert 0 < len(exports) <= 20
     assert set(Path(tempfile.gettempdir()).glob("policy-chat-*")) == before
 

@@ -55,11 +55,34 @@ def test_document_view_marks_the_passage_and_the_quote():
     assert 'data-document="askersund-policy"' in html
 
 
-def test_export_markdown_is_a_handout_with_quotes():
-    turns = [{"question": "Får jag?", "answer": _answer()}]
-    md = render.export_markdown(turns, "Askersunds kommun", "sv", now=datetime(2026, 11, 23, 9, 30))
-    assert md.startswith("# Samtal med AI-policyassistenten")
-    assert "Askersunds kommun" in md and "2026-11-23 09:30" in md
-    assert "## 1. Får jag?" in md and "**Svar: Ja, under villkor**" in md
-    assert "1. Policy för AI (bindande, avsnitt Användning av AI, tecken" in md
-    assert "   > Publika AI får bara användas för öppen information." in md
+def test_export_is_a_printable_handout_without_offsets():
+    a = _answer(notices=["Obs! Språkmodellen kunde inte svara."])
+    a["citations"][0]["deciding"] = True
+    page = render.export_html([{"question": "Får jag <b>?", "answer": a}], "Askersunds kommun", "sv",
+                              now=datetime(2026, 11, 23, 9, 30))
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="sv">' in page and "@media print" in page
+    assert "<script" not in page and "http" not in page                 # standalone: nothing runs, nothing is fetched
+    assert "Samtal med AI-policyassistenten" in page and "Askersunds kommun" in page and "2026-11-23 09:30" in page
+    assert "<h2>1. Får jag &lt;b&gt;?</h2>" in page and "Svar: Ja, under villkor" in page
+    assert "<b>Policy för AI</b> (bindande, avsnitt Användning av AI) · Avgörande regel" in page
+    assert "<blockquote>Publika AI får bara användas för öppen information.</blockquote>" in page
+    assert "tecken" not in page and str(a["citations"][0]["start"]) not in page      # no character offsets
+    # the notice is its own element, never part of a quote
+    assert '<p class="notice"><b>Obs:</b> Obs! Språkmodellen kunde inte svara.</p>' in page
+    assert page.count("<blockquote>") == 1
+
+
+def test_deciding_rule_label_and_readable_citation_labels():
+    a = _answer()
+    assert "Avgörande regel" not in render.answer_html(a, 0, "sv")       # works before the field exists
+    a["citations"][0]["deciding"] = True
+    assert '<span class="deciding">Avgörande regel</span>' in render.answer_html(a, 0, "sv")
+    assert '<span class="deciding">Deciding rule</span>' in render.answer_html(a, 0, "en")
+    assert render.citation_label(a["citations"][0]) == "[1] Policy för AI, Användning av AI"
+    assert render.citation_label({**a["citations"][0], "section": ""}) == "[1] Policy för AI"
+
+
+def test_chat_messages_say_who_speaks_to_screen_readers():
+    assert render.user_message("Får jag?", "sv") == '<div class="question"><span class="pa-sr">Din fråga: </span>Får jag?</div>'
+    html = render.answer_html(_answer(), 0, "en")
+    assert html.startswith('<div class="answer"><span class="pa-sr">The assistant&#x27;s answer: </span>')
