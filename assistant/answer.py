@@ -40,6 +40,9 @@ class Citation:
     passage_start: int = 0
     passage_end: int = 0
     deciding: bool = False # the rule the verdict was decided from (always the first citation when there is one)
+    version: str = ""      # the document version quoted ("" when the document has one) and the dates it is in force
+    valid_from: str = ""
+    valid_to: str = ""
 
 
 @dataclass

@@ -266,20 +266,26 @@ def cmd_rules(args) -> int:
     """What the rule reader read from one document, sentence by sentence, for a maintainer to check."""
     from ingest.store import Store
 
-    generation = Store(_settings(args)).current()
+    from assistant.maintenance.publish import version_chunks
+
+    settings = _settings(args)
+    generation = Store(settings).current()
     if generation is None or args.doc_id not in generation.documents:
         known = ", ".join(sorted(generation.documents)) if generation else "(empty store)"
         raise PolicyAssistantError(f"unknown document '{args.doc_id}' (known: {known})")
-    got = generation.chunks.get(where={"document": args.doc_id}, include=["documents", "metadatas"])
+    # The version in force (or the newest), unless one is named.
+    version = _version_arg(args.version) if args.version else generation.documents[args.doc_id]["info"].get("version", "")
     rows = []
-    for text, meta in sorted(zip(got["documents"], got["metadatas"]), key=lambda x: x[1]["chunk_index"]):
+    for text, meta in version_chunks(settings, args.doc_id, version):
         for r in json.loads(meta.get("rules") or "[]"):
             if args.all or r["modality"] != "none":
                 rows.append({"section": meta.get("section", ""), "text": " ".join(text[r["start"]:r["end"]].split()), **r})
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    counts = generation.documents[args.doc_id].get("rules", {})
+    from ingest.versions import key_for
+
+    counts = generation.versions[key_for(args.doc_id, version)].get("rules", {})
     print(f"{args.doc_id}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     for r in rows:
         governs = "; ".join(f"{k}: {', '.join(r[k])}" for k in ("information", "tools", "activity", "people") if r[k])
@@ -317,6 +323,163 @@ def cmd_chat(args) -> int:
             continue
         print(answer.render() + "\n")
         history.append({"question": answer.question, "answer": answer.text})
+
+
+# -- the maintainer workspace on the command line (assistant/maintenance/) ------------------------------------
+def _print_preview(p) -> None:
+    from assistant.maintenance.strings import WARNINGS
+
+    print(f"Förhandsgranskning / preview: {p.filename} -> {p.doc_id} version {p.version} ({p.organisation}"
+          f"{', ny organisation / new organisation' if p.new_organisation else ''})")
+    print(f"  titel / title: {p.title}")
+    print(f"  gäller från / valid from: {p.valid_from}   gäller till / valid to: {p.valid_to or '-'}"
+          + (f"   ersätter / replaces: {p.replaces}" if p.replaces else ""))
+    print(f"  {p.words} ord / words, {p.chunks} avsnitt / chunks, {len(p.sections)} rubriker / sections, "
+          f"{p.tables} tabeller / tables ({p.table_rows} rader / rows)")
+    q = p.quality
+    print(f"  OCR: {'ja / yes' if q['ocr'] else 'nej / no'}, okända ord / unknown words {q['oov_after']:.1%}, "
+          f"längsta avsnitt / longest chunk {q['max_chunk_tokens']}/{q['token_limit']} tokens")
+    print("  regler / rules: " + (", ".join(f"{k} {v}" for k, v in p.rule_counts.items() if k != "none") or "-"))
+    for r in p.rules:
+        print(f"    [{r['modality']} {r['confidence']:.2f}] {r['text']}")
+    for w in p.warnings:
+        print(f"  varning / warning: {WARNINGS[w]['sv']} / {WARNINGS[w]['en']}")
+
+
+def cmd_publish(args) -> int:
+    from assistant.maintenance.publish import cancel, preview, publish
+
+    settings = _settings(args)
+    path = Path(args.file)
+    if not path.is_file():
+        raise PolicyAssistantError(f"{path}: file not found")
+    binding = {"yes": True, "no": False}.get(args.binding) if args.binding else None
+    p = preview(settings, path.read_bytes(), path.name, args.organisation, args.title or "", args.type, binding,
+                args.valid_from, args.valid_to or "", doc_id=args.id or "", version=args.version or "",
+                organisation_name=args.organisation_name or "", contact=args.contact or "")
+    _print_preview(p)
+    if args.preview_only:
+        cancel(settings, p.id)
+        print("Inget publicerat / nothing published (--preview-only)")
+        return 0
+    done = publish(settings, p.id, args.maintainer)
+    print(f"Publicerad / published: {done['key']} ({done['action']}); {done['summary']}")
+    return 0
+
+
+def cmd_unpublish(args) -> int:
+    from assistant.maintenance.publish import remove_version
+
+    done = remove_version(_settings(args), args.doc_id, _version_arg(args.version), args.maintainer)
+    print(f"Borttagen / removed: {args.doc_id} version {args.version}; {done['summary']}")
+    return 0
+
+
+def _version_arg(version: str) -> str:
+    """"-" names the version without a label (documents declared before versions existed)."""
+    return "" if version == "-" else version
+
+
+def cmd_versions(args) -> int:
+    from assistant.maintenance.publish import list_versions, version_text
+
+    settings = _settings(args)
+    if args.show is not None:
+        if not args.doc_id:
+            raise PolicyAssistantError("--show needs a document id")
+        print(version_text(settings, args.doc_id, _version_arg(args.show)))
+        return 0
+    rows = list_versions(settings, args.doc_id)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    from assistant.maintenance.strings import STATUS
+
+    print(f"{'document':28} {'version':8} {'gäller från':12} {'gäller till':12} {'status':22} {'chunks':>6}  source")
+    for v in rows:
+        print(f"{v['document'][:28]:28} {v['version'] or '-':8} {v['valid_from'] or '-':12} {v['valid_to'] or '-':12} "
+              f"{STATUS[v['status']]['sv'] + ' / ' + v['status']:22} {v['chunks']:>6}  {v['source']}")
+    return 0
+
+
+def cmd_diff(args) -> int:
+    from assistant.maintenance.diff import diff_versions
+
+    d = diff_versions(_settings(args), args.doc_id, _version_arg(args.old), _version_arg(args.new))
+    if args.json:
+        print(json.dumps(d.as_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{d.document}: version {d.old} -> {d.new}  ({d.unchanged} oförändrade regler / unchanged rules)")
+    for s in d.sections_added:
+        print(f"+ rubrik / section: {s}")
+    for s in d.sections_removed:
+        print(f"- rubrik / section: {s}")
+    for r in d.added:
+        print(f"+ [{r['modality']}] {r['text']}")
+    for r in d.removed:
+        print(f"- [{r['modality']}] {r['text']}")
+    for c in d.changed:
+        print(f"~ [{c['old']['modality']} -> {c['new']['modality']}] {c['old']['text']}\n    => {c['new']['text']}")
+    for title, items in (("eval-fall / eval cases", d.eval_cases), ("övningar / practice", d.practice),
+                         ("återkoppling / feedback", d.feedback)):
+        if items:
+            print(f"\nKontrollera / re-check {title}:")
+            for i in items:
+                print(f"  {i['id']} ({i['why']}): {i['question']}")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from assistant.maintenance.audit import audit_log
+
+    log = audit_log(_settings(args))
+    if args.csv:
+        n = log.export(Path(args.csv))
+        print(f"{n} rader / rows: {args.csv}")
+        return 0
+    print(log.csv(), end="")
+    return 0
+
+
+def _known_organisation(settings, org: str) -> None:
+    from ingest.store import Store
+
+    generation = Store(settings).current()
+    orgs = generation.organisations if generation else {}
+    if org not in orgs:
+        raise PolicyAssistantError(f"unknown organisation '{org}' (known: {', '.join(sorted(o for o in orgs if o != 'general'))})")
+
+
+def cmd_gaps(args) -> int:
+    from assistant.maintenance.usage import usage_log
+
+    settings = _settings(args)
+    _known_organisation(settings, args.organisation)
+    groups = usage_log(settings).groups(args.organisation)
+    if args.json:
+        print(json.dumps(groups, ensure_ascii=False, indent=2))
+        return 0
+    if not groups:
+        print("Inga obesvarade frågor / no unanswered questions")
+    for g in groups:
+        print(f"{g['count']:>4}  {g['question']}  (id {', '.join(map(str, g['ids'][:10]))})")
+    return 0
+
+
+def cmd_usage(args) -> int:
+    from assistant.maintenance.usage import usage_log
+
+    settings = _settings(args)
+    _known_organisation(settings, args.organisation)
+    weeks = usage_log(settings).weeks(args.organisation, settings.feedback_path)
+    if args.json:
+        print(json.dumps(weeks, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{'vecka/week':10} {'frågor':>6} {'ja':>4} {'nej':>4} {'villk':>5} {'info':>4} {'ej täckt':>8} {'👎':>4}")
+    for w in weeks:
+        print(f"{w['week']:10} {w['questions']:>6} {w['yes']:>4} {w['no']:>4} {w['conditional']:>5} {w['info']:>4} "
+              f"{w['not_covered']:>8} {w['thumbs_down']:>4}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -375,6 +538,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rules", help="what the rule reader read from a document (modality, condition, what it governs)")
     p.add_argument("doc_id")
     p.add_argument("--all", action="store_true", help="also sentences that state no rule")
+    p.add_argument("--version", help="which version (default: the one in force; '-' for a version without a label)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_rules)
 
@@ -397,6 +561,55 @@ def build_parser() -> argparse.ArgumentParser:
     f = fsub.add_parser("export", help="write thumbs-down answers as draft eval cases (YAML)")
     f.add_argument("--out", default="evals/sets/feedback-drafts.yaml", metavar="FILE")
     f.set_defaults(func=cmd_feedback_export)
+
+    p = sub.add_parser("versions", help="document versions and where they stand today (in force, upcoming, replaced, expired)")
+    p.add_argument("doc_id", nargs="?")
+    p.add_argument("--show", metavar="VERSION", help="print that version's text ('-' for a version without a label)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_versions)
+
+    p = sub.add_parser("publish", help="publish a document version after showing how it was read (maintainers)")
+    p.add_argument("file")
+    p.add_argument("--organisation", required=True)
+    p.add_argument("--organisation-name", help="display name, to create a new organisation")
+    p.add_argument("--contact", help="whom the organisation's employees ask")
+    p.add_argument("--title")
+    p.add_argument("--id", help="document id (a new version of an existing document: its id)")
+    p.add_argument("--version", help="version label (default: the next number)")
+    p.add_argument("--type", choices=list(DOC_TYPES), default="policy")
+    p.add_argument("--binding", choices=["yes", "no"])
+    p.add_argument("--valid-from", required=True, metavar="YYYY-MM-DD", help="gäller från: the day it takes effect")
+    p.add_argument("--valid-to", metavar="YYYY-MM-DD", help="gäller till: the last day it applies")
+    p.add_argument("--maintainer", required=True, help="your account, for the audit log")
+    p.add_argument("--preview-only", action="store_true", help="show how the file is read; publish nothing")
+    p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser("unpublish", help="remove a version published from the workspace (audited)")
+    p.add_argument("doc_id")
+    p.add_argument("version")
+    p.add_argument("--maintainer", required=True)
+    p.set_defaults(func=cmd_unpublish)
+
+    p = sub.add_parser("diff", help="what changed between two versions: sections, rules, and what to re-check")
+    p.add_argument("doc_id")
+    p.add_argument("old", help="version ('-' for a version without a label)")
+    p.add_argument("new")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("audit", help="who published, replaced or removed which version, when (CSV)")
+    p.add_argument("--csv", metavar="FILE", help="write the CSV to FILE instead of the terminal")
+    p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("gaps", help="questions refused as not covered, grouped by similarity (redacted)")
+    p.add_argument("organisation")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_gaps)
+
+    p = sub.add_parser("usage", help="questions, verdict mix, not covered and thumbs-down per week (counts only)")
+    p.add_argument("organisation")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_usage)
 
     p = sub.add_parser("chat", help="ask in the terminal")
     p.add_argument("--organisation", default="")

@@ -163,7 +163,8 @@ class Assistant:
             line = first_line(q.language, base.verdict, q.text, [c.quote for c in base.citations],
                               [evidence[i].condition for i in decision.conditions], base.flags["conditions"])
             base.flags["first_line"] = bool(line)
-            base.text = "\n".join(part for part in (line, compose(q.language, sentences, base.citations)) if part)
+            repeated = 1 if line and f"{one_line(base.citations[0].quote).rstrip(' .;:,!?')} [1]" in line else None
+            base.text = "\n".join(part for part in (line, compose(q.language, sentences, base.citations, repeated)) if part)
         timings["selection"] = time.perf_counter() - t1
         timings["total"] = time.perf_counter() - t0
         base.timings = {k: round(v, 5) for k, v in timings.items()}
@@ -238,17 +239,23 @@ def _citation(n: int, passage: Passage, sentence: Sentence | None) -> Citation:
     s, e = (sentence.start, sentence.end) if sentence else (0, len(passage.text))
     return Citation(n=n, passage_id=passage.id, document=passage.doc_id, title=passage.title, organisation=passage.organisation,
                     binding=passage.binding, section=passage.section, quote=passage.text[s:e], start=passage.start + s,
-                    end=passage.start + e, passage=passage.text, passage_start=passage.start, passage_end=passage.end)
+                    end=passage.start + e, passage=passage.text, passage_start=passage.start, passage_end=passage.end,
+                    version=passage.version, valid_from=passage.valid_from, valid_to=passage.valid_to)
 
 
-def compose(language: str, sentences: list[Sentence], citations: list[Citation]) -> str:
-    """The quoted rules, each introduced by where it stands, with [n] markers."""
+def compose(language: str, sentences: list[Sentence], citations: list[Citation], repeated: int | None = None) -> str:
+    """The quoted rules, each introduced by where it stands, with [n] markers. Citation `repeated` is already quoted
+    word for word by the first line: it is named, not repeated."""
     parts, last_doc = [], None
     for sentence, c in zip(sentences, citations):
         lead = sentence.lead_in()
         quote = one_line(f"{lead} … {c.quote}" if lead else c.quote)
+        source = c.title if c.binding else f"{c.title} ({'ej bindande' if language == 'sv' else 'not binding'})"
+        if c.n == repeated and not lead:
+            parts.append(f"Regeln står i {source} [{c.n}]." if language == "sv" else f"The rule is in {source} [{c.n}].")
+            last_doc = c.document
+            continue
         if c.document != last_doc:
-            source = c.title if c.binding else f"{c.title} ({'ej bindande' if language == 'sv' else 'not binding'})"
             intro = f"Enligt {source}: " if language == "sv" else f"According to {source}: "
         else:
             intro = "Vidare: " if language == "sv" else "Also: "

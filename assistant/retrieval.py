@@ -17,6 +17,7 @@ from assistant.sentence_index import SentenceIndex
 from ingest.embeddings import get_embedder
 from ingest.errors import PolicyAssistantError, StoreDamaged, StoreError
 from ingest.store import REBUILD, Generation, Store, where
+from ingest.versions import in_force, key_for, today
 
 # Convex fusion of min-max normalised scores: unlike reciprocal ranks it keeps how much better the best
 # passage is, and a BM25 hit on a stray word ("AI") with a tiny score adds almost nothing.
@@ -56,10 +57,19 @@ class Passage:
     bm25: float = 0.0
     context: str = ""             # lead-in of the list this passage continues
     rules: tuple = ()             # the rule reader's readings of its sentences (spans in `text`), read at ingest
+    version: str = ""             # the document version this passage is from ("" when the document has one)
+    valid_from: str = ""          # YYYY-MM-DD the version applies from ("" = always)
+    valid_to: str = ""            # YYYY-MM-DD, the last day it applies ("" = until replaced)
+
+    @property
+    def doc_key(self) -> str:
+        """The stored version's key (ingest/versions.py)."""
+        return key_for(self.doc_id, self.version)
 
     def as_dict(self) -> dict:
         return {k: getattr(self, k) for k in ("id", "doc_id", "title", "organisation", "binding", "doc_type",
-                                              "section", "start", "end", "score", "dense", "bm25", "context", "text")}
+                                              "section", "start", "end", "score", "dense", "bm25", "context", "text",
+                                              "version", "valid_from", "valid_to")}
 
 
 def fuse(dense: list[tuple[str, float]], sparse: list[tuple[str, float]], alpha: float) -> dict[str, float]:
@@ -109,6 +119,7 @@ class Retriever:
         self._passages: dict[str, Passage] = {}
         self._bm25: dict[tuple, _BM25Index] = {}
         self._answer_forms: dict[tuple, object] = {}   # (passage id, answer form) -> found, per store generation
+        self._force: tuple = ("", "", frozenset(), {})      # (generation, day, keys not in force, chunks per key)
         self._checked = 0.0
         self.sentences = SentenceIndex(self.embedder, settings.embedding_cache_path)
         self.refresh(force=True)
@@ -148,7 +159,9 @@ class Retriever:
         for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
             passages[pid] = Passage(pid, text, meta["document"], meta["title"], meta["organisation"], bool(meta["binding"]),
                                     meta["doc_type"], meta.get("section", ""), int(meta["start"]), int(meta["end"]),
-                                    context=meta.get("context", ""), rules=tuple(json.loads(meta.get("rules") or "[]")))
+                                    context=meta.get("context", ""), rules=tuple(json.loads(meta.get("rules") or "[]")),
+                                    version=meta.get("version", ""), valid_from=meta.get("valid_from", ""),
+                                    valid_to=meta.get("valid_to", ""))
         self.sentences.load(generation.name, passages)
         with self._lock:
             self._generation, self._passages, self._bm25, self._answer_forms = generation, passages, {}, {}
@@ -177,9 +190,43 @@ class Retriever:
             raise PolicyAssistantError(f"unknown organisation '{organisation}' (known: {known})")
         return sorted({organisation, "general"})
 
-    def document_text(self, doc_id: str) -> str:
+    # -- versions in force -------------------------------------------------------------------------
+    def not_in_force(self) -> frozenset[str]:
+        """Store keys of the versions not in force on the clock's day. Evaluated per question (cached per day and
+        generation), so a version published ahead of time takes over on its date without a restart."""
+        generation, day = self.generation, today(self.settings).isoformat()
+        if self._force[:2] != (generation.name, day):
+            versions = generation.versions
+            current = set(in_force(versions, day).values())
+            excluded = frozenset(k for k in versions if k not in current)
+            self._force = (generation.name, day, excluded, {k: int(versions[k].get("chunks", 0)) for k in excluded})
+        return self._force[2]
+
+    def version_key(self, doc_id: str, version: str | None = None) -> str:
+        """The store key of a document's version: the one named, else the one in force (else the newest)."""
+        versions = self.generation.versions
+        if version is not None:
+            key = key_for(doc_id, version)
+            if key not in versions:
+                raise PolicyAssistantError(f"unknown version '{version}' of document '{doc_id}'")
+            return key
+        if doc_id in versions and "@" in doc_id:
+            return doc_id
+        key = in_force(versions, today(self.settings)).get(doc_id)
+        if key is None:
+            mine = sorted((r["info"].get("valid_from") or "", k) for k, r in versions.items()
+                          if r["info"].get("id", k.partition("@")[0]) == doc_id)
+            if not mine:
+                raise PolicyAssistantError(f"unknown document '{doc_id}'")
+            key = mine[-1][1]
+        return key
+
+    def document_text(self, doc_id: str, version: str | None = None) -> str:
+        """A document's whole (repaired) text: the version in force, or the version named (also one that is not
+        or no longer in force, for the workspace)."""
+        key = self.version_key(doc_id, version) if self._generation is not None else doc_id
         try:
-            got = self.generation.texts.get(ids=[f"{doc_id}::text"], include=["documents"])
+            got = self.generation.texts.get(ids=[f"{key}::text"], include=["documents"])
         except Exception as exc:
             raise self.store.failure(exc) from None
         if not got["ids"]:
@@ -187,12 +234,14 @@ class Retriever:
         return got["documents"][0]
 
     def _bm25_for(self, scope: tuple) -> _BM25Index:
+        excluded = self.not_in_force()
         with self._lock:
-            index = self._bm25.get(scope)
+            index = self._bm25.get((scope, excluded))
             if index is None:
-                items = [(p.id, f"{p.title} {p.section} {p.context} {p.text}") for p in self._passages.values() if p.organisation in scope]
+                items = [(p.id, f"{p.title} {p.section} {p.context} {p.text}") for p in self._passages.values()
+                         if p.organisation in scope and p.doc_key not in excluded]
                 index = _BM25Index([i for i, _ in items], [t for _, t in items])
-                self._bm25[scope] = index
+                self._bm25[(scope, excluded)] = index
             return index
 
     # -- search ------------------------------------------------------------------------------------
@@ -256,6 +305,7 @@ class Retriever:
         named = set()
         for doc_id, rec in self.generation.documents.items():
             info = rec["info"]
+            doc_id = info.get("id", doc_id)
             words = {w for w in re.findall(r"[a-zåäöé]{6,}", info["title"].lower()) if w not in _TITLE_COMMON}
             kind = TYPE_WORDS.get(info.get("type", ""))
             if any(re.search(rf"\b{re.escape(w[:-1])}", text) for w in words) or (kind and re.search(kind, text)):
@@ -263,7 +313,11 @@ class Retriever:
         return named
 
     def passages(self) -> dict[str, Passage]:
-        return self._passages
+        """The passages of the versions in force (what may be quoted today)."""
+        excluded = self.not_in_force()
+        if not excluded:
+            return self._passages
+        return {pid: p for pid, p in self._passages.items() if p.doc_key not in excluded}
 
     def dense(self, query_vec: list[float], scope: list[str], k: int = DENSE_K) -> list[tuple[str, float]]:
         from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter, MetadataFilters, VectorStoreQuery
@@ -271,17 +325,25 @@ class Retriever:
 
         store = ChromaVectorStore(chroma_collection=self.generation.chunks)
         filters = MetadataFilters(filters=[MetadataFilter(key="organisation", value=scope, operator=FilterOperator.IN)])
+        # Versions not in force are dropped after the query, so ask for as many more as they could take up
+        # (chunks written before versions existed carry no version keys to filter on in Chroma).
+        excluded = self.not_in_force()
+        extra = sum(self._force[3].get(key, 0) for key in excluded)
         try:
-            result = store.query(VectorStoreQuery(query_embedding=query_vec, similarity_top_k=k, filters=filters))
+            result = store.query(VectorStoreQuery(query_embedding=query_vec, similarity_top_k=k + extra, filters=filters))
         except Exception as exc:
             raise self.store.failure(exc) from None
         # llama-index reports exp(-cosine distance); turn it back into cosine similarity.
-        return [(i, 1.0 + math.log(max(s, 1e-12))) for i, s in zip(result.ids or [], result.similarities or [])]
+        hits = [(i, 1.0 + math.log(max(s, 1e-12))) for i, s in zip(result.ids or [], result.similarities or [])]
+        if excluded:
+            hits = [(i, s) for i, s in hits if i in self._passages and self._passages[i].doc_key not in excluded][:k]
+        return hits
 
     def search(self, question: str, organisation: str, k: int = 5, query_vec: list[float] | None = None,
                timings: dict | None = None) -> list[Passage]:
         self.refresh()
         scope = self.scope(organisation)
+        excluded = self.not_in_force()   # a version not in force today is never a candidate, hence never cited
         t0 = time.perf_counter()
         language = detect_language(question)
         extra = expansion(question, language)
@@ -320,7 +382,7 @@ class Retriever:
         out = []
         for pid, score in sorted(fused.items(), key=lambda kv: -kv[1]):
             base = self._passages.get(pid)
-            if base is None or base.organisation not in scope:
+            if base is None or base.organisation not in scope or base.doc_key in excluded:
                 continue
             p = Passage(**{**base.__dict__, "score": score, "dense": dense_sim.get(pid, 0.0), "bm25": bm25_score.get(pid, 0.0)})
             out.append(p)

@@ -68,6 +68,17 @@ class Settings(BaseSettings):
     # Eval sets the practice mode and the example questions are drawn from.
     practice_sets: list[str] = ["evals/sets/policy.yaml"]
 
+    # Maintainer workspace (Förvaltning). Accounts (user names of ui_auth) that see the tab; empty: no tab at all.
+    ui_maintainers: list[str] = []
+    # Documents published from the workspace and their manifest; empty means <data_dir>/maintainer-corpus.
+    maintainer_corpus: str = ""
+    # Audit log, usage counts and the unanswered-questions queue; empty means <data_dir>/workspace.sqlite.
+    workspace_db: str = ""
+    # The day answers are for (YYYY-MM-DD): which document versions are in force. Empty means today. For tests;
+    # clock_file (a file holding the date, read on every question) moves the clock of a running server.
+    clock_date: str = ""
+    clock_file: str = ""
+
     @property
     def store_dir(self) -> Path:
         return self.data_dir / "chroma"
@@ -75,6 +86,14 @@ class Settings(BaseSettings):
     @property
     def feedback_path(self) -> Path:
         return Path(self.feedback_db) if self.feedback_db else self.data_dir / "feedback.sqlite"
+
+    @property
+    def maintainer_corpus_dir(self) -> Path:
+        return Path(self.maintainer_corpus) if self.maintainer_corpus else self.data_dir / "maintainer-corpus"
+
+    @property
+    def workspace_path(self) -> Path:
+        return Path(self.workspace_db) if self.workspace_db else self.data_dir / "workspace.sqlite"
 
     @property
     def embedding_cache_path(self) -> Path:

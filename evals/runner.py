@@ -94,7 +94,11 @@ def _ask_all(settings, cases, mode: str, progress: bool) -> list[dict]:
 
     assistant = Assistant(settings)
     records = []
-    for case in tqdm(cases, desc="Eval", unit="case", file=sys.stderr, disable=not progress):
+    # `progress` may be a callable (done, total): the workspace's background runs show a progress bar with it.
+    report = progress if callable(progress) else None
+    for case in tqdm(cases, desc="Eval", unit="case", file=sys.stderr, disable=not progress or report is not None):
+        if report is not None:
+            report(len(records), len(cases))
         started = time.perf_counter()
         try:
             answer = assistant.ask(case.question, case.organisation, history=[dict(t) for t in case.history], mode=mode)
@@ -103,6 +107,8 @@ def _ask_all(settings, cases, mode: str, progress: bool) -> list[dict]:
             payload, error = None, f"{type(exc).__name__}: {exc}"
         latency = round(time.perf_counter() - started, 4)
         records.append(score_case(case, payload, None if error else latency, error))
+    if report is not None:
+        report(len(records), len(cases))
     return records
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.errors import IngestError
+from ingest.versions import check_version, key_for, parse_date
 
 GENERAL = "general"
 DOC_TYPES = ("policy", "guidance", "decision report", "checklist", "rules", "instruction", "guideline", "intranet page",
@@ -30,6 +31,14 @@ class DocumentInfo:
     decision_body: str = ""
     path: Path | None = None
     ocr: bool | None = None  # None: let the repair step decide from the text
+    version: str = ""        # "" for a document that has one version (see ingest/versions.py)
+    valid_from: str = ""     # YYYY-MM-DD, the day this version starts to apply ("" = always)
+    valid_to: str = ""       # YYYY-MM-DD, the last day it applies ("" = until replaced)
+
+    @property
+    def key(self) -> str:
+        """The store key: one per version of a document."""
+        return key_for(self.id, self.version)
 
 
 @dataclass
@@ -50,7 +59,18 @@ class Manifest:
         return [org_id] if org_id == GENERAL else [org_id, GENERAL]
 
 
-def load_manifest(corpus_dir: Path) -> Manifest:
+def load_corpus_manifest(settings) -> Manifest:
+    """The corpus manifest plus the maintainer corpus (documents published from the workspace, kept under the
+    data directory so the corpus in git is never written to). A maintainer may add organisations and documents,
+    and new versions of corpus documents; the same version twice is an error."""
+    manifest = load_manifest(settings.corpus_dir)
+    extra_dir = getattr(settings, "maintainer_corpus_dir", None)
+    if extra_dir is None or not (Path(extra_dir) / "manifest.toml").is_file():
+        return manifest
+    return load_manifest(Path(extra_dir), into=manifest)
+
+
+def load_manifest(corpus_dir: Path, into: Manifest | None = None) -> Manifest:
     path = corpus_dir / "manifest.toml"
     if not path.is_file():
         raise IngestError(f"manifest not found: {path}")
@@ -58,7 +78,7 @@ def load_manifest(corpus_dir: Path) -> Manifest:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise IngestError(f"{path}: not valid TOML ({exc})") from None
-    manifest = Manifest()
+    manifest = into if into is not None else Manifest()
     for org_id, org in (data.get("organisations") or {}).items():
         manifest.organisations[org_id] = Organisation(org_id, org.get("name", org_id), org.get("contact", ""))
     manifest.organisations.setdefault(GENERAL, Organisation(GENERAL, "Allmän vägledning"))
@@ -75,13 +95,26 @@ def load_manifest(corpus_dir: Path) -> Manifest:
                 decision_body=entry.get("decision_body", ""),
                 path=corpus_dir / entry.get("file", f"{doc_id}.txt"),
                 ocr=entry.get("ocr"),
+                version=str(entry.get("version", "") or ""),
+                valid_from=parse_date(entry.get("valid_from"), f"{path}: document {doc_id}: valid_from"),
+                valid_to=parse_date(entry.get("valid_to"), f"{path}: document {doc_id}: valid_to"),
             )
         except KeyError as exc:
             raise IngestError(f"{path}: document entry {entry.get('id', '?')} lacks {exc.args[0]}") from None
         if info.type not in DOC_TYPES:
             raise IngestError(f"{path}: document {doc_id} has unknown type '{info.type}' (known: {', '.join(DOC_TYPES)})")
+        check_version(info.version, info.valid_from, info.valid_to, f"{path}: document {doc_id}")
         manifest.organisation(info.organisation)
-        if doc_id in manifest.documents:
-            raise IngestError(f"{path}: document id '{doc_id}' appears twice")
-        manifest.documents[doc_id] = info
+        if info.key in manifest.documents:
+            what = f"version '{info.version}' of document '{doc_id}'" if info.version else f"document id '{doc_id}'"
+            raise IngestError(f"{path}: {what} appears twice")
+        for other in manifest.documents.values():
+            if other.id != doc_id:
+                continue
+            if other.organisation != info.organisation:
+                raise IngestError(f"{path}: document '{doc_id}' belongs to '{other.organisation}', not '{info.organisation}'")
+            if other.valid_from == info.valid_from:
+                raise IngestError(f"{path}: two versions of '{doc_id}' apply from the same day "
+                                  f"({info.valid_from or 'always'}); give the new one its own valid_from")
+        manifest.documents[info.key] = info
     return manifest

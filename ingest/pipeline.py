@@ -14,7 +14,8 @@ from pathlib import Path
 from ingest.embeddings import EmbeddingCache, get_embedder
 from ingest.errors import IngestError, StoreDamaged, StoreError
 from ingest.loaders import document_title, load_text
-from ingest.manifest import GENERAL, DOC_TYPES, DocumentInfo, Manifest, Organisation, load_manifest
+from ingest.manifest import GENERAL, DOC_TYPES, DocumentInfo, Manifest, Organisation, load_corpus_manifest
+from ingest.versions import doc_id_of, split_key
 from ingest.repair import repair_text
 from ingest.store import Store, writer_lock
 from ingest.structure import chunk_text, clean_layout
@@ -77,13 +78,14 @@ def check_ids(prepared: list["Prepared"], old_docs: dict) -> None:
     """Document ids are global in the store, so one organisation's file must never replace another's document
     (two municipalities both call their file policy.pdf). A clash is refused, naming the way out."""
     seen: dict[str, Prepared] = {}
+    owners = {doc_id_of(key, rec): rec.get("info", {}).get("organisation") for key, rec in old_docs.items()}
     for p in prepared:
-        other = seen.get(p.info.id)
+        other = seen.get(p.info.key)
         if other is not None and other.source != p.source:
             raise IngestError(f"two files give the document id '{p.info.id}' ({other.source}, {p.source}); "
                               "rename one or ingest it alone with --id")
-        seen[p.info.id] = p
-        owner = (old_docs.get(p.info.id) or {}).get("info", {}).get("organisation")
+        seen[p.info.key] = p
+        owner = owners.get(p.info.id)
         if owner is not None and owner != p.info.organisation:
             raise IngestError(f"document id '{p.info.id}' already belongs to organisation '{owner}'; give this file "
                               f"another id with --id (for example {p.info.organisation}-{p.info.id}), or remove the "
@@ -91,7 +93,8 @@ def check_ids(prepared: list["Prepared"], old_docs: dict) -> None:
 
 
 def _digest(raw: str, info: DocumentInfo, settings) -> str:
-    meta = {k: v for k, v in asdict(info).items() if k != "path"}
+    # Version fields count only when set, so documents without versions keep their digests (no re-ingest).
+    meta = {k: v for k, v in asdict(info).items() if k != "path" and not (k in ("version", "valid_from", "valid_to") and not v)}
     from ingest.rules.reader import fingerprint
 
     key = json.dumps([PIPELINE_VERSION, fingerprint(), raw, meta, settings.chunk_tokens, settings.chunk_max_tokens],
@@ -199,7 +202,7 @@ def ingest(settings, paths: list[Path] | None = None, overrides: DocOverrides | 
            rebuild: bool = False, remove: list[str] | None = None, progress: bool = True) -> IngestReport:
     started = time.perf_counter()
     overrides = overrides or DocOverrides()
-    manifest = load_manifest(settings.corpus_dir)
+    manifest = load_corpus_manifest(settings)
     targets, declared = _targets(settings, manifest, paths, overrides)
 
     # Read and hash every input before touching the store: a bad file must change nothing.
@@ -216,13 +219,14 @@ def ingest(settings, paths: list[Path] | None = None, overrides: DocOverrides | 
         if current and current.registry.get("embed_model") != embedder.model_name and not rebuild:
             raise StoreError(f"the store was built with {current.registry.get('embed_model')}, the settings ask for "
                              f"{embedder.model_name}; rebuild it with `policy-assistant ingest --rebuild`")
-        old_docs = dict(current.documents) if current else {}
+        old_docs = dict(current.versions) if current else {}
         report = IngestReport()
 
         check_ids(prepared, old_docs)
-        wanted = {p.info.id: p for p in prepared}
-        removed = set(remove or [])
-        unknown = removed - set(old_docs)
+        wanted = {p.info.key: p for p in prepared}
+        # A document id removes every version of it; `id@version` removes that version.
+        removed = {key for r in remove or [] for key in old_docs if key == r or ("@" not in r and split_key(key)[0] == r)}
+        unknown = {r for r in remove or [] if not any(key == r or ("@" not in r and split_key(key)[0] == r) for key in old_docs)}
         if unknown:
             raise IngestError(f"cannot remove unknown document(s): {', '.join(sorted(unknown))}")
         if not paths:  # a corpus run deletes corpus documents that left the manifest
@@ -272,10 +276,15 @@ def _dim(collection) -> int:
     return int(len(emb[0])) if emb is not None and len(emb) else 0
 
 
-def _copy_documents(current, chunks_col, texts_col, doc_ids: list[str]) -> None:
-    for doc_id in doc_ids:
+def _copy_documents(current, chunks_col, texts_col, keys: list[str]) -> None:
+    for key in keys:
         for src, dst in ((current.chunks, chunks_col), (current.texts, texts_col)):
-            got = src.get(where={"document": doc_id}, include=["embeddings", "documents", "metadatas"])
+            got = src.get(where={"doc_key": key}, include=["embeddings", "documents", "metadatas"])
+            if not got["ids"] and "@" not in key:
+                # Written before versions existed: no doc_key, and the only version of its document.
+                got = src.get(where={"document": key}, include=["embeddings", "documents", "metadatas"])
+                keep = [i for i, m in enumerate(got["metadatas"]) if "doc_key" not in (m or {})]
+                got = {f: [got[f][i] for i in keep] for f in ("ids", "embeddings", "documents", "metadatas")}
             if got["ids"]:
                 dst.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"])
 
@@ -300,23 +309,25 @@ def _write_documents(settings, embedder, chunks_col, texts_col, docs: list[Prepa
             report.embedded += len(chunks)
             readings = read_rules([chunk.text for chunk, _ in chunks], settings.embedding_cache_path)
             nodes = []
+            key = p.info.key
+            versioning = {"doc_key": key, "version": p.info.version, "valid_from": p.info.valid_from, "valid_to": p.info.valid_to}
             for i, ((chunk, _), vec) in enumerate(zip(chunks, vectors)):
                 nodes.append(TextNode(
-                    id_=f"{p.info.id}::{i}", text=chunk.text, embedding=vec,
+                    id_=f"{key}::{i}", text=chunk.text, embedding=vec,
                     metadata={"document": p.info.id, "context": chunk.context, "title": p.info.title, "organisation": p.info.organisation,
                               "binding": p.info.binding, "doc_type": p.info.type, "section": chunk.section_path,
-                              "start": chunk.start, "end": chunk.end, "chunk_index": i,
+                              "start": chunk.start, "end": chunk.end, "chunk_index": i, **versioning,
                               "rules": json.dumps(readings[i], ensure_ascii=False, separators=(",", ":"))},
                 ))
             if nodes:
                 vector_store.add(nodes)
             mean = _mean(vectors) if vectors else [0.0] * _dim(chunks_col)
-            base = {"document": p.info.id, "title": p.info.title, "organisation": p.info.organisation}
-            texts_col.add(ids=[f"{p.info.id}::text", f"{p.info.id}::raw"], embeddings=[mean, mean],
+            base = {"document": p.info.id, "title": p.info.title, "organisation": p.info.organisation, **versioning}
+            texts_col.add(ids=[f"{key}::text", f"{key}::raw"], embeddings=[mean, mean],
                           documents=[text, p.raw], metadatas=[{**base, "kind": "repaired"}, {**base, "kind": "raw"}])
             info = {k: v for k, v in asdict(p.info).items() if k != "path"}
             modalities = Counter(r["modality"] for rs in readings for r in rs)
-            registry[p.info.id] = {"digest": p.digest, "source": p.source, "info": info, "chunks": len(nodes),
+            registry[key] = {"digest": p.digest, "source": p.source, "info": info, "chunks": len(nodes),
                                    "chars": len(text), "quality": quality, "rules": dict(sorted(modalities.items()))}
     finally:
         bar.close()

@@ -22,6 +22,8 @@ from ingest.errors import IngestError, StoreDamaged, StoreError
 SCHEMA_VERSION = 1
 # Chunk metadata keys every reader may rely on.
 META_KEYS = ("document", "context", "title", "organisation", "binding", "doc_type", "section", "start", "end", "chunk_index")
+# Written since document versions exist; a chunk without them is the only version of its document, always in force.
+VERSION_KEYS = ("doc_key", "version", "valid_from", "valid_to")
 
 
 REBUILD = "rebuild it with `policy-assistant ingest --rebuild`"
@@ -61,8 +63,22 @@ class Generation:
     registry: dict    # {"documents": {...}, "organisations": {...}, "embed_model": ..., "embed_dim": ...}
 
     @property
-    def documents(self) -> dict:
+    def versions(self) -> dict:
+        """Every stored version, by store key (the document id, or `id@version`)."""
         return self.registry.get("documents", {})
+
+    @property
+    def documents(self) -> dict:
+        """One record per document id (the version in force today, else the newest): for readers that know
+        nothing of versions. Version-aware code reads `versions`."""
+        from datetime import date
+
+        from ingest.versions import one_per_document
+
+        versions = self.versions
+        if all("@" not in k for k in versions):
+            return versions
+        return one_per_document(versions, date.today())
 
     @property
     def organisations(self) -> dict:

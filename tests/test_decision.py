@@ -116,6 +116,9 @@ def test_engine_quotes_the_deciding_rule_first_and_opens_with_it(assistant):
     assert first.startswith("Nej: ") and first.endswith("[1].")
     clause = re.sub(r"^Nej: | \[1\]\.$", "", first)
     assert clause in " ".join(answer.citations[0].quote.split())
+    # A rule the first line quotes whole is named below, not repeated.
+    if clause == " ".join(answer.citations[0].quote.split()).rstrip(" .;:,!?"):
+        assert answer.text.count(clause) == 1 and "Regeln står i" in answer.text
 
 
 def test_an_unrelated_follow_up_is_refused_as_it_would_be_first(assistant):

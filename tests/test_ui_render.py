@@ -86,3 +86,12 @@ def test_chat_messages_say_who_speaks_to_screen_readers():
     assert render.user_message("Får jag?", "sv") == '<div class="question"><span class="pa-sr">Din fråga: </span>Får jag?</div>'
     html = render.answer_html(_answer(), 0, "en")
     assert html.startswith('<div class="answer"><span class="pa-sr">The assistant&#x27;s answer: </span>')
+
+
+def test_a_citation_shows_its_version_and_the_dates_it_is_in_force():
+    answer = _answer()
+    answer["citations"][0].update(version="2", valid_from="2026-01-01", valid_to="")
+    html = render.answer_html(answer, turn=0, language="sv")
+    assert "version 2" in html and "gäller 2026-01-01–" in html
+    plain = render.answer_html(_answer(), turn=0, language="sv")
+    assert "version" not in plain and "gäller 2" not in plain

@@ -20,7 +20,9 @@ from assistant.engine import MAX_QUESTION_CHARS, Assistant
 from assistant.feedback import FeedbackStore
 from assistant.practice import CHOICES, Session, for_organisation, generate_scenarios, load_scenarios
 from assistant.sensitive import redact
+from assistant.maintenance.usage import record_answer
 from assistant.ui import render
+from assistant.ui.workspace import build_workspace
 from assistant.ui.strings import (FEEDBACK_REASONS, GENERIC_EXAMPLES, GRADIO_LABELS, LANGUAGES, LOGIN_MESSAGE, STRINGS,
                                   VERDICT_BADGE, t)
 from ingest.errors import PolicyAssistantError
@@ -369,7 +371,19 @@ class ChatApp:
             yield "", chat, conv, gr.update(), gr.update()
             return
         conv.append({"question": answer["question"], "answer": answer, "id": uuid.uuid4().hex})
+        self.record(answer, org)
         yield "", chat, conv, gr.update(visible=bool(answer["sensitive"])), gr.update(choices=self.doc_choices(conv, lang))
+
+    def is_maintainer(self, request: gr.Request | None) -> bool:
+        return bool(request is not None and request.username and request.username in self.settings.ui_maintainers)
+
+    def record(self, answer: dict, org: str) -> None:
+        """Counts per organisation and week for the maintainers (no question text), and a refused question, redacted,
+        in their unanswered-questions queue. A failure here never costs the user the answer."""
+        try:
+            record_answer(self.settings, answer, org)
+        except Exception:
+            log.exception("recording usage failed (organisation %s)", org)
 
     def doc_choices(self, conv: list, lang: str) -> list[tuple[str, str]]:
         """Every answer's sources, read as "[2] Title, section"; with more than one answer, "Fråga 2: [1] …"."""
@@ -384,7 +398,8 @@ class ChatApp:
             citation = next(c for c in conv[turn]["answer"]["citations"] if c["n"] == n)
         except (ValueError, IndexError, KeyError, TypeError, StopIteration):
             return render.doc_placeholder(lang)
-        text = self.assistant.retriever.document_text(citation["document"])
+        # The version that was quoted, even if another has come into force since.
+        text = self.assistant.retriever.document_text(citation["document"], version=citation.get("version") or None)
         return render.document_html(citation["title"], text, citation, lang, self.org_names.get(citation["organisation"], ""))
 
     def clear(self, lang: str):
@@ -554,6 +569,9 @@ class ChatApp:
                     with gr.Row():
                         p_next = gr.Button(t(lang0, "practice_next"), visible=False, variant="primary", elem_id="pa-practice-next")
                         p_restart = gr.Button(t(lang0, "practice_restart"), elem_id="pa-practice-restart")
+                # The maintainers' workspace exists only when maintainers are configured, and is shown only to them.
+                workspace = build_workspace(self.assistant, self.settings, lambda request: request.username, lang0) \
+                    if self.settings.ui_maintainers else None
 
             # chat
             answer_out = [box, chatbot, conv, banner, doc_pick]
@@ -594,6 +612,8 @@ class ChatApp:
             demo.load(lambda o, lg: spread(self.practice_start(o, lg)), [org, lang], practice_out, api_name=False)
             # The organisation this browser picked before, if any (local storage; RESTORE_ORG runs first, in the page).
             demo.load(self.restore_org, org, org, js=RESTORE_ORG, api_name=False)
+            if workspace is not None:
+                demo.load(lambda request: gr.update(visible=self.is_maintainer(request)), None, workspace.tab, api_name=False)
             # organisation and language
             org.change(lambda o, lg: (self.disclaimer(o, lg), *self.example_buttons(o, lg), *self.clear(lg),
                                       *spread(self.practice_start(o, lg))),

@@ -63,7 +63,11 @@ def _where(c: dict, language: str, with_title: bool = True) -> str:
     binding = t(language, "binding") if c["binding"] else t(language, "not_binding")
     section = f" · {t(language, 'section')} {esc_line(c['section'])}" if c.get("section") else ""
     title = f'{esc_line(c["title"])} · ' if with_title else ""
-    return f'{title}{esc_line(c.get("organisation_name") or c["organisation"])} · <span class="binding">{binding}</span>{section}'
+    version = f" · {t(language, 'version')} {esc_line(c['version'])}" if c.get("version") else ""
+    if c.get("valid_from") or c.get("valid_to"):
+        version += " · " + esc_line(t(language, "in_force", start=c.get("valid_from") or "", end=c.get("valid_to") or ""))
+    return (f'{title}{esc_line(c.get("organisation_name") or c["organisation"])} · <span class="binding">{binding}</span>'
+            f'{section}{version}')
 
 
 def answer_html(answer: dict, turn: int, language: str, org_names: dict | None = None) -> str:
