@@ -23,6 +23,7 @@ _QUOTED = re.compile(r"[\"'“”‘’«»]([^\"'“”‘’«»]{8,})[\"'“�
 PERMISSION = _LEXICON["permission"]
 _INFO_START = _LEXICON["info_start"]
 _ASKS_PERMISSION_TOO = _LEXICON["asks_permission_too"]
+_CLAUSE_BREAK = re.compile(r"[,;:.?!]")
 
 
 # A yes/no question about a fact, not a permission ("Omfattas chattbotar av policyn?", "Räknas Sana som en allmänt
@@ -32,9 +33,15 @@ FACTUAL = _LEXICON["factual"]
 
 
 def question_kind(text: str) -> str:
-    """"permission", "factual" (a yes/no question about a fact or a duty) or "info" (who, what, when, how)."""
-    if _INFO_START.search(text) and not _ASKS_PERMISSION_TOO.search(text):
-        return "info"
+    """"permission", "factual" (a yes/no question about a fact or a duty) or "info" (who, what, when, how).
+
+    A who/what/when/how question stays one when "får jag" is part of it ("Hur länge får vi spara loggarna?"); it
+    also asks permission when "får jag" opens a clause of its own ("Hur är det, får jag …?")."""
+    start = _INFO_START.search(text)
+    if start:
+        also = _ASKS_PERMISSION_TOO.search(text, start.end())
+        if not also or not _CLAUSE_BREAK.search(text, start.end(), also.start()):
+            return "info"
     if PERMISSION.search(text):
         return "permission"
     return "factual" if FACTUAL.search(text) else "info"

@@ -129,3 +129,22 @@ def test_an_unrelated_follow_up_is_refused_as_it_would_be_first(assistant):
     # A continuation still takes its context from the previous question.
     followup = assistant.ask("Och om uppgifterna är anonymiserade?", "nacka", history=history)
     assert followup.verdict != "not_covered" and followup.flags["followup"]
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Hur länge får vi spara chattloggarna?", "info"),                 # "får vi" is part of the how-long question
+    ("Vem får använda Copilot Chat?", "info"),
+    ("Hur är det, får jag använda ChatGPT för utkast?", "permission"),  # "får jag" opens a clause of its own
+    ("Får jag använda ChatGPT för utkast?", "permission"),
+    ("Omfattas de kommunala bolagen av riktlinjen?", "factual"),
+])
+def test_the_kind_of_question(question, kind):
+    assert analyse(question).kind == kind
+
+
+def test_information_that_is_not_open_breaks_a_rule_for_open_information_only():
+    only = ev("Publika AI-tjänster får bara användas för öppen information.", Norms(only=True, permit=True))
+    for question in ("public AI with non-public info ok?", "Får jag använda ChatGPT med information som inte är publicerad?"):
+        d = decide(analyse(question), [only])
+        assert (d.verdict, d.reason) == ("no", "outside_only"), question
+    assert decide(analyse("Får jag använda ChatGPT med text som redan ligger på webbplatsen?"), [only]).verdict == "yes"
