@@ -164,6 +164,12 @@ class Assistant:
                               [evidence[i].condition for i in decision.conditions], base.flags["conditions"])
             base.flags["first_line"] = bool(line)
             repeated = 1 if line and f"{one_line(base.citations[0].quote).rstrip(' .;:,!?')} [1]" in line else None
+            if repeated and not sentences[0].lead_in():
+                # The first line already quotes the deciding rule whole: it says where the rule stands instead of
+                # the quote below repeating it.
+                line = f"{line[:-1]} ({source_name(base.citations[0], q.language)})."
+            else:
+                repeated = None
             base.text = "\n".join(part for part in (line, compose(q.language, sentences, base.citations, repeated)) if part)
         timings["selection"] = time.perf_counter() - t1
         timings["total"] = time.perf_counter() - t0
@@ -245,14 +251,13 @@ def _citation(n: int, passage: Passage, sentence: Sentence | None) -> Citation:
 
 def compose(language: str, sentences: list[Sentence], citations: list[Citation], repeated: int | None = None) -> str:
     """The quoted rules, each introduced by where it stands, with [n] markers. Citation `repeated` is already quoted
-    word for word by the first line: it is named, not repeated."""
+    word for word, with its source, by the first line: it is not repeated."""
     parts, last_doc = [], None
     for sentence, c in zip(sentences, citations):
         lead = sentence.lead_in()
         quote = one_line(f"{lead} … {c.quote}" if lead else c.quote)
-        source = c.title if c.binding else f"{c.title} ({'ej bindande' if language == 'sv' else 'not binding'})"
+        source = source_name(c, language)
         if c.n == repeated and not lead:
-            parts.append(f"Regeln står i {source} [{c.n}]." if language == "sv" else f"The rule is in {source} [{c.n}].")
             last_doc = c.document
             continue
         if c.document != last_doc:
@@ -262,6 +267,10 @@ def compose(language: str, sentences: list[Sentence], citations: list[Citation],
         parts.append(f"{intro}”{quote}” [{c.n}]")
         last_doc = c.document
     return "\n".join(parts)
+
+
+def source_name(c: Citation, language: str) -> str:
+    return c.title if c.binding else f"{c.title} ({'ej bindande' if language == 'sv' else 'not binding'})"
 
 
 def not_covered_text(language: str, organisation_name: str, contact: str) -> str:
