@@ -13,7 +13,7 @@ LEAD = {"sv": {"yes": "Ja", "no": "Nej", "conditional": "Ja, under villkor"},
         "en": {"yes": "Yes", "no": "No", "conditional": "Yes, under conditions"}}
 AND = {"sv": "och", "en": "and"}
 MAX_WORDS = 28             # a longer rule is cut at a clause boundary
-_CLAUSE = re.compile(r"(?<=[,;:])\s++|(?<!\s)\s++(?=(?:utan|men|but|unless)\b)")   # linear: never starts inside a run
+_CLAUSE = re.compile(r"(?<=[,;:.!?])\s++|(?<!\s)\s++(?=(?:utan|men|but|unless)\b)")   # linear: never starts inside a run
 _END = " \t\n.;:,!?"
 
 

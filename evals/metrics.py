@@ -56,6 +56,9 @@ def score_case(case: Case, answer: dict | None, latency: float | None, error: st
     missed = [t for t in case.must_mention if not mentions(answer.get("text", ""), t)]
     sentences, supported, dangling = groundedness(answer.get("text", ""), citations)
     counts_grounded = predicted not in (None, "not_covered")
+    # The plain first line (issue 15) on its own: every clause of it must be supported by a cited quote.
+    has_line = bool((answer.get("flags") or {}).get("first_line")) and counts_grounded
+    line_sentences, line_supported, _ = groundedness(answer.get("text", "").split("\n")[0], citations) if has_line else (0, 0, 0)
 
     record: dict[str, Any] = {
         "id": case.id, "source": case.source, "organisation": case.organisation, "language": case.language,
@@ -77,6 +80,7 @@ def score_case(case: Case, answer: dict | None, latency: float | None, error: st
         "supported_sentences": supported if counts_grounded else 0,
         "groundedness": round(supported / sentences, 4) if counts_grounded and sentences else None,
         "dangling_markers": dangling,
+        "first_line_sentences": line_sentences, "first_line_supported": line_supported,
         "latency": latency, "error": error,
         "answer": {
             "text": answer.get("text", ""), "mode": answer.get("mode", ""), "language": answer.get("language", ""),
@@ -222,6 +226,8 @@ def group_metrics(records: list[dict]) -> dict:
     out["citation_recall"] = _ratio(sum(r["cited_gold"] > 0 for r in gold), len(gold))
     out["must_mention_recall"] = _ratio(sum(r["mention_hits"] for r in records), sum(r["mention_total"] for r in records))
     out["groundedness"] = _ratio(sum(r["supported_sentences"] for r in records), sum(r["sentences"] for r in records))
+    out["first_line_groundedness"] = _ratio(sum(r.get("first_line_supported", 0) for r in records),
+                                            sum(r.get("first_line_sentences", 0) for r in records))
     p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
     out["latency_p50"] = round(p50, 4) if p50 is not None else None
     out["latency_p95"] = round(p95, 4) if p95 is not None else None
