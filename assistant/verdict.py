@@ -18,6 +18,7 @@ _LEXICON = shipped().normative
 PROHIBIT, ONLY, CONDITION, PERMIT, OBLIGE = (_LEXICON[k] for k in ("prohibit", "only", "condition", "permit", "oblige"))
 # The rule speaks of publicly available AI services, or of services the municipality has procured.
 PUBLIC_SCOPE, CUSTOM_SCOPE = _LEXICON["public_scope"], _LEXICON["custom_scope"]
+EXCEPTION = _LEXICON["exception"]
 
 
 @dataclass
@@ -203,6 +204,8 @@ def _decide_permission(question: Question, evidence: list[Evidence]) -> Decision
         n = _read_norms(e, question)
         if n.prohibit and n.condition and condition_state(e, question) is False:
             continue                           # the question settles the condition the ban depends on
+        if n.prohibit and exempted(e.text, question):
+            continue                           # the ban's own exception is what the question is about
         if n.prohibit:
             about = {c.name for c in concepts_in(e.text)} & DATA_KINDS
             if about and about <= question.absent:
@@ -217,8 +220,8 @@ def _decide_permission(question: Question, evidence: list[Evidence]) -> Decision
             if n.only and {c.name for c in concepts_in(e.text)} & question.absent:
                 # "får bara användas för öppen information", and the question's information is not open.
                 return Decision("no", i, reason="outside_only")
-            if n.condition and condition_state(e, question) is False:
-                return Decision("no", i, reason="condition_fails")
+            if n.condition and (n.permit or n.only) and condition_state(e, question) is False:
+                return Decision("no", i, reason="condition_fails")     # allowed only if …, and it is not so
             met = n.condition and settled(e, question)
             if n.only:
                 only.append(i)
@@ -242,6 +245,18 @@ def _decide_permission(question: Question, evidence: list[Evidence]) -> Decision
     if permits:
         return Decision("yes", permits[0], reason="permit")
     return Decision("conditional", None, reason="no_rule")
+
+
+def exempted(rule: str, question: Question) -> bool:
+    """Whether the question is about what a ban exempts ("… annan än Copilot Chat med kommunens konto" and a question
+    about Copilot Chat): an uncommon word of the question in the exception."""
+    asked = {key(w) for w in specific_words(question.text, question.language)} - _FRAME
+    for m in EXCEPTION.finditer(" ".join(rule.split())):
+        exempt = next((g for g in m.groups() if g), "").lower()     # each alternative has its own group
+        words = _PART.findall(exempt) + TOKEN.findall(exempt)
+        if any(w.startswith(k) for k in asked for w in words):
+            return True
+    return False
 
 
 def _factual(question: Question, evidence: list[Evidence], names: str) -> Decision:

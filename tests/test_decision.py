@@ -148,3 +148,21 @@ def test_information_that_is_not_open_breaks_a_rule_for_open_information_only():
         d = decide(analyse(question), [only])
         assert (d.verdict, d.reason) == ("no", "outside_only"), question
     assert decide(analyse("Får jag använda ChatGPT med text som redan ligger på webbplatsen?"), [only]).verdict == "yes"
+
+
+def test_a_ban_does_not_cover_what_it_exempts():
+    ban = ev("Information som inte är offentlig får inte föras in i någon AI-tjänst annan än Copilot Chat med kommunens konto.",
+             Norms(prohibit=True))
+    assert decide(analyse("Kan jag använda Copilot Chat för att språkgranska en mall?"), [ban]).verdict != "no"
+    assert decide(analyse("Kan jag använda Gemini för att språkgranska en mall?"), [ban]).verdict == "no"
+
+
+def test_absence_reaches_over_a_coordination():
+    q = analyse("Can I use Copilot to summarise a supplier contract? No personal data or personnummer in it.")
+    assert "personal_data" in q.absent and "personal_data" not in q.concepts
+
+
+def test_an_unmet_condition_of_a_duty_is_not_a_no():
+    duty = ev("Om uppgifter om en klient har förts in i en AI-tjänst ska medarbetaren kontakta sin enhetschef.",
+              Norms(condition=True, oblige=True), condition="Om uppgifter om en klient har förts in i en AI-tjänst")
+    assert decide(analyse("Får jag använda Copilot Chat för ett infoblad? Inga klientuppgifter."), [duty]).verdict != "no"
