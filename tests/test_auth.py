@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import socket
 import statistics
@@ -132,7 +133,9 @@ def test_authenticate_hashes_in_a_worker_thread_and_keeps_the_event_loop_free():
         await tick
         return results, gaps
 
-    results, gaps = asyncio.run(main())
+    # In a thread of its own: a browser test earlier in the session may leave an event loop running in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        results, gaps = pool.submit(asyncio.run, main()).result()
     assert results == [False, True] * 3
     assert max(gaps) < max(single * 0.6, 0.06), (max(gaps), single)   # never blocked for a whole PBKDF2
 

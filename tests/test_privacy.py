@@ -97,7 +97,7 @@ def test_nothing_leaves_the_machine_and_nothing_personal_is_stored(tmp_path, emb
         page.click("#pa-send")
         page.wait_for_selector("#pa-chat .verdict", timeout=60_000)
         assert not any(s in page.inner_text("#pa-chat") for s in SECRETS)
-        page.locator("#pa-chat button[aria-label='Dislike'], #pa-chat button[aria-label='Ogilla']").last.click()
+        page.locator("#pa-chat button[aria-label^='Dåligt svar']").last.click()
         page.locator("#pa-send-feedback").wait_for(state="visible", timeout=30_000)
         page.fill("#pa-comment textarea, #pa-comment input", f"Ring mig på {PHONE} eller {EMAIL}")
         page.click("#pa-send-feedback")

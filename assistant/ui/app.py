@@ -651,14 +651,19 @@ class ChatApp:
 def launch(settings, assistant: Assistant | None = None, host: str | None = None, port: int | None = None,
            block: bool = True):
     """Build and start the app on host:port (127.0.0.1:7860 by default)."""
+    from starlette.middleware import Middleware
+
     from assistant.auth import checker
+    from assistant.ui.page_title import PageTitle
 
     app = ChatApp(assistant or Assistant(settings), settings)
     demo = app.build()
     demo.queue(default_concurrency_limit=16)
     login = checker(settings.ui_auth) if settings.ui_auth else None   # throttled; PBKDF2 off the event loop
+    middleware = [Middleware(PageTitle, title=t(settings.ui_language, "title"))] + \
+        (login.app_kwargs()["middleware"] if login else [])
     demo.launch(server_name=host or settings.ui_host, server_port=port or settings.ui_port, share=False, show_error=False,
                 inbrowser=False, prevent_thread_lock=not block, theme=local_theme(), css=CSS, head=head(settings.ui_language), ssr_mode=False,
                 footer_links=[], quiet=False, run_history=False, auth=login.authenticate if login else None,
-                auth_message=LOGIN_MESSAGE, app_kwargs=login.app_kwargs() if login else None)
+                auth_message=LOGIN_MESSAGE, app_kwargs={"middleware": middleware})
     return demo
