@@ -296,7 +296,13 @@ class ChatApp:
     def org_for(self, org: str) -> str | None:
         """The organisation an event acts for: the locked one whatever a client sends, else the client's choice when
         the store knows it (a half-typed name in the selector is no choice), else None."""
-        return self.locked or (org if org in self.organisations else None)
+        if self.locked:
+            return self.locked
+        if org and org not in self.organisations:
+            # An organisation ingested since the store was last read (by another process on a shared store) counts;
+            # checking for a new generation is cheap (one pointer read).
+            self.assistant.retriever.refresh(force=True)
+        return org if org in self.organisations else None
 
     def restore_org(self, stored: str):
         """The organisation this browser remembered (local storage), if the store still has it; else none chosen:
