@@ -159,9 +159,11 @@ def compare_reports(current: dict, previous: dict | None, name: str) -> dict:
     metrics' changes, and the baseline's gates where the set has a baseline."""
     from evals.baseline import compare, load_baseline
 
-    out: dict = {"better": [], "worse": [], "new": [], "metrics": {}, "baseline": None}
     now = {c["id"]: c for c in current.get("cases", [])}
     overall = current.get("metrics", {}).get("overall", {})
+    # The first run of a set has no previous run: its own figures are still shown.
+    out: dict = {"better": [], "worse": [], "new": [], "baseline": None,
+                 "metrics": {k: {"previous": None, "current": overall.get(k)} for k in SHOWN_METRICS}}
     if previous is not None:
         before = {c["id"]: c for c in previous.get("cases", [])}
         prev_overall = previous.get("metrics", {}).get("overall", {})

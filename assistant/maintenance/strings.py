@@ -65,6 +65,7 @@ TEXT = {
     "open_version": {"sv": "Öppna version", "en": "Open version"},
     "document": {"sv": "Dokument", "en": "Document"},
     "version": {"sv": "Version", "en": "Version"},
+    "version_text": {"sv": "Versionens text", "en": "The version's text"},
     "diff_tab": {"sv": "Vad har ändrats", "en": "What changed"},
     "old": {"sv": "Gammal version", "en": "Old version"},
     "new": {"sv": "Ny version", "en": "New version"},
@@ -73,6 +74,7 @@ TEXT = {
     "eval_set": {"sv": "Frågeuppsättning", "en": "Question set"},
     "start_eval": {"sv": "Starta utvärdering", "en": "Start evaluation"},
     "eval_progress": {"sv": "Förlopp", "en": "Progress"},
+    "eval_result": {"sv": "Resultat", "en": "Result"},
     "feedback_tab": {"sv": "Återkoppling och luckor", "en": "Feedback and gaps"},
     "gaps": {"sv": "Obesvarade frågor (maskerade, grupperade)", "en": "Unanswered questions (redacted, grouped)"},
     "thumbs_down": {"sv": "Tumme ned", "en": "Thumbs down"},
@@ -99,7 +101,8 @@ TEXT = {
 }
 
 
-def t(language: str, key: str, **values) -> str:
+def t(language: str, key: str, /, **values) -> str:
+    # positional-only: a text may have a {key} of its own ("published")
     entry = TEXT[key]
     text = entry.get(language) or entry["sv"]
     return text.format(**values) if values else text

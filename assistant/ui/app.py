@@ -619,7 +619,10 @@ class ChatApp:
             # The organisation this browser picked before, if any (local storage; RESTORE_ORG runs first, in the page).
             demo.load(self.restore_org, org, org, js=RESTORE_ORG, api_name=False)
             if workspace is not None:
-                demo.load(lambda request: gr.update(visible=self.is_maintainer(request)), None, workspace.tab, api_name=False)
+                def show_workspace(request: gr.Request):   # annotated: Gradio passes the request only then
+                    return gr.update(visible=self.is_maintainer(request))
+
+                demo.load(show_workspace, None, workspace.tab, api_name=False)
             # organisation and language
             org.change(lambda o, lg: (self.disclaimer(o, lg), *self.example_buttons(o, lg), *self.clear(lg),
                                       *spread(self.practice_start(o, lg))),

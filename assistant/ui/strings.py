@@ -187,7 +187,8 @@ GRADIO_LABELS = [
     (("Copied message", "Kopierat meddelande", "Copied"), "Kopierat", "Copied"),
     (("Copy conversation", "Kopiera konversation"), "Kopiera hela samtalet", "Copy the whole conversation"),
     (("Conversation copied",), "Samtalet kopierat", "Conversation copied"),
-    (("Clear", "Rensa", "Rensa chatten"), "Rensa samtalet", "Clear the conversation"),
+    # Gradio uses "Clear" for the chat's 🗑 and for a file upload's ✕ alike: a word that fits both.
+    (("Clear", "Rensa", "Rensa chatten"), "Rensa", "Clear"),
     (("chatbot conversation",), "Samtalet", "The conversation"),
     (("Download", "Ladda ner"), "Ladda ner", "Download"),
     (("Scroll down", "Scrolla ner", "Rulla ner"), "Till slutet av samtalet", "To the end of the conversation"),

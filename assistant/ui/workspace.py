@@ -71,8 +71,8 @@ class Workspace:
                        f"({r['confidence']:.2f}): {_e(r['text'])}"
                        + (f"<br><em>villkor / condition:</em> {_e(r['condition'])}" if r.get("condition") else "") + "</li>"
                        for r in p.rules)
-        warnings = "".join(f"<li role='alert'>{_e(WARNINGS[w][lg])}</li>" for w in p.warnings)
-        return (f"<section aria-label='{_e(t(lg, 'preview'))}'><h3>{_e(p.title)}</h3>"
+        warnings = "".join(f"<li>{_e(WARNINGS[w][lg])}</li>" for w in p.warnings)
+        return (f"<section aria-label='{_e(t(lg, 'preview'))}'><h2>{_e(p.title)}</h2>"
                 f"<p>{_e(p.filename)} → <code>{_e(p.doc_id)}</code> version {_e(p.version)} · {_e(p.organisation_name)}"
                 f"{' (ny / new)' if p.new_organisation else ''} · {_e(t(lg, 'valid_from'))}: {_e(p.valid_from)}"
                 f"{' · ' + _e(t(lg, 'valid_to')) + ': ' + _e(p.valid_to) if p.valid_to else ''}"
@@ -80,9 +80,9 @@ class Workspace:
                 f"<p>{p.words} ord / words · {p.chunks} avsnitt / chunks · {p.tables} tabeller / tables ({p.table_rows}) · "
                 f"OCR: {'ja' if q['ocr'] else 'nej'} · okända ord / unknown words {q['oov_after']:.1%} · "
                 f"längsta avsnitt / longest chunk {q['max_chunk_tokens']}/{q['token_limit']}</p>"
-                + (f"<ul>{warnings}</ul>" if warnings else "")
-                + f"<h4>Rubriker / sections</h4><ul>{''.join(f'<li>{_e(s)}</li>' for s in p.sections) or '<li>-</li>'}</ul>"
-                + f"<h4>Regler / rules ({len(p.rules)})</h4><ul>{rows or '<li>-</li>'}</ul></section>")
+                + (f"<div role='alert'><ul>{warnings}</ul></div>" if warnings else "")
+                + f"<h3>Rubriker / sections</h3><ul>{''.join(f'<li>{_e(s)}</li>' for s in p.sections) or '<li>-</li>'}</ul>"
+                + f"<h3>Regler / rules ({len(p.rules)})</h3><ul>{rows or '<li>-</li>'}</ul></section>")
 
     def publish(self, preview_id, request: gr.Request = None):
         who = self._who(request)
@@ -133,9 +133,9 @@ class Workspace:
             return f"[{_e(MODALITY.get(r['modality'], {}).get(lg, r['modality']))}] {_e(r['text'])}"
 
         def block(title, items):
-            return f"<h4>{_e(title)} ({len(items)})</h4><ul>{''.join(f'<li>{i}</li>' for i in items) or '<li>' + _e(t(lg, 'none')) + '</li>'}</ul>"
+            return f"<h3>{_e(title)} ({len(items)})</h3><ul>{''.join(f'<li>{i}</li>' for i in items) or '<li>' + _e(t(lg, 'none')) + '</li>'}</ul>"
 
-        parts = [f"<section aria-label='{_e(t(lg, 'diff_tab'))}'><h3>{_e(d.document)}: {_e(d.old)} → {_e(d.new)}</h3>",
+        parts = [f"<section aria-label='{_e(t(lg, 'diff_tab'))}'><h2>{_e(d.document)}: {_e(d.old)} → {_e(d.new)}</h2>",
                  block(t(lg, "sections_added"), [_e(s) for s in d.sections_added]),
                  block(t(lg, "sections_removed"), [_e(s) for s in d.sections_removed]),
                  block(t(lg, "rules_changed"), [f"<del>{rule(c['old'])}</del><br><ins>{rule(c['new'])}</ins>" for c in d.changed]),
@@ -180,11 +180,12 @@ class Workspace:
         cases_ = lambda items, key: "".join(f"<li><code>{_e(i['id'])}</code> {_e(i['question'])}: {_e('; '.join(i[key]))}</li>"  # noqa: E731
                                             for i in items) or f"<li>{_e(t(lg, 'none'))}</li>"
         regressions = (c.get("baseline") or {}).get("regressions")
-        return (f"<table><caption>{_e(job.set)}</caption><tr><th>metric</th><th>förra / previous</th><th>nu / now</th>"
+        return (f"<h2>{_e(t(lg, 'eval_result'))}: {_e(job.set)}</h2>"
+                f"<table><caption>{_e(job.set)}</caption><tr><th>metric</th><th>förra / previous</th><th>nu / now</th>"
                 f"<th>baslinje / baseline</th></tr>{rows}</table>"
-                f"<h4>{_e(t(lg, 'better'))}</h4><ul>{cases_(c.get('better', []), 'was')}</ul>"
-                f"<h4>{_e(t(lg, 'worse'))}</h4><ul>{cases_(c.get('worse', []), 'now')}</ul>"
-                + (f"<h4>{_e(t(lg, 'baseline'))}</h4><ul>{''.join(f'<li>{_e(r)}</li>' for r in regressions) or '<li>ok</li>'}</ul>"
+                f"<h3>{_e(t(lg, 'better'))}</h3><ul>{cases_(c.get('better', []), 'was')}</ul>"
+                f"<h3>{_e(t(lg, 'worse'))}</h3><ul>{cases_(c.get('worse', []), 'now')}</ul>"
+                + (f"<h3>{_e(t(lg, 'baseline'))}</h3><ul>{''.join(f'<li>{_e(r)}</li>' for r in regressions) or '<li>ok</li>'}</ul>"
                    if regressions is not None else ""))
 
     # -- feedback, gaps, usage, audit -----------------------------------------------------------------------
@@ -275,7 +276,7 @@ class Workspace:
                     b_open = gr.Button(t(lg, "open_version"))
                 versions_table = gr.Dataframe(headers=["document", "version", "gäller från", "gäller till", "status",
                                                        "organisation", "chunks", "source"], interactive=False)
-                version_text = gr.Textbox(label=t(lg, "document"), lines=12, interactive=False)
+                version_text = gr.Textbox(label=t(lg, "version_text"), lines=12, interactive=False)
             with gr.Tab(t(lg, "diff_tab")):
                 with gr.Row():
                     d_doc = gr.Textbox(label=t(lg, "document"))
