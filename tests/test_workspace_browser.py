@@ -460,3 +460,16 @@ def test_the_workspace_has_no_axe_violations(maintainer):
             grid_text(page, DOC)
         violations += axe(page, name)
     assert violations == []
+
+
+def test_the_workspace_follows_the_pages_language(maintainer):
+    page = maintainer
+    page.locator("#pa-language").get_by_text("English", exact=True).click()
+    page.get_by_role("tab", name="Maintenance").wait_for(state="visible", timeout=15_000)
+    assert not page.get_by_role("tab", name="Förvaltning").filter(visible=True).count()
+    page.get_by_role("tab", name="Maintenance").click()
+    subtab(page, "Audit log")
+    assert visible(page.get_by_role("button", name="Refresh", exact=True)).is_visible()
+    assert page.get_by_text("account", exact=True).filter(visible=True).count()     # the table's own headings too
+    page.locator("#pa-language").get_by_text("Svenska", exact=True).click()
+    page.get_by_role("tab", name="Förvaltning").wait_for(state="visible", timeout=15_000)

@@ -106,3 +106,17 @@ def t(language: str, key: str, /, **values) -> str:
     entry = TEXT[key]
     text = entry.get(language) or entry["sv"]
     return text.format(**values) if values else text
+
+
+# Column headings of the workspace's tables, per interface language.
+HEADERS = {
+    "versions": {"sv": ["dokument", "version", "gäller från", "gäller till", "status", "organisation", "delar", "källa"],
+                 "en": ["document", "version", "valid from", "valid to", "status", "organisation", "chunks", "source"]},
+    "thumbs_down": {"sv": ["id", "datum", "fråga", "orsak", "kommentar", "svar"],
+                    "en": ["id", "date", "question", "reason", "comment", "answer"]},
+    "gaps": {"sv": ["id", "antal", "fråga", "senast"], "en": ["id", "count", "question", "latest"]},
+    "usage": {"sv": ["vecka", "frågor", "ja", "nej", "villkor", "info", "ej täckt", "👎"],
+              "en": ["week", "questions", "yes", "no", "conditional", "info", "not covered", "👎"]},
+    "audit": {"sv": ["tid", "konto", "åtgärd", "dokument", "version", "gäller från", "hash"],
+              "en": ["time", "account", "action", "document", "version", "valid from", "hash"]},
+}

@@ -575,9 +575,10 @@ class ChatApp:
                     with gr.Row():
                         p_next = gr.Button(t(lang0, "practice_next"), visible=False, variant="primary", elem_id="pa-practice-next")
                         p_restart = gr.Button(t(lang0, "practice_restart"), elem_id="pa-practice-restart")
-                # The maintainers' workspace exists only when maintainers are configured, and is shown only to them.
-                workspace = build_workspace(self.assistant, self.settings, lambda request: request.username, lang0) \
-                    if self.settings.ui_maintainers else None
+                # The maintainers' workspace exists only when maintainers are configured, and is shown only to them,
+                # in the page's language (one copy per language; the interface language's copy carries the API).
+                workspaces = [build_workspace(self.assistant, self.settings, lambda request: request.username, lg,
+                                              api=lg == lang0) for lg in LANGUAGES] if self.settings.ui_maintainers else []
 
             # chat
             answer_out = [box, chatbot, conv, banner, doc_pick]
@@ -618,11 +619,14 @@ class ChatApp:
             demo.load(lambda o, lg: spread(self.practice_start(o, lg)), [org, lang], practice_out, api_name=False)
             # The organisation this browser picked before, if any (local storage; RESTORE_ORG runs first, in the page).
             demo.load(self.restore_org, org, org, js=RESTORE_ORG, api_name=False)
-            if workspace is not None:
-                def show_workspace(request: gr.Request):   # annotated: Gradio passes the request only then
-                    return gr.update(visible=self.is_maintainer(request))
+            if workspaces:
+                def show_workspace(lg: str, request: gr.Request):   # annotated: Gradio passes the request only then
+                    maintainer = self.is_maintainer(request)
+                    return [gr.update(visible=maintainer and ws.lang == lg) for ws in workspaces]
 
-                demo.load(show_workspace, None, workspace.tab, api_name=False)
+                tabs = [ws.tab for ws in workspaces]
+                demo.load(show_workspace, lang, tabs, api_name=False)
+                lang.change(show_workspace, lang, tabs, api_name=False)
             # organisation and language
             org.change(lambda o, lg: (self.disclaimer(o, lg), *self.example_buttons(o, lg), *self.clear(lg),
                                       *spread(self.practice_start(o, lg))),

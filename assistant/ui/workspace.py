@@ -22,7 +22,7 @@ from typing import Callable
 import gradio as gr
 
 from assistant.maintenance import audit, cases, diff as diffs, evaljobs, publish, usage
-from assistant.maintenance.strings import MODALITY, STATUS, WARNINGS, WHY, t
+from assistant.maintenance.strings import HEADERS, MODALITY, STATUS, WARNINGS, WHY, t
 from ingest.errors import PolicyAssistantError
 from ingest.manifest import DOC_TYPES
 
@@ -242,10 +242,14 @@ class Workspace:
         return rows, str(out)
 
     # -- layout ------------------------------------------------------------------------------------------------
+    def api_name(self, name: str):
+        """The endpoint's name for the instance that carries the API; the other language's copy has none."""
+        return name if self.api else False
+
     def build(self) -> gr.Tab:
         lg = self.lang
-        # Hidden until the page knows who is logged in (the app shows it to maintainers only).
-        with gr.Tab(t(lg, "tab"), id="workspace", visible=False) as tab:
+        # Hidden until the page knows who is logged in and in which language (the app shows it to maintainers only).
+        with gr.Tab(t(lg, "tab"), id=f"workspace-{lg}", visible=False) as tab:
             gr.Markdown(t(lg, "intro"))
             with gr.Tab(t(lg, "publish_tab")):
                 preview_id = gr.State("")
@@ -274,8 +278,7 @@ class Workspace:
                 with gr.Row():
                     b_versions = gr.Button(t(lg, "refresh"))
                     b_open = gr.Button(t(lg, "open_version"))
-                versions_table = gr.Dataframe(headers=["document", "version", "gäller från", "gäller till", "status",
-                                                       "organisation", "chunks", "source"], interactive=False)
+                versions_table = gr.Dataframe(headers=HEADERS["versions"][lg], interactive=False)
                 version_text = gr.Textbox(label=t(lg, "version_text"), lines=12, interactive=False)
             with gr.Tab(t(lg, "diff_tab")):
                 with gr.Row():
@@ -295,9 +298,9 @@ class Workspace:
             with gr.Tab(t(lg, "feedback_tab")):
                 f_org = gr.Textbox(label=t(lg, "organisation"))
                 b_feedback = gr.Button(t(lg, "refresh"))
-                down_table = gr.Dataframe(headers=["id", "datum", "fråga", "orsak", "kommentar", "svar"], interactive=False,
+                down_table = gr.Dataframe(headers=HEADERS["thumbs_down"][lg], interactive=False,
                                           label=t(lg, "thumbs_down"))
-                gaps_table = gr.Dataframe(headers=["id", "antal", "fråga", "senast"], interactive=False, label=t(lg, "gaps"))
+                gaps_table = gr.Dataframe(headers=HEADERS["gaps"][lg], interactive=False, label=t(lg, "gaps"))
                 with gr.Row():
                     c_ref = gr.Textbox(label=t(lg, "case_ref"))
                     c_verdict = gr.Dropdown(VERDICT_CHOICES, label=t(lg, "verdict"))
@@ -308,35 +311,38 @@ class Workspace:
             with gr.Tab(t(lg, "usage_tab")):
                 u_org = gr.Textbox(label=t(lg, "organisation"))
                 b_usage = gr.Button(t(lg, "refresh"))
-                usage_table = gr.Dataframe(headers=["vecka", "frågor", "ja", "nej", "villkor", "info", "ej täckt", "👎"],
+                usage_table = gr.Dataframe(headers=HEADERS["usage"][lg],
                                            interactive=False)
                 counts_plot = gr.BarPlot(x="week", y="questions", label="frågor per vecka / questions per week")
                 rates_plot = gr.LinePlot(x="week", y="rate", color="metric", label="andel / rate")
             with gr.Tab(t(lg, "audit_tab")):
                 b_audit = gr.Button(t(lg, "refresh"))
-                audit_table = gr.Dataframe(headers=["tid", "konto", "åtgärd", "dokument", "version", "gäller från", "hash"],
+                audit_table = gr.Dataframe(headers=HEADERS["audit"][lg],
                                            interactive=False)
                 audit_file = gr.File(label=t(lg, "export_csv"), interactive=False)
 
         b_preview.click(self.preview, [upload, organisation, organisation_name, contact, title, doc_id, doc_type, binding,
-                                       valid_from, valid_to], [preview_id, preview_out], api_name="ws_preview")
-        b_publish.click(self.publish, preview_id, [preview_id, preview_out], api_name="ws_publish")
-        b_cancel.click(self.cancel, preview_id, [preview_id, preview_out], api_name="ws_cancel")
-        b_versions.click(self.versions, v_doc, versions_table, api_name="ws_versions")
-        b_open.click(self.open_version, [v_doc, v_version], version_text, api_name="ws_open_version")
-        b_diff.click(self.diff, [d_doc, d_old, d_new], diff_out, api_name="ws_diff")
-        b_eval.click(self.start_eval, e_set, [job_id, e_progress, e_report], api_name="ws_eval_start")
-        timer.tick(self.poll_eval, job_id, [e_progress, e_report], api_name="ws_eval_poll")
-        b_feedback.click(self.feedback_and_gaps, f_org, [down_table, gaps_table], api_name="ws_feedback")
-        b_case.click(self.make_case, [c_ref, c_verdict, c_doc, c_quote, f_org], case_out, api_name="ws_make_case")
-        b_usage.click(self.usage, u_org, [usage_table, counts_plot, rates_plot], api_name="ws_usage")
-        b_audit.click(self.audit, None, [audit_table, audit_file], api_name="ws_audit")
+                                       valid_from, valid_to], [preview_id, preview_out], api_name=self.api_name("ws_preview"))
+        b_publish.click(self.publish, preview_id, [preview_id, preview_out], api_name=self.api_name("ws_publish"))
+        b_cancel.click(self.cancel, preview_id, [preview_id, preview_out], api_name=self.api_name("ws_cancel"))
+        b_versions.click(self.versions, v_doc, versions_table, api_name=self.api_name("ws_versions"))
+        b_open.click(self.open_version, [v_doc, v_version], version_text, api_name=self.api_name("ws_open_version"))
+        b_diff.click(self.diff, [d_doc, d_old, d_new], diff_out, api_name=self.api_name("ws_diff"))
+        b_eval.click(self.start_eval, e_set, [job_id, e_progress, e_report], api_name=self.api_name("ws_eval_start"))
+        timer.tick(self.poll_eval, job_id, [e_progress, e_report], api_name=self.api_name("ws_eval_poll"))
+        b_feedback.click(self.feedback_and_gaps, f_org, [down_table, gaps_table], api_name=self.api_name("ws_feedback"))
+        b_case.click(self.make_case, [c_ref, c_verdict, c_doc, c_quote, f_org], case_out, api_name=self.api_name("ws_make_case"))
+        b_usage.click(self.usage, u_org, [usage_table, counts_plot, rates_plot], api_name=self.api_name("ws_usage"))
+        b_audit.click(self.audit, None, [audit_table, audit_file], api_name=self.api_name("ws_audit"))
         return tab
 
 
-def build_workspace(assistant, settings, maintainer_name: Callable | None = None, language: str = "sv") -> Workspace:
+def build_workspace(assistant, settings, maintainer_name: Callable | None = None, language: str = "sv",
+                    api: bool = True) -> Workspace:
     """Build the Förvaltning tab inside the caller's `gr.Blocks()` / `gr.Tabs()` context; returns the Workspace
-    (its handlers are plain methods, for tests)."""
+    (its handlers are plain methods, for tests). The chat builds one per interface language and shows the one the
+    page is in; `api` names the endpoints of one of them."""
     workspace = Workspace(assistant, settings, maintainer_name, language)
+    workspace.api = api
     workspace.tab = workspace.build()
     return workspace
