@@ -281,7 +281,8 @@ def test_organisation_is_chosen_once_and_remembered_in_the_browser(browser, app_
         page.wait_for_selector(".toast-body", timeout=30_000)
         assert page.locator("#pa-chat .answer").count() == 0
         choose_organisation(page, "Norsjö kommun")
-        assert page.evaluate("localStorage.getItem('policy-assistant:organisation')") == "norsjo"
+        # Saved by the dropdown's client-side change handler, which may run after the disclaimer's update.
+        page.wait_for_function("localStorage.getItem('policy-assistant:organisation') === 'norsjo'", timeout=15_000)
         page.reload()
         page.wait_for_function("document.querySelector('#pa-organisation input') && "
                                "document.querySelector('#pa-organisation input').value === 'Norsjö kommun'", timeout=60_000)

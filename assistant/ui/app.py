@@ -632,7 +632,8 @@ class ChatApp:
                                       *spread(self.practice_start(o, lg))),
                        [org, lang], [disclaimer, *example_buttons, *clear_out, *practice_out], api_name=False)
             if not self.locked:
-                org.change(None, org, None, js=SAVE_ORG, api_name=False)
+                # On the user's own input as well as on any change: the choice must reach the browser's storage.
+                gr.on([org.change, org.input], None, org, None, js=SAVE_ORG, api_name=False)
             large.change(None, large, None, js=TOGGLE_LARGE)
             relabel_out = [title, disclaimer, org, lang, large, tab_chat, tab_practice, banner, chatbot, box, send,
                            examples_title, *example_buttons, reason, comment, send_fb, clear, export, export_file, doc_pick,
