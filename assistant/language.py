@@ -25,7 +25,24 @@ def detect_language(text: str) -> str:
     words = re.findall(r"[a-zåäöéü]+", text.lower())
     sv = sum(w in SV_WORDS for w in words) + 2 * len(re.findall(r"[åäö]", text.lower()))
     en = sum(w in EN_WORDS for w in words)
+    if en > sv:
+        # Swedish typed without å/ä/ö ("galler riktlinjen for fortroendevalda ocksa") looks English to the word
+        # lists ("for"): the other words vote by which language's word list knows them far better.
+        for w in words:
+            if w not in SV_WORDS and w not in EN_WORDS and len(w) > 2:
+                lean = _lean(w)
+                sv, en = sv + (lean > 0), en + (lean < 0)
     return "en" if en > sv else "sv"
+
+
+def _lean(word: str) -> int:
+    """+1 for a word far more Swedish than English (with its å/ä/ö restored), -1 for the reverse, 0 if unclear."""
+    from wordfreq import zipf_frequency
+
+    from assistant.normalise import restored_zipf
+
+    sv, en = max(zipf_frequency(word, "sv"), restored_zipf(word)), zipf_frequency(word, "en")
+    return 1 if sv >= en + 1.5 else -1 if en >= sv + 1.5 else 0
 
 
 # Concepts in the file's order: how people ask (pattern) and how the policies say it (swedish).

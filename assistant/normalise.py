@@ -44,6 +44,12 @@ def _restorations() -> dict[str, tuple[str, float]]:
     return best
 
 
+def restored_zipf(word: str) -> float:
+    """How common the word is in Swedish once its å/ä/ö are restored ("ocksa" → "också"); 0 when none is known."""
+    hit = _restorations().get(word.lower())
+    return hit[1] if hit else 0.0
+
+
 def tool_names() -> tuple[str, ...]:
     """The tool names of the shipped domain file (checked and cached by assistant.domain)."""
     return domain.shipped().tools
@@ -97,7 +103,9 @@ class Normaliser:
             m = tokens[i]
             replacement, end = None, m.end()
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            if nxt is not None and text[m.end():nxt.start()] == " ":
+            if nxt is not None and text[m.end():nxt.start()] == " " and self._typo(nxt.group(0)) is None:
+                # Two tokens typed for one tool name ("chat gtp"), unless the second is already one by itself
+                # ("är midjourny" is "är" and a misspelled Midjourney).
                 joined = m.group(0) + nxt.group(0)           # "chat gtp" → "chatgtp" → ChatGPT
                 hit = self._typo(joined) if len(joined) <= 12 else None
                 if hit and hit.lower().replace(" ", "") in self.display:

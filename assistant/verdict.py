@@ -99,6 +99,7 @@ class Decision:
 DATA_KINDS = frozenset({"personal_data", "sensitive_data", "secrecy"})
 # A sentence that settles a yes/no question negatively ("Policyn gäller inte för bolagen", "är inte godkänt").
 _DENIES = _LEXICON["denies"]
+_PREDICATE = shipped().question["predicate"]
 # Words that frame a yes/no question rather than name what it asks about.
 _FRAME = stems("omfattas gäller räknas policy policyn ai-policyn riktlinje kommun också även considered apply applies "
                "counts count does also too document regler rules någon några något finns måste behöver should must are "
@@ -262,8 +263,18 @@ def exempted(rule: str, question: Question) -> bool:
 def _factual(question: Question, evidence: list[Evidence], names: str) -> Decision:
     """Yes or no from the first quoted sentence that names what the question asks about; a sentence that names it
     and denies it settles "no". Nothing named: the documents are quoted without a verdict."""
-    frame = _FRAME | stems(names)
-    asked = {key(w) for w in specific_words(question.text, question.language) if key(w) not in frame}
+    # A word names the organisation's document when its key is one of the document's words' keys, or when it is a
+    # hyphenated compound whose head is ("IFO-instruktionen" for "Instruktion för …"); keys, not six-letter stems,
+    # so that "familjehem" is not taken for "familjeomsorgen".
+    named_words = [w.lower() for w in TOKEN.findall(names)]
+    frame = _FRAME | {key(w) for w in named_words}
+    heads = _FRAME | {w[:6] for w in named_words}
+
+    def framed(w: str) -> bool:
+        return key(w) in frame or ("-" in w and w.rsplit("-", 1)[-1][:6] in heads)
+
+    # What the question predicates ("godkänt", "omfattas") is not what it asks about.
+    asked = {key(w) for w in specific_words(question.text, question.language) if not framed(w) and not _PREDICATE.fullmatch(w)}
     if not asked:
         return Decision("info")
 
@@ -271,8 +282,16 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         words = _PART.findall(text.lower()) + TOKEN.findall(text.lower())
         return sum(any(w.startswith(k) for w in words) for k in asked)
 
-    # The sentence that names most of what is asked, and two of its words when it names two or more things.
-    hits, i = max((named(e.text), -i) for i, e in enumerate(evidence)) if evidence else (0, 0)
+    # The sentence that names most of what is asked, and two of its words when it names two or more things, or
+    # one of them with a predicate of the same kind as the question's ("Gäller riktlinjen för förtroendevalda?" and
+    # "Förtroendevalda omfattas inte av riktlinjen").
+    predicates = bool(_PREDICATE.search(question.text))
+
+    def score(text: str) -> int:
+        hits = named(text)
+        return hits + 1 if hits == 1 and predicates and _PREDICATE.search(text) else hits
+
+    hits, i = max((score(e.text), -i) for i, e in enumerate(evidence)) if evidence else (0, 0)
     if hits < min(2, len(asked)):
         return Decision("info")
     text = evidence[-i].text

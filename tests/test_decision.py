@@ -166,3 +166,23 @@ def test_an_unmet_condition_of_a_duty_is_not_a_no():
     duty = ev("Om uppgifter om en klient har förts in i en AI-tjänst ska medarbetaren kontakta sin enhetschef.",
               Norms(condition=True, oblige=True), condition="Om uppgifter om en klient har förts in i en AI-tjänst")
     assert decide(analyse("Får jag använda Copilot Chat för ett infoblad? Inga klientuppgifter."), [duty]).verdict != "no"
+
+
+@pytest.mark.parametrize("question", [
+    "Får jag sammanfatta ett internt protokoll som inte har några personuppgifter?",
+    "Can I summarise the minutes? We don't have any names in them.",
+])
+def test_absence_said_with_a_negated_verb(question):
+    assert "personal_data" in analyse(question).absent
+
+
+@pytest.mark.parametrize("question, sentence, verdict", [
+    # One named subject and a predicate of the same kind settle it; the predicate alone does not.
+    ("Omfattas våra familjehem av IFO-instruktionen?",
+     "Familjehem och kontaktpersoner omfattas inte av instruktionen.", "no"),
+    ("Gäller riktlinjen för förtroendevalda också?", "Förtroendevalda omfattas inte av riktlinjen.", "no"),
+    ("Är Midjourney godkänt hos oss?", "Godkänd AI-tjänst – en tjänst i kommunens förteckning.", "info"),
+])
+def test_a_factual_question_about_one_subject(question, sentence, verdict):
+    d = decide(analyse(question), [ev(sentence)], names="Instruktion för AI-tjänster inom Individ- och familjeomsorgen")
+    assert d.verdict == verdict

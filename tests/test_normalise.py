@@ -60,3 +60,19 @@ def test_no_yes_while_a_quoted_rule_bans_it():
     evidence = [Evidence(ban, ban, Norms(prohibit=True)), Evidence(only, only, Norms(only=True))]
     assert decide(q, evidence).verdict != "yes"
     assert decide(q, evidence[1:]).verdict == "yes"
+
+
+def test_a_word_before_a_misspelled_tool_name_is_not_swallowed(normalise):
+    assert normalise("är midjourny godkänt hos oss?", "sv") == "är Midjourney godkänt hos oss?"
+
+
+@pytest.mark.parametrize("text, language", [
+    ("galler riktlinjen for fortroendevalda ocksa?", "sv"),       # "for" alone looks English
+    ("nar ses riktlinjen over nasta gang?", "sv"),
+    ("Can I use Copilot for personnummer?", "en"),
+    ("What does the policy say about images for the website?", "en"),
+])
+def test_swedish_without_diacritics_is_read_as_swedish(text, language):
+    from assistant.language import detect_language
+
+    assert detect_language(text) == language
