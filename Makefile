@@ -49,9 +49,12 @@ eval: install
 eval-unseen: install
 	$(BIN)/policy-assistant eval --unseen all --report eval-report/unseen
 
-# The rule reader's model (ingest/rules/model.npz) and its report, from the labelled sentences in ingest/rules/labelled/.
+# The learned readers and their reports: the rule reader (ingest/rules/model.npz, from the labelled sentences in
+# ingest/rules/labelled/) and the situation reader (assistant/situation/model.npz, from the labelled rule-question
+# pairs in assistant/situation/labelled/; it reads features of the rule reader, so it is trained second).
 train: install
 	$(BIN)/python -m ingest.rules.train
+	$(BIN)/python -m assistant.situation.train
 
 bench: install
 	$(BIN)/python -m bench.run

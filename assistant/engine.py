@@ -15,15 +15,15 @@ from typing import Iterator
 
 from assistant.answer import Answer, Citation, one_line
 from assistant.domain import shipped
-from assistant.extractive import continued, select
+from assistant.extractive import PASSAGES_READ, continued, select
 from assistant.language import AI_DOMAIN, CONCEPTS
 from assistant.sentence_index import Sentence
 from assistant.question import Question, analyse
 from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
 from assistant.summary import first_line
-from assistant.terms import specific_stems
-from assistant.verdict import Evidence, Norms, contradicts, decide, sentence_norms
+from assistant.terms import key, specific_stems, specific_words
+from assistant.verdict import Evidence, Norms, contradicts, decide, exempted, sentence_norms
 from ingest.errors import PolicyAssistantError
 
 MAX_QUESTION_CHARS = 4000
@@ -143,9 +143,21 @@ class Assistant:
             # The rule is read as the sentence chosen (its reading was made for that span); the quote may go on.
             sentences = [continued(s, self.retriever.sentences, q) for s, _ in chosen]
             evidence = [Evidence(s.text, f"{s.passage.section}. {s.passage.context} {s.lead_in()} {s.text}", sentence_norms(c),
-                                 (c.reading or {}).get("condition", "")) for s, (c, _) in zip(sentences, chosen)]
+                                 (c.reading or {}).get("condition", ""), situation(c.text, q))
+                        for s, (c, _) in zip(sentences, chosen)]
             names = " ".join({org.get("name", organisation), *(s.passage.title for s in sentences)})
             decision = decide(q, evidence, names=names)
+            if decision.verdict == "yes" and q.kind == "permission":
+                # The safety invariant: no "yes" while a rule among the retrieved passages, quoted or not, bans or
+                # restricts what the question describes; such a rule is quoted and decides with the others.
+                guard = restriction_beside(q, passages[:PASSAGES_READ], self.retriever.sentences,
+                                           evidence[decision.deciding].text, {s.text for s in sentences})
+                if guard is not None:
+                    sentences.append(guard)
+                    evidence.append(Evidence(guard.text, f"{guard.passage.section}. {guard.passage.context} {guard.text}",
+                                             sentence_norms(guard), (guard.reading or {}).get("condition", ""),
+                                             situation(guard.text, q)))
+                    decision = decide(q, evidence, names=names)
             base.verdict = decision.verdict
             order = list(range(len(sentences)))
             if decision.deciding is not None:
@@ -206,6 +218,31 @@ class Assistant:
 
             self._llm = make_llm(self.settings)
         return self._llm
+
+
+def situation(rule: str, q: Question):
+    """What the question states under this rule (assistant/situation), for permission questions only."""
+    if q.kind != "permission":
+        return None
+    from assistant.situation.reader import get_reader
+
+    return get_reader().read(rule, q.text)
+
+
+def restriction_beside(q: Question, passages: list[Passage], index, permit: str, quoted: set[str]) -> Sentence | None:
+    """A ban among the passages' sentences (not already quoted) that names something the question names and the
+    permitting rule does not ("… och inte i medarbetarsamtal" beside "får användas i interna möten", for a question
+    about a medarbetarsamtal), unless the question says that thing is not involved or is the ban's exception."""
+    asked = {key(w) for w in specific_words(q.text, q.language)}
+    allowed = {key(w) for w in specific_words(permit, q.language)}
+    for passage in passages:
+        for sentence in index.of(passage):
+            if sentence.text in quoted or not sentence_norms(sentence).prohibit:
+                continue
+            named = {key(w) for w in specific_words(sentence.text, q.language)} & asked
+            if named - allowed - q.absent_words and not exempted(sentence.text, q):
+                return sentence
+    return None
 
 
 def hold_to_deciding_rule(answer: Answer, rule: dict | None) -> Answer:

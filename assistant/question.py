@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from assistant.domain import shipped
 from assistant.language import concepts_in, detect_language
 from assistant.sensitive import SensitiveFindings, scan
+from assistant.terms import key, specific_words
 
 # How a question says what it asks is data (assistant/data/domain.toml, [question]).
 _LEXICON = shipped().question
@@ -65,6 +66,17 @@ def absent_concepts(text: str) -> set[str]:
     return out
 
 
+def absent_words(text: str, language: str) -> set[str]:
+    """The keys (assistant.terms.key) of the question's specific words it only names as not involved ("No OT code
+    or configuration involved"): a ban on those does not apply to it."""
+    out = set()
+    for w in specific_words(text, language):
+        hits = list(re.finditer(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.I))
+        if hits and all(_ABSENT.search(text[max(0, m.start() - 40):m.start()]) for m in hits):
+            out.add(key(w))
+    return out
+
+
 def skipped_duty(text: str) -> str:
     m = _SKIP.search(text)
     return m.group(1).strip() if m else ""
@@ -94,6 +106,7 @@ class Question:
     skipped: str = ""           # the duty the question wants to leave out ("utan att läsa igenom den")
     continues: bool = False     # opens as a continuation of the previous question ("och om …", "what about …")
     alone: tuple | None = None  # for a follow-up that does not: the question read without history, and its vector
+    absent_words: set[str] = field(default_factory=set)   # keys of words named only as not involved
 
     @property
     def risky(self) -> bool:
@@ -167,4 +180,4 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
                 kind = "permission"
             concepts -= absent
     return Question(question, redacted, text, language, findings, injection, kind, concepts, query, followup, absent,
-                    skipped_duty(text), continues)
+                    skipped_duty(text), continues, absent_words=absent_words(text, language))

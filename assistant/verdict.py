@@ -48,6 +48,7 @@ MODALITY_NORMS = {
     "exception": Norms(condition=True), "definition_scope": Norms(), "none": Norms(),
 }
 USE_READINGS = True
+USE_SITUATION = True
 READING_CONFIDENCE = 0.6
 
 
@@ -84,6 +85,7 @@ class Evidence:
     context: str
     norms: Norms
     condition: str = ""     # the condition or exception the rule states ("om det inte har gjorts en analys …")
+    situation: object = None  # the situation reader's reading of the question under this rule (assistant/situation)
 
 
 @dataclass(frozen=True)
@@ -200,13 +202,20 @@ def _decide_permission(question: Question, evidence: list[Evidence]) -> Decision
         for i, e in relevant:
             if e.norms.oblige and skipped & (stems(e.text) | {c.name for c in concepts_in(e.text)}):
                 return Decision("no", i, reason="skipped_duty")
-    bans, data_bans, cond_bans, only, conditions, permits = [], [], [], [], [], []
+    bans, data_bans, cond_bans, only, conditions, permits, unmet, read_met = [], [], [], [], [], [], [], []
     for i, e in relevant:
         n = _read_norms(e, question)
-        if n.prohibit and n.condition and condition_state(e, question) is False:
+        allows, forbids = _situation(e, question.findings.any)
+        if n.prohibit and n.condition and (condition_state(e, question) is False or allows):
             continue                           # the question settles the condition the ban depends on
         if n.prohibit and exempted(e.text, question):
             continue                           # the ban's own exception is what the question is about
+        if n.prohibit and not_involved(e.text, question):
+            continue                           # what the ban is about, the question says is not involved
+        if forbids and not n.prohibit and (n.condition or n.only or n.oblige):
+            # The question states that what the rule requires does not hold ("inte inloggad", "inte publicerat").
+            unmet.append(i)
+            continue
         if n.prohibit:
             about = {c.name for c in concepts_in(e.text)} & DATA_KINDS
             if about and about <= question.absent:
@@ -223,8 +232,10 @@ def _decide_permission(question: Question, evidence: list[Evidence]) -> Decision
                 return Decision("no", i, reason="outside_only")
             if n.condition and (n.permit or n.only) and condition_state(e, question) is False:
                 return Decision("no", i, reason="condition_fails")     # allowed only if …, and it is not so
-            met = n.condition and settled(e, question)
-            if n.only:
+            met = (n.condition or n.only) and (settled(e, question) or allows)
+            if met and not settled(e, question):
+                read_met.append(i)
+            if n.only and not met:
                 only.append(i)
             if n.condition and not met:
                 conditions.append(i)
@@ -240,12 +251,41 @@ def _decide_permission(question: Question, evidence: list[Evidence]) -> Decision
         return Decision("yes", (only or permits)[0], reason="settled")
     if bans and not (conditions or only):
         return Decision("no", bans[0], reason="ban")
+    if unmet:
+        return Decision("no", unmet[0], reason="situation_forbids")
     open_conditions = sorted(set(only + conditions + cond_bans + data_bans + bans))
     if open_conditions:
         return Decision("conditional", open_conditions[0], tuple(open_conditions), reason="condition")
+    if permits and read_met:
+        # A "yes" that rests on the situation reader needs every other requirement among the quotes (a duty, a
+        # condition) read as met too: "my manager approved the licence" does not settle "complete the e-learning
+        # first".
+        pending = [i for i, e in relevant if i not in read_met and e.situation is not None
+                   and (e.norms.oblige or e.norms.condition or e.norms.only) and e.situation.label != "irrelevant"
+                   and not _situation(e, question.findings.any)[0]]
+        if pending:
+            return Decision("conditional", pending[0], tuple(pending), reason="condition")
     if permits:
         return Decision("yes", permits[0], reason="permit")
     return Decision("conditional", None, reason="no_rule")
+
+
+def not_involved(rule: str, question: Question) -> bool:
+    """Whether everything the rule and the question both name is something the question says is not involved
+    ("Not permitted for OT code or configuration" and "No OT code or configuration involved")."""
+    if not question.absent_words:
+        return False
+    shared = {key(w) for w in specific_words(rule, question.language)} & {
+        key(w) for w in specific_words(question.text, question.language)}
+    return bool(shared) and shared <= question.absent_words
+
+
+def _situation(e: Evidence, pasted: bool = False) -> tuple[bool, bool]:
+    """(the question states what this rule requires, the question states it does not hold), each only when the
+    situation reader is confident enough (its thresholds are chosen for precision when it is trained). A question
+    that pastes personal data settles no rule by what it says about itself."""
+    s = e.situation if USE_SITUATION else None
+    return (bool(s and s.allows and not pasted), bool(s and s.forbids))
 
 
 def exempted(rule: str, question: Question) -> bool:
@@ -306,5 +346,6 @@ def contradicts(verdict: str, rule: Norms | None) -> bool:
     if verdict == "yes":
         return rule.prohibit
     if verdict == "no":
-        return rule.permit and not (rule.prohibit or rule.only or rule.oblige)
+        # A permission under a condition the question says is not met is a "no", not a contradiction.
+        return rule.permit and not (rule.prohibit or rule.only or rule.oblige or rule.condition)
     return False

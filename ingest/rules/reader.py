@@ -133,14 +133,18 @@ class RuleReader:
         lex = np.stack([lexical_features(t) for t in texts]) * self.scale
         return np.hstack([self._vectors(texts, cache_path), lex])
 
+    def probabilities(self, X: np.ndarray) -> np.ndarray:
+        """The modality distribution per row of a feature matrix (columns in `self.modalities` order)."""
+        logits = X @ self.W.T + self.b
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        return p / p.sum(axis=1, keepdims=True)
+
     def read(self, texts: list[str], cache_path: Path | None = None) -> list[Reading]:
         if not texts:
             return []
         X = self.matrix(texts, cache_path)
-        logits = X @ self.W.T + self.b
-        logits -= logits.max(axis=1, keepdims=True)
-        p = np.exp(logits)
-        p /= p.sum(axis=1, keepdims=True)
+        p = self.probabilities(X)
         out = []
         for i, text in enumerate(texts):
             k = int(p[i].argmax())

