@@ -33,6 +33,16 @@ _CLAUSE_BREAK = re.compile(r"[,;:.?!]")
 FACTUAL = _LEXICON["factual"]
 
 
+_INFO_CLAUSE = re.compile(r"(?<!\W)\W*+(?:(?:och|men|and|but|samt)\s++)?(?:vem|vilka|vilken|vilket|vad|när|hur|var|varför|who|what|which|"
+                          r"when|how|where|why)\b", re.I)
+
+
+def _clause_before(text: str, end: int) -> str:
+    """The clause that `end` lies in, from its last break to `end`."""
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, end)]
+    return text[breaks[-1] if breaks else 0:end]
+
+
 def question_kind(text: str) -> str:
     """"permission", "factual" (a yes/no question about a fact or a duty) or "info" (who, what, when, how).
 
@@ -40,8 +50,11 @@ def question_kind(text: str) -> str:
     also asks permission when "får jag" opens a clause of its own ("Hur är det, får jag …?")."""
     start = _INFO_START.search(text)
     if start:
-        also = _ASKS_PERMISSION_TOO.search(text, start.end())
-        if not also or not _CLAUSE_BREAK.search(text, start.end(), also.start()):
+        # "får jag" asks permission only in a clause of its own, not in another who/what/how clause ("…, och hur
+        # snabbt får vi besked?").
+        asks = [m for m in _ASKS_PERMISSION_TOO.finditer(text, start.end())
+                if _CLAUSE_BREAK.search(text, start.end(), m.start()) and not _INFO_CLAUSE.match(_clause_before(text, m.start()))]
+        if not asks:
             return "info"
     if PERMISSION.search(text):
         return "permission"

@@ -25,9 +25,11 @@ def specific_words(text: str, language: str) -> set[str]:
     """The question's words that name something: not function words, not common words (lower-cased)."""
     from wordfreq import zipf_frequency
 
-    # A compound written with a hyphen ("AI-tjänster") is as common as its head ("tjänster").
+    # A compound written with a hyphen is as common as its longest part: "AI-tjänster" as "tjänster",
+    # "anläggnings-ID" as "anläggnings".
     return {w.lower() for w in TOKEN.findall(text)
-            if w.lower() not in STOP and len(w) > 2 and zipf_frequency(w.lower().split("-")[-1], language) < COMMON_ZIPF}
+            if w.lower() not in STOP and len(w) > 2
+            and zipf_frequency(max(w.lower().split("-"), key=len), language) < COMMON_ZIPF}
 
 
 def specific_stems(text: str, language: str) -> set[str]:

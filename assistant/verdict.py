@@ -241,6 +241,11 @@ def _decide_permission(question: Question, evidence: list[Evidence]) -> Decision
                 conditions.append(i)
             if n.permit or met:
                 permits.append(i)
+    named = [i for i in bans + data_bans if _names_what_is_asked(evidence[i].text, question)]
+    if named:
+        # An outright ban on the very thing the question asks about ("kallelser … får inte översättas med AI" and a
+        # kallelse to translate) decides, whatever else is quoted beside it.
+        return Decision("no", named[0], reason="named_ban")
     public = "public_ai" in question.concepts and "custom_ai" not in question.concepts
     safe = ("open_info" in question.concepts or "anonymised" in question.concepts) and not question.risky
     if question.risky and (bans or only or (public and cond_bans)):
@@ -268,6 +273,18 @@ def _decide_permission(question: Question, evidence: list[Evidence]) -> Decision
     if permits:
         return Decision("yes", permits[0], reason="permit")
     return Decision("conditional", None, reason="no_rule")
+
+
+# Tool names name where a rule applies, not what it is about: "… får inte skrivas in i Copilot Chat" is not about
+# every question that names Copilot (nor its product word: "Copilot Chat", "ChatGPT Plus").
+_TOOL_MENTION = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in shipped().tools) + r")\b(?:[ -][\w-]{1,20}+)?", re.I)
+
+
+def _names_what_is_asked(rule: str, question: Question) -> bool:
+    tools = {key(w.lower()) for m in _TOOL_MENTION.finditer(question.text) for w in TOKEN.findall(m.group(0))}
+    shared = {key(w) for w in specific_words(rule, question.language)} & {
+        key(w) for w in specific_words(question.text, question.language)}
+    return bool(shared - tools - _FRAME - question.absent_words)
 
 
 def not_involved(rule: str, question: Question) -> bool:

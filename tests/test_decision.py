@@ -137,6 +137,9 @@ def test_an_unrelated_follow_up_is_refused_as_it_would_be_first(assistant):
     ("Hur är det, får jag använda ChatGPT för utkast?", "permission"),  # "får jag" opens a clause of its own
     ("Får jag använda ChatGPT för utkast?", "permission"),
     ("Omfattas de kommunala bolagen av riktlinjen?", "factual"),
+    # The who/how question after a sentence of context; its "får vi" belongs to its own how-clause.
+    ("Vi vill börja med ett nytt AI-verktyg. Vem vänder vi oss till, och hur snabbt får vi besked?", "info"),
+    ("Vem bestämmer det? Och får jag använda Copilot?", "permission"),
 ])
 def test_the_kind_of_question(question, kind):
     assert analyse(question).kind == kind
@@ -186,3 +189,22 @@ def test_absence_said_with_a_negated_verb(question):
 def test_a_factual_question_about_one_subject(question, sentence, verdict):
     d = decide(analyse(question), [ev(sentence)], names="Instruktion för AI-tjänster inom Individ- och familjeomsorgen")
     assert d.verdict == verdict
+
+
+def test_an_outright_ban_on_what_the_question_names_decides_beside_other_rules():
+    ban = ev("Skriftliga beslut och kallelser till klienter får inte översättas med AI.", Norms(prohibit=True))
+    advice = ev("AI-tjänster får användas om informationsklassen tillåter det.", Norms(permit=True, condition=True),
+                condition="om informationsklassen tillåter det")
+    q = analyse("Can I use AI to translate a kallelse for a client into Tigrinya?")
+    assert decide(q, [advice, ban]).verdict == "no" and decide(q, [advice, ban]).deciding == 1
+    # A tool name is where a ban applies, not what it is about.
+    tool_ban = ev("Personuppgifter om elever får inte skrivas in i Copilot Chat.", Norms(prohibit=True))
+    other = analyse("Får jag använda Copilot Chat för att skriva en intern rutin?")
+    assert decide(other, [advice, tool_ban]).verdict != "no"
+
+
+def test_a_hyphenated_compound_is_as_specific_as_its_longest_part():
+    from assistant.terms import specific_words
+
+    assert "anläggnings-id" in specific_words("the kund's anläggnings-ID", "en")
+    assert "ai-tjänster" not in specific_words("alla AI-tjänster", "sv")
