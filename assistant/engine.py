@@ -23,7 +23,7 @@ from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
 from assistant.summary import first_line
 from assistant.terms import key, specific_stems, specific_words
-from assistant.verdict import Evidence, Norms, contradicts, decide, exempted, sentence_norms
+from assistant.verdict import Evidence, Norms, contradicts, decide, exempted, sentence_norms, what_is_asked
 from ingest.errors import PolicyAssistantError
 
 MAX_QUESTION_CHARS = 4000
@@ -233,16 +233,21 @@ def restriction_beside(q: Question, passages: list[Passage], index, permit: str,
     """A ban among the passages' sentences (not already quoted) that names something the question names and the
     permitting rule does not ("… och inte i medarbetarsamtal" beside "får användas i interna möten", for a question
     about a medarbetarsamtal), unless the question says that thing is not involved or is the ban's exception."""
-    asked = {key(w) for w in specific_words(q.text, q.language)}
     allowed = {key(w) for w in specific_words(permit, q.language)}
+    asked = {w for w in what_is_asked(q) if key(w) not in allowed}
     for passage in passages:
         for sentence in index.of(passage):
             if sentence.text in quoted or not sentence_norms(sentence).prohibit:
                 continue
-            named = {key(w) for w in specific_words(sentence.text, q.language)} & asked
-            if named - allowed - q.absent_words and not exempted(sentence.text, q):
+            if names_part_of(specific_words(sentence.text, q.language), asked) and not exempted(sentence.text, q):
                 return sentence
     return None
+
+
+def names_part_of(words: set[str], asked: set[str]) -> bool:
+    """Whether one of the words names an asked word, as itself or as a part of a compound: "nämndsammanträden"
+    names "sammanträde" (eight letters of a long word are compared, so "sammanfatta" does not)."""
+    return any((a[:8] in w) if len(a) >= 8 else w.startswith(key(a)) for w in words for a in asked)
 
 
 def hold_to_deciding_rule(answer: Answer, rule: dict | None) -> Answer:

@@ -12,6 +12,7 @@ from assistant.domain import shipped
 from assistant.language import concepts_in
 from assistant.question import Question
 from assistant.terms import TOKEN, key, specific_words, stems
+from ingest.rules.reader import condition_span
 
 # The normative lexicon is data (assistant/data/domain.toml, [normative]).
 _LEXICON = shipped().normative
@@ -102,6 +103,8 @@ DATA_KINDS = frozenset({"personal_data", "sensitive_data", "secrecy"})
 # A sentence that settles a yes/no question negatively ("Policyn gäller inte för bolagen", "är inte godkänt").
 _DENIES = _LEXICON["denies"]
 _PREDICATE = shipped().question["predicate"]
+# A clause that only says when something happens ("innan vi börjar …") is not a condition on the answer.
+_TEMPORAL = re.compile(r"(?:innan|efter|before|after)\b", re.I)
 # Words that frame a yes/no question rather than name what it asks about.
 _FRAME = stems("omfattas gäller räknas policy policyn ai-policyn riktlinje kommun också även considered apply applies "
                "counts count does also too document regler rules någon några något finns måste behöver should must are "
@@ -280,11 +283,16 @@ def _decide_permission(question: Question, evidence: list[Evidence]) -> Decision
 _TOOL_MENTION = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in shipped().tools) + r")\b(?:[ -][\w-]{1,20}+)?", re.I)
 
 
-def _names_what_is_asked(rule: str, question: Question) -> bool:
+def what_is_asked(question: Question) -> set[str]:
+    """The question's specific words that say what it is about: not the tools it names, not framing words, not
+    what it says is not involved."""
     tools = {key(w.lower()) for m in _TOOL_MENTION.finditer(question.text) for w in TOKEN.findall(m.group(0))}
-    shared = {key(w) for w in specific_words(rule, question.language)} & {
-        key(w) for w in specific_words(question.text, question.language)}
-    return bool(shared - tools - _FRAME - question.absent_words)
+    return {w for w in specific_words(question.text, question.language)
+            if key(w) not in tools and key(w) not in _FRAME and key(w) not in question.absent_words}
+
+
+def _names_what_is_asked(rule: str, question: Question) -> bool:
+    return bool({key(w) for w in specific_words(rule, question.language)} & {key(w) for w in what_is_asked(question)})
 
 
 def not_involved(rule: str, question: Question) -> bool:
@@ -352,7 +360,14 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     if hits < min(2, len(asked)):
         return Decision("info")
     text = evidence[-i].text
-    return Decision("no" if _DENIES.search(text) else "yes", -i, reason="factual")
+    if _DENIES.search(text):
+        return Decision("no", -i, reason="factual")
+    # "Ja, om texten skickas till invånare …", "Förtroendevalda omfattas när de använder kommunens utrustning": a yes
+    # that holds only under the sentence's own condition, which is quoted.
+    span = condition_span(text)
+    if span and not _TEMPORAL.match(text, span[0]):
+        return Decision("conditional", -i, (-i,), reason="factual_condition")
+    return Decision("yes", -i, reason="factual")
 
 
 def contradicts(verdict: str, rule: Norms | None) -> bool:

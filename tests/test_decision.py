@@ -140,6 +140,8 @@ def test_an_unrelated_follow_up_is_refused_as_it_would_be_first(assistant):
     # The who/how question after a sentence of context; its "får vi" belongs to its own how-clause.
     ("Vi vill börja med ett nytt AI-verktyg. Vem vänder vi oss till, och hur snabbt får vi besked?", "info"),
     ("Vem bestämmer det? Och får jag använda Copilot?", "permission"),
+    ("kan ai rangordna medarbetarna inför lönesättningen?", "permission"),     # may AI be used to …
+    ("Kan AI vara ett stöd i arbetet?", "info"),
 ])
 def test_the_kind_of_question(question, kind):
     assert analyse(question).kind == kind
@@ -208,3 +210,30 @@ def test_a_hyphenated_compound_is_as_specific_as_its_longest_part():
 
     assert "anläggnings-id" in specific_words("the kund's anläggnings-ID", "en")
     assert "ai-tjänster" not in specific_words("alla AI-tjänster", "sv")
+
+
+def test_a_factual_yes_under_the_sentences_own_condition_is_conditional():
+    q = analyse("Omfattas förtroendevalda av de tillfälliga reglerna?")
+    d = decide(q, [ev("Förtroendevalda omfattas när de använder kommunens utrustning eller konton i sitt uppdrag.")])
+    assert d.verdict == "conditional" and d.conditions == (0,)
+    # A clause that says when, not whether, leaves the yes.
+    q = analyse("Måste dataskyddsombudet kontaktas?")
+    assert decide(q, [ev("Dataskyddsombudet ska kontaktas innan personuppgifter behandlas på ett nytt sätt.")]).verdict == "yes"
+
+
+def test_what_the_question_does_without_is_not_under_a_ban_on_it():
+    q = analyse("Jag vill använda gratis ChatGPT, utan att logga in med något kommunkonto, för en publicerad text.")
+    ban = ev("Logga inte in med kommunkontot i verktyg som inte är godkända.", Norms(prohibit=True))
+    assert {"logga", "kommun"} <= q.absent_words and decide(q, [ban]).verdict != "no"
+
+
+def test_a_short_question_pointing_back_continues_the_previous_one():
+    history = [{"question": "Får vi använda Teams-transkribering i piloten?", "answer": "…"}]
+    assert analyse("får vi använda det på byggnadsnämndens sammanträde också?", history).continues
+
+
+def test_a_ban_beside_a_permission_is_found_through_compounds_but_not_tool_names():
+    from assistant.engine import names_part_of
+
+    assert names_part_of({"nämndsammanträden"}, {"sammanträde"})
+    assert not names_part_of({"sammanfatta"}, {"sammanträde"})
