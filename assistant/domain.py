@@ -44,7 +44,7 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
                                                    "custom_scope", "denies", "exception")}),
     "question": ("table", {k: "pattern" for k in ("injection", "permission", "factual", "info_start", "asks_permission_too",
                                                   "followup", "not_open", "absent", "skip", "handling",
-                                                  "predicate")}),
+                                                  "predicate", "asks_for")}),
 }
 
 

@@ -16,7 +16,7 @@ from typing import Iterator
 from assistant.answer import Answer, Citation, one_line
 from assistant.domain import shipped
 from assistant.extractive import PASSAGES_READ, continued, select
-from assistant.language import AI_DOMAIN, CONCEPTS
+from assistant.language import AI_DOMAIN, ANSWER_TYPES, CONCEPTS
 from assistant.sentence_index import Sentence
 from assistant.question import Question, analyse
 from assistant.retrieval import Passage, Retriever
@@ -136,7 +136,8 @@ class Assistant:
             base.notices.append(text)
         best = chosen[0][1] if chosen else -1.0
         base.flags["relevance"] = round(best, 4)
-        if not covered(q, best, passages) or not self._stands_alone(q, organisation):
+        if not covered(q, best, passages) or not self._stands_alone(q, organisation) \
+                or asks_for_absent(q, *retriever.scope_text(organisation)):
             base.verdict = "not_covered"
             base.text = not_covered_text(q.language, org.get("name", organisation), base.contact)
         else:
@@ -281,6 +282,26 @@ def covered(q: Question, best: float, passages: list[Passage]) -> bool:
     found = " ".join(f"{p.section} {p.context} {p.text}" for p in passages[:5])
     concepts = [c for c in CONCEPTS if c.name in q.concepts]
     return not concepts or any(c.pattern.search(found) for c in concepts)
+
+
+_ASKS_FOR = shipped().question["asks_for"]
+
+
+def asks_for_absent(q: Question, text: str, words: frozenset[str]) -> bool:
+    """Whether the documents cannot say what an information question asks for: they never state anything of the
+    kind asked (a price), or never name the thing a which-question asks about ("Vilken språkmodell …?")."""
+    if q.kind == "permission":
+        return False
+    asked = [(ask, answer) for ask, answer in ANSWER_TYPES.values() if ask.search(q.text)]
+    if any(not answer.search(text) for _, answer in asked):
+        return True
+    for m in _ASKS_FOR.finditer(q.text):
+        if any(ask.search(m.group(0)) for ask, _ in asked):
+            continue                         # "vilket datum": the kind of answer, found above
+        noun = m.group(1).lower()
+        if noun in specific_words(noun, q.language) and not names_part_of(words, {noun}):
+            return True
+    return False
 
 
 def _citation(n: int, passage: Passage, sentence: Sentence | None) -> Citation:

@@ -119,6 +119,7 @@ class Retriever:
         self._passages: dict[str, Passage] = {}
         self._bm25: dict[tuple, _BM25Index] = {}
         self._answer_forms: dict[tuple, object] = {}   # (passage id, answer form) -> found, per store generation
+        self._scope_text: dict[tuple, tuple[str, frozenset[str]]] = {}
         self._force: tuple = ("", "", frozenset(), {})      # (generation, day, keys not in force, chunks per key)
         self._checked = 0.0
         self.sentences = SentenceIndex(self.embedder, settings.embedding_cache_path)
@@ -311,6 +312,20 @@ class Retriever:
             if any(re.search(rf"\b{re.escape(w[:-1])}", text) for w in words) or (kind and re.search(kind, text)):
                 named.add(doc_id)
         return named
+
+    def scope_text(self, organisation: str) -> tuple[str, frozenset[str]]:
+        """All the text an answer for the organisation may quote (its documents in force and general guidance), and
+        its lower-cased words; cached per generation and day's versions."""
+        scope = frozenset(self.scope(organisation))
+        cache_key = (self.generation.name, scope, self.not_in_force())
+        cached = self._scope_text.get(cache_key)
+        if cached is None:
+            text = "\n".join(f"{p.title} {p.section} {p.text}" for p in self.passages().values() if p.organisation in scope)
+            cached = (text, frozenset(w.lower() for w in re.findall(r"[\w-]+", text)))
+            if len(self._scope_text) > 64:
+                self._scope_text.clear()
+            self._scope_text[cache_key] = cached
+        return cached
 
     def passages(self) -> dict[str, Passage]:
         """The passages of the versions in force (what may be quoted today)."""

@@ -237,3 +237,15 @@ def test_a_ban_beside_a_permission_is_found_through_compounds_but_not_tool_names
 
     assert names_part_of({"nämndsammanträden"}, {"sammanträde"})
     assert not names_part_of({"sammanfatta"}, {"sammanträde"})
+
+
+def test_an_information_question_the_documents_cannot_answer():
+    from assistant.engine import asks_for_absent
+
+    text = "Solbacka Assistenten är kommunens upphandlade AI-assistent. Beslutad 2025-03-18, Dnr KS 2025/114."
+    words = frozenset(w.lower() for w in re.findall(r"[\w-]+", text))
+    assert asks_for_absent(analyse("Vilken språkmodell ligger bakom Solbacka Assistenten?"), text, words)
+    assert asks_for_absent(analyse("Vad kostar en licens per månad?"), text, words)      # no amount anywhere
+    assert not asks_for_absent(analyse("Vilket diarienummer har beslutet?"), text, words)
+    assert not asks_for_absent(analyse("Vilket datum beslutades riktlinjen?"), text, words)
+    assert not asks_for_absent(analyse("Får jag använda en språkmodell?"), text, words)   # permission: judged as such

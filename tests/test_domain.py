@@ -48,7 +48,7 @@ def test_the_shipped_file_validates_and_is_what_the_assistant_uses():
     assert [c.name for c in language.CONCEPTS] == [c.name for c in shipped.concepts]
     assert language.CONCEPTS[0].pattern is shipped.concepts[0].pattern
     assert language.AI_DOMAIN is shipped.ai_domain
-    assert set(language.ANSWER_TYPES) == {"date", "actor", "frequency", "duration"}
+    assert set(language.ANSWER_TYPES) == {"date", "actor", "frequency", "duration", "reference", "cost"}
     import assistant.question as question
     import assistant.verdict as verdict
 
