@@ -125,10 +125,15 @@ class Question:
     @property
     def risky(self) -> bool:
         """The question involves personal, sensitive or confidential information (said or pasted)."""
-        if "anonymised" in self.concepts and not self.findings.personal_data:
+        f = self.findings
+        # Words found by the scanner count unless the question says that very kind is not involved ("det finns ingen
+        # sekretess"); numbers, e-mail addresses and phones always count.
+        secrecy = f.secrecy and "secrecy" not in self.absent
+        special = bool(f.special_categories) and "sensitive_data" not in self.absent
+        if "anonymised" in self.concepts and not f.personal_data:
             # Anonymised data are no longer personal data; confidentiality can still apply.
-            return "secrecy" in self.concepts or self.findings.secrecy
-        return bool(self.concepts & RISKY) or self.findings.any
+            return "secrecy" in self.concepts or secrecy
+        return bool(self.concepts & RISKY) or f.personal_data or secrecy or special
 
 
 def strip_instructions(text: str) -> tuple[str, bool]:

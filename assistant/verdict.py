@@ -235,7 +235,10 @@ def _decide_permission(question: Question, evidence: list[Evidence]) -> Decision
                 return Decision("no", i, reason="outside_only")
             if n.condition and (n.permit or n.only) and condition_state(e, question) is False:
                 return Decision("no", i, reason="condition_fails")     # allowed only if …, and it is not so
-            met = (n.condition or n.only) and (settled(e, question) or allows)
+            said = settled(e, question) or allows
+            # "endast Copilot Chat med kommunens konto" is met by a question about Copilot Chat with that account;
+            # a condition beside it ("när det är nödvändigt") still has to be said.
+            met = (n.condition or n.only) and (said or n.only and not n.condition and only_met(e.text, question))
             if met and not settled(e, question):
                 read_met.append(i)
             if n.only and not met:
@@ -311,6 +314,28 @@ def _situation(e: Evidence, pasted: bool = False) -> tuple[bool, bool]:
     that pastes personal data settles no rule by what it says about itself."""
     s = e.situation if USE_SITUATION else None
     return (bool(s and s.allows and not pasted), bool(s and s.forbids))
+
+
+ONLY_SCOPE = _LEXICON["only_scope"]
+
+
+def only_met(rule: str, question: Question) -> bool:
+    """Whether the question is within what an "only" rule allows: a word it names (a tool too), not negated in the
+    question, stands in the rule's "endast …" clause."""
+    scope = [w for m in ONLY_SCOPE.finditer(" ".join(rule.split())) for w in _PART.findall(m.group(1).lower())]
+    if not scope:
+        return False
+    # "något annat än Copilot Chat" names Copilot Chat to leave it out.
+    excluded = [m.span() for m in EXCEPTION.finditer(question.text)]
+    for w in specific_words(question.text, question.language):
+        k = key(w)
+        if k in question.absent_words or k in _FRAME or not any(s.startswith(k) for s in scope):
+            continue
+        at = question.text.lower().find(w)
+        if at >= 0 and not _NEGATION.search(" ".join(question.text[:at].split()[-3:])) \
+                and not any(a <= at < b for a, b in excluded):
+            return True
+    return False
 
 
 def exempted(rule: str, question: Question) -> bool:

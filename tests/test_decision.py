@@ -141,6 +141,7 @@ def test_an_unrelated_follow_up_is_refused_as_it_would_be_first(assistant):
     ("Vi vill börja med ett nytt AI-verktyg. Vem vänder vi oss till, och hur snabbt får vi besked?", "info"),
     ("Vem bestämmer det? Och får jag använda Copilot?", "permission"),
     ("kan ai rangordna medarbetarna inför lönesättningen?", "permission"),     # may AI be used to …
+    ("ok, och när är nästa sammanträde med socialnämnden?", "info"),
     ("Kan AI vara ett stöd i arbetet?", "info"),
 ])
 def test_the_kind_of_question(question, kind):
@@ -249,3 +250,23 @@ def test_an_information_question_the_documents_cannot_answer():
     assert not asks_for_absent(analyse("Vilket diarienummer har beslutet?"), text, words)
     assert not asks_for_absent(analyse("Vilket datum beslutades riktlinjen?"), text, words)
     assert not asks_for_absent(analyse("Får jag använda en språkmodell?"), text, words)   # permission: judged as such
+
+
+def test_an_only_rule_is_met_by_a_question_about_what_it_allows_unless_negated():
+    rule = ev("Information som inte är offentlig får endast föras in i Copilot Chat med kommunens konto.",
+              Norms(only=True, permit=True))
+    met = analyse("Kan jag använda Copilot Chat inloggad med kommunens konto för ett internt utkast?")
+    assert decide(met, [rule]).verdict == "yes"
+    assert decide(analyse("Kan jag använda Gemini för ett internt utkast?"), [rule]).verdict == "conditional"
+    assert decide(analyse("Kan jag använda något annat än Copilot Chat för ett utkast?"), [rule]).verdict != "yes"
+    # A condition beside the "only" still has to be said.
+    both = ev("Personuppgifter får användas endast i AI-portalen och när det är nödvändigt för uppgiften.",
+              Norms(only=True, permit=True, condition=True))
+    assert decide(analyse("Får man använda personuppgifter i AI-portalen?"), [both]).verdict != "yes"
+
+
+def test_a_scanner_word_the_question_says_is_not_involved_is_not_risky():
+    assert not analyse("Ett internt utkast, det finns ingen sekretess och inga personuppgifter i det.").risky
+    assert analyse("Ett utdrag ur en akt som omfattas av sekretess.").risky
+    q = analyse("Bara den publicerade lagtexten, inget om något ärende eller någon klient.")
+    assert "personal_data" in q.absent
