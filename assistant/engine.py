@@ -143,9 +143,7 @@ class Assistant:
         else:
             # The rule is read as the sentence chosen (its reading was made for that span); the quote may go on.
             sentences = [continued(s, self.retriever.sentences, q) for s, _ in chosen]
-            evidence = [Evidence(s.text, f"{s.passage.section}. {s.passage.context} {s.lead_in()} {s.text}", sentence_norms(c),
-                                 (c.reading or {}).get("condition", ""), situation(c.text, q))
-                        for s, (c, _) in zip(sentences, chosen)]
+            evidence = [evidence_of(s, c, q) for s, (c, _) in zip(sentences, chosen)]
             names = " ".join({org.get("name", organisation), *(s.passage.title for s in sentences)})
             decision = decide(q, evidence, names=names)
             if decision.verdict == "yes" and q.kind == "permission":
@@ -155,9 +153,7 @@ class Assistant:
                                            evidence[decision.deciding].text, {s.text for s in sentences})
                 if guard is not None:
                     sentences.append(guard)
-                    evidence.append(Evidence(guard.text, f"{guard.passage.section}. {guard.passage.context} {guard.text}",
-                                             sentence_norms(guard), (guard.reading or {}).get("condition", ""),
-                                             situation(guard.text, q)))
+                    evidence.append(evidence_of(guard, guard, q))
                     decision = decide(q, evidence, names=names)
             base.verdict = decision.verdict
             order = list(range(len(sentences)))
@@ -221,13 +217,18 @@ class Assistant:
         return self._llm
 
 
-def situation(rule: str, q: Question):
-    """What the question states under this rule (assistant/situation), for permission questions only."""
-    if q.kind != "permission":
-        return None
-    from assistant.situation.reader import get_reader
+def evidence_of(quoted: Sentence, read: Sentence, q: Question) -> Evidence:
+    """A quoted sentence as the decision reads it: the quote (which may run on), the rule as read at ingest, and,
+    for a permission question about a rule with a condition, an "only" or a duty, what the question states under it
+    (assistant/situation; the only rules whose reading the decision uses, and the reading costs embeddings)."""
+    norms = sentence_norms(read)
+    situation = None
+    if q.kind == "permission" and (norms.condition or norms.only or norms.oblige):
+        from assistant.situation.reader import get_reader
 
-    return get_reader().read(rule, q.text)
+        situation = get_reader().read(read.text, q.text)
+    return Evidence(quoted.text, f"{quoted.passage.section}. {quoted.passage.context} {quoted.lead_in()} {quoted.text}",
+                    norms, (read.reading or {}).get("condition", ""), situation)
 
 
 def restriction_beside(q: Question, passages: list[Passage], index, permit: str, quoted: set[str]) -> Sentence | None:
