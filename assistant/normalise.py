@@ -68,7 +68,7 @@ class Normaliser:
     def __init__(self, document_words: set[str], tools: tuple[str, ...] | None = None):
         self.words = {w.lower() for w in document_words}
         by_fold: dict[str, str] = {}
-        for w in self.words:
+        for w in sorted(self.words, key=lambda w: (-_zipf(w), w)):   # the commonest spelling wins ("ar": "är", not "år")
             if fold(w) != w:
                 by_fold.setdefault(fold(w), w)
         self.document_restorations = by_fold
@@ -103,9 +103,11 @@ class Normaliser:
             m = tokens[i]
             replacement, end = None, m.end()
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            if nxt is not None and text[m.end():nxt.start()] == " " and self._typo(nxt.group(0)) is None:
+            if nxt is not None and text[m.end():nxt.start()] == " " and self._typo(nxt.group(0)) is None \
+                    and m.group(0).lower() not in self.display and _zipf(nxt.group(0).lower()) < KNOWN:
                 # Two tokens typed for one tool name ("chat gtp"), unless the second is already one by itself
-                # ("är midjourny" is "är" and a misspelled Midjourney).
+                # ("är midjourny" is "är" and a misspelled Midjourney), the first is a tool name already, or the
+                # second is a common word ("chatgpt om det …").
                 joined = m.group(0) + nxt.group(0)           # "chat gtp" → "chatgtp" → ChatGPT
                 hit = self._typo(joined) if len(joined) <= 12 else None
                 if hit and hit.lower().replace(" ", "") in self.display:

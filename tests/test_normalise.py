@@ -76,3 +76,9 @@ def test_swedish_without_diacritics_is_read_as_swedish(text, language):
     from assistant.language import detect_language
 
     assert detect_language(text) == language
+
+
+def test_a_tool_name_and_the_next_word_stay_two_words():
+    n = Normaliser(WORDS | {"år", "är"})
+    assert n("far man anvanda gratis chatgpt om det bara ar sant?", "sv") == \
+        "får man använda gratis ChatGPT om det bara är sant?"
