@@ -71,8 +71,7 @@ def applies(sentence: str, question: Question) -> bool:
     """A rule scoped to one kind of AI service does not decide a question about the other kind."""
     public = bool(PUBLIC_SCOPE.search(sentence))
     custom = bool(CUSTOM_SCOPE.search(sentence))
-    own = "custom_ai" in question.concepts or "work_account" in question.concepts
-    if public and not custom and own and "public_ai" not in question.concepts:
+    if public and not custom and "custom_ai" in question.concepts and "public_ai" not in question.concepts:
         return False
     if custom and not public and "public_ai" in question.concepts and "custom_ai" not in question.concepts:
         return False

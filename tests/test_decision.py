@@ -270,15 +270,3 @@ def test_a_scanner_word_the_question_says_is_not_involved_is_not_risky():
     assert analyse("Ett utdrag ur en akt som omfattas av sekretess.").risky
     q = analyse("Bara den publicerade lagtexten, inget om något ärende eller någon klient.")
     assert "personal_data" in q.absent
-
-
-def test_a_tool_used_with_the_work_account_is_not_under_rules_for_public_services():
-    public_rule = ev("Fria AI-tjänster, till exempel gratisversionen av ChatGPT, är inte godkända för arbetsuppgifter.",
-                     Norms(prohibit=True))
-    own = analyse("Får jag använda Copilot Chat med kommunkontot för att sammanfatta ett internt protokoll?")
-    assert "work_account" in own.concepts and "public_ai" not in own.concepts
-    assert decide(own, [public_rule]).verdict != "no"
-    public = analyse("Får jag använda ChatGPT för att sammanfatta ett internt protokoll?")
-    assert decide(public, [public_rule]).verdict == "no"
-    # Without the account, it is not the organisation's version.
-    assert "work_account" in analyse("Får jag använda ChatGPT, utan att logga in med jobbkontot?").absent

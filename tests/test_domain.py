@@ -98,7 +98,7 @@ def test_the_old_vocabulary_file_is_gone():
     (_replace("'anonymi', 'avidentifi'", "'anonymi', 'anonymi'"),
      ("alternative 2 'anonymi'", "is listed twice")),
     (_replace("'gdpr', 'dataskydd', 'data protection',", ""),
-     ("[[concepts]] #17 (name = 'gdpr') pattern", "must be a non-empty list of strings")),
+     ("[[concepts]] #16 (name = 'gdpr') pattern", "must be a non-empty list of strings")),
     (_replace("[answer_types.frequency]\nquestion", "[answer_types.frequency]\nquestions"),
      ("[answer_types.frequency]", "unknown key 'questions'")),
     (_replace('"Grammarly",', '"grammarly", "Grammarly",'),
