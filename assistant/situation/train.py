@@ -48,24 +48,7 @@ class _Featuriser(SituationReader):
     """The reader's features without a trained model, embedding through the on-disk cache."""
 
     def __init__(self, cache: Path | None):  # noqa: D107 - deliberately loads no model
-        import threading
-
-        self._embedder, self._lock, self.cache = None, threading.Lock(), cache
-
-    def _embed(self, texts):
-        if self.cache is None:
-            return super()._embed(texts)
-        from ingest.embeddings import EmbeddingCache, get_embedder
-        from assistant.situation.reader import EMBEDDER
-
-        if self._embedder is None:
-            self._embedder = get_embedder(EMBEDDER)
-        cache = EmbeddingCache(self.cache)
-        try:
-            v = np.asarray(cache.embed(self._embedder, list(texts)), dtype=np.float32).reshape(len(texts), -1)
-        finally:
-            cache.close()
-        return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+        self.cache = cache
 
 
 def features(rows: list[dict], cache: Path | None, product_scale: float = PRODUCT_SCALE) -> np.ndarray:
