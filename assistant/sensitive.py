@@ -253,5 +253,12 @@ def scan(text: str) -> tuple[SensitiveFindings, str]:
     return found, redacted
 
 
+def sensitive_words(text: str) -> list[str]:
+    """The whole words in which the scanner finds special categories or secrecy ("personakt", "diagnosen")."""
+    lower = text.lower()
+    starts = [m.start() for rx in (_SECRECY, *_SPECIAL.values()) for m in rx.finditer(lower)]
+    return [w.group(0) for w in re.finditer(r"[\w-]+", lower) if any(w.start() <= at < w.end() for at in starts)]
+
+
 def redact(text: str) -> str:
     return scan(text)[1]

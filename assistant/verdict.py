@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from assistant.domain import shipped
 from assistant.language import concepts_in
 from assistant.question import Question
+from assistant.sensitive import sensitive_words
 from assistant.terms import TOKEN, key, specific_words, stems
 from ingest.rules.reader import condition_span
 
@@ -57,6 +58,23 @@ def sentence_norms(sentence) -> Norms:
     """The norms of a quoted sentence: from the reading made at ingest when there is one (a learned model over
     the sentence), else from the normative-word patterns. A prohibition that states its own condition ("får inte …
     utan …") is a conditional ban."""
+    own = _own_norms(sentence)
+    if own.prohibit or own.permit or own.oblige or own.only:
+        return own
+    # A list item ("- att språkgranska en egen text, om …") is under its lead-in's modality ("Följande är tillåtet
+    # …:", "Det är inte tillåtet att:"), with its own condition.
+    lead = sentence.lead_in() if hasattr(sentence, "lead_in") else ""
+    if not lead.endswith(":"):
+        return own
+    led = norms(lead)
+    if not (led.prohibit or led.permit or led.oblige or led.only):
+        return own
+    item_condition = bool((getattr(sentence, "reading", None) or {}).get("condition")) and not _TEMPORAL.match(
+        (sentence.reading or {}).get("condition", ""))
+    return replace(led, condition=own.condition or item_condition or led.condition)
+
+
+def _own_norms(sentence) -> Norms:
     lexical = norms(sentence.text)
     reading = getattr(sentence, "reading", None) if USE_READINGS else None
     if reading is None:
@@ -170,7 +188,10 @@ def condition_state(e: Evidence, question: Question) -> bool | None:
     cond = _part_stems(e.condition)
     if len(cond & _part_stems(question.text)) < min(2, len(cond)):
         return None
-    return bool(_NEGATION.search(e.condition)) == bool(_NEGATION.search(question.text))
+    # An exception ("utom när sammanträdet behandlar ärenden bakom stängda dörrar") is a negated condition: it holds
+    # when the question says what it names is not the case.
+    negated = bool(_NEGATION.search(e.condition)) != bool(EXCEPTION.match(e.condition))
+    return negated == bool(_NEGATION.search(question.text))
 
 
 def decide(question: Question, evidence: list[Evidence], names: str = "") -> Decision:
@@ -208,7 +229,7 @@ def _decide_permission(question: Question, evidence: list[Evidence]) -> Decision
     bans, data_bans, cond_bans, only, conditions, permits, unmet, read_met = [], [], [], [], [], [], [], []
     for i, e in relevant:
         n = _read_norms(e, question)
-        allows, forbids = _situation(e, question.findings.any)
+        allows, forbids = _situation(e, carries_data(question))
         if n.prohibit and n.condition and (condition_state(e, question) is False or allows):
             continue                           # the question settles the condition the ban depends on
         if n.prohibit and exempted(e.text, question):
@@ -273,7 +294,7 @@ def _decide_permission(question: Question, evidence: list[Evidence]) -> Decision
         # first".
         pending = [i for i, e in relevant if i not in read_met and e.situation is not None
                    and (e.norms.oblige or e.norms.condition or e.norms.only) and e.situation.label != "irrelevant"
-                   and not _situation(e, question.findings.any)[0]]
+                   and not _situation(e, carries_data(question))[0]]
         if pending:
             return Decision("conditional", pending[0], tuple(pending), reason="condition")
     if permits:
@@ -306,6 +327,15 @@ def not_involved(rule: str, question: Question) -> bool:
     shared = {key(w) for w in specific_words(rule, question.language)} & {
         key(w) for w in specific_words(question.text, question.language)}
     return bool(shared) and shared <= question.absent_words
+
+
+def carries_data(question: Question) -> bool:
+    """The question holds data of its own (an identity number, an e-mail address, a phone number) or names sensitive
+    or confidential material without saying it is not involved ("ur en personakt", not "inte hämtad ur någon
+    personakt")."""
+    if question.findings.personal_data:
+        return True
+    return any(key(w) not in question.absent_words for w in sensitive_words(question.text))
 
 
 def _situation(e: Evidence, pasted: bool = False) -> tuple[bool, bool]:

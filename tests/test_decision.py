@@ -270,3 +270,62 @@ def test_a_scanner_word_the_question_says_is_not_involved_is_not_risky():
     assert analyse("Ett utdrag ur en akt som omfattas av sekretess.").risky
     q = analyse("Bara den publicerade lagtexten, inget om något ärende eller någon klient.")
     assert "personal_data" in q.absent
+
+
+# -- list items, exceptions, described material -------------------------------------------------------------
+def _item(passage_text: str, item: str, reading: dict | None = None):
+    """A sentence of a real `Passage` (the lead-in is read from the passage text, as at answer time)."""
+    import numpy as np
+
+    from assistant.retrieval import Passage
+    from assistant.sentence_index import Sentence
+
+    start = passage_text.index(item)
+    rules = ({"start": start, "end": start + len(item), **reading},) if reading else ()
+    p = Passage("p1", passage_text, "d", "Doc", "org", True, "policy", "5", 0, len(passage_text), rules=rules)
+    return Sentence(p, start, start + len(item), np.zeros(3, dtype=np.float32))
+
+
+def test_a_list_item_is_under_its_lead_ins_modality_with_its_own_condition():
+    from assistant.verdict import sentence_norms
+
+    allowed = ("Följande är tillåtet i godkända AI-tjänster:\n\n- att skriva utkast till allmän information,\n"
+               "- att språkgranska en egen text, om texten inte innehåller uppgifter om klienter.")
+    none = {"modality": "none", "confidence": 0.9, "condition": ""}
+    plain = sentence_norms(_item(allowed, "att skriva utkast till allmän information,", none))
+    assert plain.permit and not plain.condition and not plain.prohibit
+    cond = {"modality": "none", "confidence": 0.9, "condition": "om texten inte innehåller uppgifter om klienter"}
+    conditional = sentence_norms(_item(allowed, "att språkgranska en egen text, om texten inte innehåller uppgifter om klienter.", cond))
+    assert conditional.permit and conditional.condition
+    banned = "Det är inte tillåtet att:\n\n- mata in personnummer,\n- låta AI fatta beslut."
+    assert sentence_norms(_item(banned, "låta AI fatta beslut.", none)).prohibit
+    # A lead-in without a norm ("Exempel är:") gives its items none; an item's own norm is kept over its lead-in's.
+    examples = "Exempel på AI är:\n\n- chattbotar,\n- bildanalys."
+    assert sentence_norms(_item(examples, "bildanalys.", none)) == Norms()
+    own = "Följande är tillåtet:\n\n- att skriva utkast,\n- men personnummer får aldrig matas in."
+    assert sentence_norms(_item(own, "men personnummer får aldrig matas in.", None)).prohibit
+
+
+def test_an_exception_holds_when_the_question_says_what_it_names_is_not_the_case():
+    from assistant.verdict import condition_state
+
+    rule = ev("Den offentliga sändningen får textas med AI utom när sammanträdet behandlar ärenden bakom stängda dörrar.",
+              Norms(permit=True, condition=True), condition="utom när sammanträdet behandlar ärenden bakom stängda dörrar")
+    open_meeting = analyse("Sammanträdet sänds på webben och inga ärenden behandlas bakom stängda dörrar. Får vi texta det med AI?")
+    closed = analyse("Sammanträdet behandlar ärenden bakom stängda dörrar. Får vi texta sändningen med AI?")
+    assert condition_state(rule, open_meeting) is True and condition_state(rule, closed) is False
+    assert decide(closed, [rule]).verdict == "no"
+    # A ban with an exception: the question about the excepted thing is not under it; the rest is.
+    ban = ev("AI får inte användas för att bedöma arbetssökande, utom när det gäller att språkgranska platsannonser.",
+             Norms(prohibit=True, condition=True), condition="utom när det gäller att språkgranska platsannonser")
+    assert condition_state(ban, analyse("Får jag låta AI språkgranska platsannonser?")) is False
+    assert condition_state(ban, analyse("Får AI bedöma arbetssökande när det inte gäller att språkgranska platsannonser?")) is True
+
+
+def test_material_named_without_saying_it_is_absent_is_carried_data():
+    from assistant.verdict import carries_data
+
+    assert carries_data(analyse("Får jag språkgranska en text ur en personakt i Copilot Chat?"))
+    assert carries_data(analyse("Får jag klistra in anna@example.se i Copilot Chat?"))
+    assert not carries_data(analyse("Texten är inte hämtad ur någon personakt. Får jag språkgranska den i Copilot Chat?"))
+    assert not carries_data(analyse("Får jag språkgranska en rutin i Copilot Chat?"))
