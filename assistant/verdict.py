@@ -21,6 +21,7 @@ PROHIBIT, ONLY, CONDITION, PERMIT, OBLIGE = (_LEXICON[k] for k in ("prohibit", "
 # The rule speaks of publicly available AI services, or of services the municipality has procured.
 PUBLIC_SCOPE, CUSTOM_SCOPE = _LEXICON["public_scope"], _LEXICON["custom_scope"]
 EXCEPTION = _LEXICON["exception"]
+APPROVED = _LEXICON["approved"]
 
 
 @dataclass
@@ -194,12 +195,20 @@ def condition_state(e: Evidence, question: Question) -> bool | None:
     return negated == bool(_NEGATION.search(question.text))
 
 
-def decide(question: Question, evidence: list[Evidence], names: str = "") -> Decision:
+def decide(question: Question, evidence: list[Evidence], names: str = "", unapproved: frozenset[str] = frozenset()) -> Decision:
     """The verdict from the sentences that will be quoted, and which of them decided it.
 
     `names` are words that only name the organisation or its documents ("Norsjö kommuns AI-policy", "Norstedts
-    checklista"): they never settle a factual question by themselves.
+    checklista"): they never settle a factual question by themselves. `unapproved`: the tools the question names
+    that the organisation's documents never allow while they allow others (assistant/approval.py).
     """
+    if unapproved and (question.kind == "permission" or question.kind == "factual" and APPROVED.search(question.text)):
+        # "Är Midjourney godkänt?", "Får jag använda ChatGPT Plus?" where only approved tools may be used and the
+        # approved ones are named: no, by the rule that says only approved tools (or the list that names them).
+        only = [i for i, e in enumerate(evidence) if e.norms.only and not only_met(e.text, question)]
+        listing = [i for i, e in enumerate(evidence) if APPROVED.search(e.text)]
+        if only or listing:
+            return Decision("no", (only or listing)[0], reason="not_approved")
     if question.kind == "factual":
         return _factual(question, evidence, names)
     if question.kind != "permission":
