@@ -93,7 +93,7 @@ def absent_words(text: str, language: str) -> set[str]:
 
 def skipped_duty(text: str) -> str:
     m = _SKIP.search(text)
-    return m.group(1).strip() if m else ""
+    return next((g for g in m.groups() if g), "").strip() if m else ""     # each alternative has its own group
 
 
 # A short question that opens like this continues the previous one ("Och om uppgifterna är anonymiserade?").

@@ -329,3 +329,13 @@ def test_material_named_without_saying_it_is_absent_is_carried_data():
     assert carries_data(analyse("Får jag klistra in anna@example.se i Copilot Chat?"))
     assert not carries_data(analyse("Texten är inte hämtad ur någon personakt. Får jag språkgranska den i Copilot Chat?"))
     assert not carries_data(analyse("Får jag språkgranska en rutin i Copilot Chat?"))
+
+
+def test_a_duty_the_question_says_is_not_done_yet_is_skipped():
+    duty = ev("All employees must complete the e-learning before they use Microsoft 365 Copilot.")
+    q = analyse("My manager approved a Copilot licence but I haven't done the e-learning yet. Can I start using it today?")
+    assert decide(q, [duty]).reason == "skipped_duty"
+    sv = analyse("Jag har inte gått utbildningen i AI än. Får jag använda Copilot Chat?")
+    assert decide(sv, [ev("Alla ska ha gått utbildningen i AI innan de använder Copilot Chat.")]).verdict == "no"
+    done = analyse("I have done the e-learning. Can I start using Copilot today?")
+    assert decide(done, [duty]).reason != "skipped_duty"
