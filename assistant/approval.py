@@ -6,11 +6,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant.domain import shipped
-from assistant.verdict import norms
+from assistant.verdict import APPROVED, norms, tools_in
 
-TOOLS = re.compile(r"\b(" + "|".join(re.escape(t) for t in shipped().tools) + r")\b", re.I)
-APPROVED = shipped().normative["approved"]
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _NEGATED = re.compile(r"\b(inte|ej|icke|not|never)\b", re.I)
 
@@ -20,7 +17,7 @@ def allowed_tools(scope_text: str) -> frozenset[str]:
     """The known tools named in a sentence that permits, restricts to ("endast …") or approves, and bans nothing."""
     allowed: set[str] = set()
     for sentence in _SENTENCE.split(scope_text):
-        tools = {t.lower() for t in TOOLS.findall(sentence)}
+        tools = tools_in(sentence)
         if not tools:
             continue
         n = norms(sentence)
@@ -28,10 +25,3 @@ def allowed_tools(scope_text: str) -> frozenset[str]:
         if (n.permit or n.only or approves) and not n.prohibit:
             allowed |= tools
     return frozenset(allowed)
-
-
-def unapproved(question: str, scope_text: str) -> frozenset[str]:
-    """The tools the question names, when the documents allow tools by name and none of these."""
-    asked = frozenset(t.lower() for t in TOOLS.findall(question))
-    allowed = allowed_tools(scope_text)
-    return asked if asked and allowed and not asked & allowed else frozenset()

@@ -15,7 +15,7 @@ from typing import Iterator
 
 from assistant.answer import Answer, Citation, one_line
 from assistant.domain import shipped
-from assistant.approval import unapproved
+from assistant.approval import allowed_tools
 from assistant.extractive import PASSAGES_READ, continued, select
 from assistant.language import AI_DOMAIN, ANSWER_TYPES, CONCEPTS
 from assistant.sentence_index import Sentence
@@ -146,8 +146,8 @@ class Assistant:
             sentences = [continued(s, self.retriever.sentences, q) for s, _ in chosen]
             evidence = [evidence_of(s, c, q) for s, (c, _) in zip(sentences, chosen)]
             names = " ".join({org.get("name", organisation), *(s.passage.title for s in sentences)})
-            tools = unapproved(q.text, retriever.scope_text(organisation)[0])
-            decision = decide(q, evidence, names=names, unapproved=tools)
+            tools = allowed_tools(retriever.scope_text(organisation)[0])
+            decision = decide(q, evidence, names=names, allowed=tools)
             if decision.verdict == "yes" and q.kind == "permission":
                 # The safety invariant: no "yes" while a rule among the retrieved passages, quoted or not, bans or
                 # restricts what the question describes; such a rule is quoted and decides with the others.
@@ -156,7 +156,7 @@ class Assistant:
                 if guard is not None:
                     sentences.append(guard)
                     evidence.append(evidence_of(guard, guard, q))
-                    decision = decide(q, evidence, names=names, unapproved=tools)
+                    decision = decide(q, evidence, names=names, allowed=tools)
             base.verdict = decision.verdict
             order = list(range(len(sentences)))
             if decision.deciding is not None:

@@ -195,13 +195,15 @@ def condition_state(e: Evidence, question: Question) -> bool | None:
     return negated == bool(_NEGATION.search(question.text))
 
 
-def decide(question: Question, evidence: list[Evidence], names: str = "", unapproved: frozenset[str] = frozenset()) -> Decision:
+def decide(question: Question, evidence: list[Evidence], names: str = "", allowed: frozenset[str] = frozenset()) -> Decision:
     """The verdict from the sentences that will be quoted, and which of them decided it.
 
     `names` are words that only name the organisation or its documents ("Norsjö kommuns AI-policy", "Norstedts
-    checklista"): they never settle a factual question by themselves. `unapproved`: the tools the question names
-    that the organisation's documents never allow while they allow others (assistant/approval.py).
+    checklista"): they never settle a factual question by themselves. `allowed`: the tools the organisation's
+    documents allow by name (assistant/approval.py); a tool the question names that is not among them is not approved.
     """
+    asked = tools_in(question.text)
+    unapproved = allowed and asked and not asked & allowed
     if unapproved and (question.kind == "permission" or question.kind == "factual" and APPROVED.search(question.text)):
         # "Är Midjourney godkänt?", "Får jag använda ChatGPT Plus?" where only approved tools may be used and the
         # approved ones are named: no, by the rule that says only approved tools (or the list that names them).
@@ -213,7 +215,7 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", unappr
         return _factual(question, evidence, names)
     if question.kind != "permission":
         return Decision("info")
-    decision = _decide_permission(question, evidence)
+    decision = _decide_permission(question, evidence, allowed)
     read = decision.deciding is not None and _read_norms(evidence[decision.deciding], question)
     return replace(decision, rule=read or None)
 
@@ -227,7 +229,7 @@ def _read_norms(e: Evidence, question: Question) -> Norms:
     return n
 
 
-def _decide_permission(question: Question, evidence: list[Evidence]) -> Decision:
+def _decide_permission(question: Question, evidence: list[Evidence], allowed: frozenset[str]) -> Decision:
     relevant = [(i, e) for i, e in enumerate(evidence) if applies(e.context, question)]
     if question.skipped:
         # Leaving out what a rule requires ("utan att läsa igenom den") is not allowed.
@@ -245,6 +247,8 @@ def _decide_permission(question: Question, evidence: list[Evidence]) -> Decision
             continue                           # the ban's own exception is what the question is about
         if n.prohibit and not_involved(e.text, question):
             continue                           # what the ban is about, the question says is not involved
+        if n.prohibit and about_other_tools(e.text, question, allowed):
+            continue
         if forbids and not n.prohibit and (n.condition or n.only or n.oblige):
             # The question states that what the rule requires does not hold ("inte inloggad", "inte publicerat").
             unmet.append(i)
@@ -314,6 +318,22 @@ def _decide_permission(question: Question, evidence: list[Evidence]) -> Decision
 # Tool names name where a rule applies, not what it is about: "… får inte skrivas in i Copilot Chat" is not about
 # every question that names Copilot (nor its product word: "Copilot Chat", "ChatGPT Plus").
 _TOOL_MENTION = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in shipped().tools) + r")\b(?:[ -][\w-]{1,20}+)?", re.I)
+
+
+_TOOLS = re.compile(r"\b(" + "|".join(re.escape(t) for t in shipped().tools) + r")\b", re.I)
+
+
+def tools_in(text: str) -> frozenset[str]:
+    """The known tools a text names (lower-cased)."""
+    return frozenset(t.lower() for t in _TOOLS.findall(text))
+
+
+def about_other_tools(rule: str, question: Question, allowed: frozenset[str]) -> bool:
+    """Whether a ban is about tools other than the allowed one the question asks about ("Fria AI-tjänster, till
+    exempel gratisversionen av ChatGPT, är inte godkända" and a question about Copilot Chat, which the documents
+    allow)."""
+    named, asked = tools_in(rule), tools_in(question.text)
+    return bool(named and asked and not named & asked and asked <= allowed)
 
 
 def what_is_asked(question: Question) -> set[str]:

@@ -1,5 +1,5 @@
 """Which tools an organisation's documents allow, and the "no" for a tool they never allow (assistant/approval.py)."""
-from assistant.approval import allowed_tools, unapproved
+from assistant.approval import allowed_tools
 from assistant.question import analyse
 from assistant.verdict import Evidence, decide, norms
 
@@ -15,23 +15,37 @@ def ev(text: str) -> Evidence:
 
 def test_tools_named_where_the_documents_approve_or_permit_are_allowed_and_a_negated_approval_is_not():
     assert allowed_tools(POLICY) == {"copilot", "deepl"}
-    assert unapproved("Får jag använda ChatGPT Plus i jobbet?", POLICY) == {"chatgpt"}
-    assert unapproved("Är Midjourney godkänt hos oss?", POLICY) == {"midjourney"}
-    # A question that names an allowed tool too, documents that allow no tool by name, or no tool: nothing to say.
-    assert not unapproved("Får jag använda Copilot i Word?", POLICY)
-    assert not unapproved("Får jag använda ChatGPT?", "AI-tjänster får användas med öppen information.")
-    assert not unapproved("Får jag använda AI för att skriva en text?", POLICY)
+    assert not allowed_tools("AI-tjänster får användas med öppen information. ChatGPT får inte användas.")
+
+
+def test_a_question_that_names_an_allowed_tool_or_none_or_where_no_tool_is_allowed_by_name_is_not_unapproved():
+    only = [ev("I arbetet får endast godkända AI-tjänster användas.")]
+    for question, allowed in (("Får jag använda Copilot i Word?", allowed_tools(POLICY)),
+                              ("Får jag använda ChatGPT?", frozenset()),
+                              ("Får jag använda AI för att skriva en text?", allowed_tools(POLICY))):
+        assert decide(analyse(question), only, allowed=allowed).reason != "not_approved"
 
 
 def test_an_unapproved_tool_is_no_by_the_only_rule_or_the_list():
     evidence = [ev("AI kan ge felaktiga svar."), ev("I arbetet får endast godkända AI-tjänster användas.")]
     q = analyse("jag betalar själv för chatgpt plus, får jag använda det för jobbgrejer?")
-    d = decide(q, evidence, unapproved=unapproved(q.text, POLICY))
+    d = decide(q, evidence, allowed=allowed_tools(POLICY))
     assert (d.verdict, d.deciding, d.reason) == ("no", 1, "not_approved")
     assert decide(q, evidence).reason != "not_approved"
     listing = [ev("Godkända AI-tjänster är för närvarande Copilot Chat med kommunkontot och AI-portalen.")]
     factual = analyse("Är Midjourney godkänt hos oss?")
-    assert decide(factual, listing, unapproved=unapproved(factual.text, POLICY)).verdict == "no"
+    assert decide(factual, listing, allowed=allowed_tools(POLICY)).verdict == "no"
     # A factual question that does not ask about approval is not answered by the list.
     other = analyse("Är Midjourney bra på bilder?")
-    assert decide(other, listing, unapproved=unapproved(other.text, POLICY)).reason != "not_approved"
+    assert decide(other, listing, allowed=allowed_tools(POLICY)).reason != "not_approved"
+
+
+def test_a_ban_on_other_named_tools_does_not_apply_to_an_allowed_one():
+    ban = ev("Fria AI-tjänster, till exempel gratisversionen av ChatGPT, får inte användas för arbetsuppgifter.")
+    permit = ev("Copilot Chat med kommunkontot får användas för interna texter.")
+    q = analyse("Får jag använda Copilot Chat med kommunkontot för att sammanfatta ett internt protokoll?")
+    assert decide(q, [ban, permit], allowed=allowed_tools(POLICY)).verdict == "yes"
+    # Without knowing Copilot is allowed, or for a question about the banned tool, the ban stands.
+    assert decide(q, [ban, permit]).verdict != "yes"
+    chatgpt = analyse("Får jag använda ChatGPT för att sammanfatta ett internt protokoll?")
+    assert decide(chatgpt, [ban, permit], allowed=allowed_tools(POLICY)).verdict == "no"
