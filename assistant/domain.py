@@ -43,7 +43,7 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
     "normative": ("table", {k: "pattern" for k in ("prohibit", "only", "condition", "permit", "oblige", "public_scope",
                                                    "custom_scope", "denies", "exception", "only_scope", "approved")}),
     "question": ("table", {k: "pattern" for k in ("injection", "permission", "factual", "info_start", "asks_permission_too",
-                                                  "followup", "not_open", "absent", "skip", "handling",
+                                                  "followup", "not_open", "absent", "skip", "not_done", "handling",
                                                   "predicate", "asks_for")}),
 }
 

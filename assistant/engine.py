@@ -23,7 +23,7 @@ from assistant.question import Question, analyse
 from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
 from assistant.summary import first_line
-from assistant.terms import key, specific_stems, specific_words
+from assistant.terms import key, names_part_of, specific_stems, specific_words
 from assistant.verdict import Evidence, Norms, contradicts, decide, exempted, sentence_norms, what_is_asked
 from ingest.errors import PolicyAssistantError
 
@@ -246,12 +246,6 @@ def restriction_beside(q: Question, passages: list[Passage], index, permit: str,
             if names_part_of(specific_words(sentence.text, q.language), asked) and not exempted(sentence.text, q):
                 return sentence
     return None
-
-
-def names_part_of(words: set[str], asked: set[str]) -> bool:
-    """Whether one of the words names an asked word, as itself or as a part of a compound: "nämndsammanträden"
-    names "sammanträde" (eight letters of a long word are compared, so "sammanfatta" does not)."""
-    return any((a[:8] in w) if len(a) >= 8 else w.startswith(key(a)) for w in words for a in asked)
 
 
 def hold_to_deciding_rule(answer: Answer, rule: dict | None) -> Answer:

@@ -68,6 +68,7 @@ _ABSENT = _LEXICON["absent"]
 # The question wants to leave out a duty ("utan att läsa igenom den", "skip the threshold analysis", "we don't need
 # to label …"): the clause it skips, matched against the rules' obligations.
 _SKIP = _LEXICON["skip"]
+_NOT_DONE = _LEXICON["not_done"]
 
 
 def absent_concepts(text: str) -> set[str]:
@@ -83,7 +84,7 @@ def absent_words(text: str, language: str) -> set[str]:
     """The keys (assistant.terms.key) of the question's specific words it only names as not involved ("No OT code
     or configuration involved"): a ban on those does not apply to it."""
     # What the question says it does without ("utan att logga in med kommunkontot") is not involved either.
-    out = {key(w) for w in specific_words(skipped_duty(text), language)}
+    out = {key(w) for w in specific_words(_group(_SKIP.search(text)), language)}
     for w in specific_words(text, language):
         hits = list(re.finditer(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.I))
         if hits and all(_ABSENT.search(text[max(0, m.start() - 40):m.start()]) for m in hits):
@@ -92,8 +93,11 @@ def absent_words(text: str, language: str) -> set[str]:
 
 
 def skipped_duty(text: str) -> str:
-    m = _SKIP.search(text)
-    return next((g for g in m.groups() if g), "").strip() if m else ""     # each alternative has its own group
+    return _group(_SKIP.search(text)) or _group(_NOT_DONE.search(text))
+
+
+def _group(m: re.Match | None) -> str:
+    return next((g for g in m.groups() if g), "").strip() if m else ""     # each alternative has its own group     # each alternative has its own group
 
 
 # A short question that opens like this continues the previous one ("Och om uppgifterna är anonymiserade?").

@@ -40,3 +40,9 @@ def key(word: str) -> str:
     """The prefix a word is matched by: six letters, eight for a long compound, whose first part alone says little
     ("kommunfullmäktige" is not "kommunen")."""
     return word[:8] if len(word) > 11 else word[:6]
+
+
+def names_part_of(words: set[str], asked: set[str]) -> bool:
+    """Whether one of the words names an asked word, as itself or as a part of a compound: "nämndsammanträden"
+    names "sammanträde" (eight letters of a long word are compared, so "sammanfatta" does not)."""
+    return any((a[:8] in w) if len(a) >= 8 else w.startswith(key(a)) for w in words for a in asked)

@@ -12,7 +12,7 @@ from assistant.domain import shipped
 from assistant.language import concepts_in
 from assistant.question import Question
 from assistant.sensitive import sensitive_words
-from assistant.terms import TOKEN, key, specific_words, stems
+from assistant.terms import TOKEN, key, names_part_of, specific_words, stems
 from ingest.rules.reader import condition_span
 
 # The normative lexicon is data (assistant/data/domain.toml, [normative]).
@@ -345,7 +345,7 @@ def what_is_asked(question: Question) -> set[str]:
 
 
 def _names_what_is_asked(rule: str, question: Question) -> bool:
-    return bool({key(w) for w in specific_words(rule, question.language)} & {key(w) for w in what_is_asked(question)})
+    return names_part_of(specific_words(rule, question.language), what_is_asked(question))
 
 
 def not_involved(rule: str, question: Question) -> bool:

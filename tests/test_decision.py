@@ -339,3 +339,13 @@ def test_a_duty_the_question_says_is_not_done_yet_is_skipped():
     assert decide(sv, [ev("Alla ska ha gått utbildningen i AI innan de använder Copilot Chat.")]).verdict == "no"
     done = analyse("I have done the e-learning. Can I start using Copilot today?")
     assert decide(done, [duty]).reason != "skipped_duty"
+
+
+def test_a_ban_that_names_the_asked_thing_inside_a_compound_decides_no():
+    ban = ev("Funktionen får inte användas i möten där personuppgifter behandlas, och inte i nämndsammanträden.")
+    permit = ev("I piloten får transkribering i Teams användas i interna möten.")
+    q = analyse("Får vi använda transkribering i Teams på byggnadsnämndens sammanträde?")
+    assert decide(q, [ban, permit]).reason == "named_ban"
+    # "sammanfatta" shares its first letters with "sammanträde" but is not named by it.
+    other = analyse("Får vi använda Teams för att sammanfatta ett internt möte?")
+    assert decide(other, [ban, permit]).reason != "named_ban"
