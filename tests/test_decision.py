@@ -349,3 +349,12 @@ def test_a_ban_that_names_the_asked_thing_inside_a_compound_decides_no():
     # "sammanfatta" shares its first letters with "sammanträde" but is not named by it.
     other = analyse("Får vi använda Teams för att sammanfatta ett internt möte?")
     assert decide(other, [ban, permit]).reason != "named_ban"
+
+
+def test_a_where_or_who_clause_after_a_comma_asks_for_information_but_a_relative_clause_does_not():
+    from assistant.question import question_kind
+
+    assert question_kind("och uppgifter som omfattas av sekretess, var får de köras?") == "info"
+    assert question_kind("Min chef har sagt ok, vem ska jag fråga?") == "info"
+    assert question_kind("Kan jag, när jag är hemma, använda ChatGPT?") == "permission"
+    assert question_kind("Can I use a public AI chatbot to translate the opening hours, which are published?") == "permission"
