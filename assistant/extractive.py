@@ -21,6 +21,7 @@ OVERLAP_WEIGHT = 0.06
 RANK_WEIGHT = 0.02         # prior from the passage's fused rank
 NORM_BONUS = 0.015         # a permission question is answered by a rule, not by background prose
 NAMED_BONUS = 0.03         # "what does the checklist say ..." is answered from the checklist
+TYPE_MARGIN = 0.1          # how far below the best a sentence holding a second kind of answer asked for may score
 ANSWER_BONUS = 0.05        # a sentence holding the kind of answer asked for (a date, a role, a length of time)
 REDUNDANT_COS = 0.93
 FACT_CONCEPTS = {"document_facts", "validity"}
@@ -69,16 +70,36 @@ def select(question: Question, query_vec, passages: list[Passage], index: Senten
             scored.append((sentence, score))
     scored.sort(key=lambda item: -item[1])
     chosen: list[tuple[Sentence, float]] = []
+
+    def fits(sentence: Sentence, new_kind: bool = False) -> bool:
+        # (a sentence holding a kind of answer none of the others holds says something else, however alike it reads)
+        if any((not new_kind and float(sentence.vector @ c.vector) > REDUNDANT_COS) or _overlaps(sentence, c)
+               for c, _ in chosen):
+            return False
+        return not (chosen and chosen[0][0].passage.binding and not sentence.passage.binding)
+
     for sentence, score in scored:
         if chosen and score < chosen[0][1] - MARGIN:
             break
-        if any(float(sentence.vector @ c.vector) > REDUNDANT_COS or _overlaps(sentence, c) for c, _ in chosen):
+        if fits(sentence):
+            chosen.append((sentence, score))
+            if len(chosen) == MAX_SENTENCES:
+                break
+    # A question that asks for two things ("vem beslutar, och hur lång tid tar det?") gets a sentence holding each
+    # kind of answer when one scores near enough, in place of the weakest sentence that holds none.
+    for pattern in expected if len(expected) > 1 else ():
+        if not chosen or any(pattern.search(c.text) for c, _ in chosen):
             continue
-        if chosen and chosen[0][0].passage.binding and not sentence.passage.binding:
+        extra = next(((s, sc) for s, sc in scored if sc >= chosen[0][1] - TYPE_MARGIN and pattern.search(s.text)
+                      and fits(s, new_kind=True)), None)
+        if extra is None:
             continue
-        chosen.append((sentence, score))
         if len(chosen) == MAX_SENTENCES:
-            break
+            spare = [k for k, (c, _) in enumerate(chosen) if k and not any(p.search(c.text) for p in expected)]
+            if not spare:
+                continue
+            del chosen[spare[-1]]
+        chosen.append(extra)
     return chosen
 
 

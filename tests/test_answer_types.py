@@ -50,3 +50,41 @@ def test_a_definition_is_found_for_the_term_asked_about():
     assert not defines_term_of("Får jag dela skyddad information?", glossary)    # not asking what it is
     inline = ["Undvik ”skuggverktyg” dvs verktyg som inte är godkända."]
     assert defines_term_of("What does skuggverktyg mean?", inline)
+
+
+def test_a_how_long_question_expects_a_length_of_time_not_any_preposition():
+    asks = "Hur snabbt får vi besked?"
+    assert matches(asks, "Verksamhetsutvecklaren lämnar besked inom 14 dagar.")
+    assert matches(asks, "Ansökan besvaras inom en vecka.")
+    assert matches("Hur länge får vi spara personuppgifterna?", "De raderas när de inte längre behövs.")
+    assert not matches(asks, "En enhet inom IFO kontaktar först verksamhetsutvecklaren.")
+    assert not matches("How long does it take?", "Staff within the IT department decide.")
+
+
+def test_a_question_asking_for_two_kinds_of_answer_gets_a_sentence_holding_each():
+    """`select` keeps a sentence holding the second kind asked for although it reads much like the first."""
+    import numpy as np
+
+    from assistant.extractive import select
+    from assistant.question import analyse
+    from assistant.retrieval import Passage
+    from assistant.sentence_index import Sentence
+
+    text = ("En enhet som vill börja använda en ny AI-tjänst kontaktar först avdelningschefen. "
+            "Därefter görs en förhandsbedömning och besked lämnas inom 14 dagar. "
+            "AI-tjänster ska användas restriktivt i verksamheten.")
+    passage = Passage("p", text, "d", "Instruktion", "org", True, "policy", "6", 0, len(text))
+    starts = [0, text.index("Därefter"), text.index("AI-tjänster ska")]
+    spans = [(a, b - 1) for a, b in zip(starts, starts[1:] + [len(text) + 1])]
+    # Alike to the question and to each other (cosine above the redundancy limit), the first a little more alike.
+    vecs = [np.array([1.0, 0.0]), np.array([0.97, 0.243]), np.array([0.9, 0.436])]
+
+    class Index:
+        def of(self, p):
+            return [Sentence(p, s, e, v.astype(np.float32)) for (s, e), v in zip(spans, vecs)]
+
+    q = analyse("Vem vänder vi oss till först, och hur snabbt får vi besked?")
+    chosen = [s.text for s, _ in select(q, [1.0, 0.0], [passage], Index())]
+    assert any("14 dagar" in t for t in chosen) and "kontaktar först" in chosen[0]
+    one = analyse("Vem vänder vi oss till först?")
+    assert not any("14 dagar" in s.text for s, _ in select(one, [1.0, 0.0], [passage], Index()))
