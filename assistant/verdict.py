@@ -423,7 +423,9 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         return key(w) in frame or ("-" in w and w.rsplit("-", 1)[-1][:6] in heads)
 
     # What the question predicates ("godkänt", "omfattas") is not what it asks about.
-    asked = {key(w) for w in specific_words(question.text, question.language) if not framed(w) and not _PREDICATE.fullmatch(w)}
+    # Nor are the tools it names: a table row about Copilot Chat does not settle "Måste jag märka ett PM som
+    # Copilot skrivit?".
+    asked = {key(w) for w in what_is_asked(question) if not framed(w) and not _PREDICATE.fullmatch(w)}
     if not asked:
         return Decision("info")
 

@@ -358,3 +358,12 @@ def test_a_where_or_who_clause_after_a_comma_asks_for_information_but_a_relative
     assert question_kind("Min chef har sagt ok, vem ska jag fråga?") == "info"
     assert question_kind("Kan jag, när jag är hemma, använda ChatGPT?") == "permission"
     assert question_kind("Can I use a public AI chatbot to translate the opening hours, which are published?") == "permission"
+
+
+def test_a_tool_named_in_a_factual_question_does_not_settle_it():
+    row = ev("AI-verktyg: Microsoft Copilot Chat, inloggad med kommunkontot · Högsta tillåtna informationsklass: Klass 1 (intern)")
+    q = analyse("Måste jag märka ett internt PM som Copilot skrivit nästan helt?")
+    assert decide(q, [row]).verdict != "yes"
+    # The sentence that names what is asked still settles it.
+    marking = ev("Interna texter som skrivits med AI behöver inte märkas.")
+    assert decide(q, [row, marking]).verdict == "no"
