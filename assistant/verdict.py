@@ -124,6 +124,7 @@ _DENIES = _LEXICON["denies"]
 _PREDICATE = shipped().question["predicate"]
 # A clause that only says when something happens ("innan vi börjar …") is not a condition on the answer.
 _TEMPORAL = re.compile(r"(?:innan|efter|before|after)\b", re.I)
+_UNTIL = re.compile(r"(?:innan|före|tills|until|before)\b", re.I)
 # Words that frame a yes/no question rather than name what it asks about.
 _FRAME = stems("omfattas gäller räknas policy policyn ai-policyn riktlinje kommun också även considered apply applies "
                "counts count does also too document regler rules någon några något finns måste behöver should must are "
@@ -189,9 +190,10 @@ def condition_state(e: Evidence, question: Question) -> bool | None:
     cond = _part_stems(e.condition)
     if len(cond & _part_stems(question.text)) < min(2, len(cond)):
         return None
-    # An exception ("utom när sammanträdet behandlar ärenden bakom stängda dörrar") is a negated condition: it holds
-    # when the question says what it names is not the case.
-    negated = bool(_NEGATION.search(e.condition)) != bool(EXCEPTION.match(e.condition))
+    # An exception ("utom när sammanträdet behandlar ärenden bakom stängda dörrar") or a limit in time ("får inte
+    # användas innan den har godkänts") is a negated condition: it holds when the question says what it names is
+    # not the case.
+    negated = bool(_NEGATION.search(e.condition)) != bool(EXCEPTION.match(e.condition) or _UNTIL.match(e.condition))
     return negated == bool(_NEGATION.search(question.text))
 
 

@@ -367,3 +367,13 @@ def test_a_tool_named_in_a_factual_question_does_not_settle_it():
     # The sentence that names what is asked still settles it.
     marking = ev("Interna texter som skrivits med AI behöver inte märkas.")
     assert decide(q, [row, marking]).verdict == "no"
+
+
+def test_a_ban_until_something_is_done_applies_while_the_question_says_it_is_not_done():
+    from assistant.verdict import condition_state
+
+    ban = ev("En AI-tjänst får inte användas, inte heller på prov, innan den har godkänts av IT-chefen.",
+             Norms(prohibit=True, condition=True), condition="innan den har godkänts av IT-chefen")
+    pending = analyse("Får vi testa en AI-tjänst som IT-chefen inte har godkänt?")
+    assert condition_state(ban, pending) is True and decide(pending, [ban]).verdict == "no"
+    assert condition_state(ban, analyse("IT-chefen har godkänt AI-tjänsten. Får vi använda den?")) is False
