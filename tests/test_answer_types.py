@@ -88,3 +88,11 @@ def test_a_question_asking_for_two_kinds_of_answer_gets_a_sentence_holding_each(
     assert any("14 dagar" in t for t in chosen) and "kontaktar först" in chosen[0]
     one = analyse("Vem vänder vi oss till först?")
     assert not any("14 dagar" in s.text for s, _ in select(one, [1.0, 0.0], [passage], Index()))
+
+
+def test_transcription_and_image_generation_are_about_ai():
+    from assistant.language import AI_DOMAIN
+
+    assert AI_DOMAIN.search("Kan vi köra Teams-transkribering på styrelsemötet?")
+    assert AI_DOMAIN.search("Can we use speech recognition for the minutes?")
+    assert not AI_DOMAIN.search("Hur bokar jag ett mötesrum på stadshuset?")
