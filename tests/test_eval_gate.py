@@ -55,8 +55,8 @@ def test_cli_eval_writes_reports_and_fails_on_a_regression(corpus_store, tmp_pat
 # ----------------------------------------------------------------------------------- the unseen test bed
 # Floors at the level measured when the test split was frozen (issue 12), a little under it for run-to-run ties:
 # a baseline re-committed after a regression cannot take the split below these.
-UNSEEN_FLOORS = {"hit_at_5": 0.86, "verdict_accuracy": 0.50, "must_mention_recall": 0.56, "mrr": 0.74}
-UNSEEN_UNSAFE_MAX = 3
+UNSEEN_FLOORS = {"hit_at_5": 0.86, "verdict_accuracy": 0.58, "must_mention_recall": 0.56, "mrr": 0.74}
+UNSEEN_UNSAFE_MAX = 2
 
 
 def test_unseen_test_split_is_the_frozen_one():
