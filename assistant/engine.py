@@ -28,6 +28,7 @@ from assistant.verdict import Evidence, Norms, contradicts, decide, exempted, se
 from ingest.errors import PolicyAssistantError
 
 MAX_QUESTION_CHARS = 4000
+SITUATION_CHARS = 600
 MAX_HISTORY_TURNS = 10       # earlier turns read for a follow-up; older ones change nothing
 SEARCH_K = 8
 # The not-covered gate, on the best sentence's score (mostly its cosine similarity to the question).
@@ -228,7 +229,9 @@ def evidence_of(quoted: Sentence, read: Sentence, q: Question) -> Evidence:
     if q.kind == "permission" and (norms.condition or norms.only or norms.oblige):
         from assistant.situation.reader import get_reader
 
-        situation = get_reader().read(read.text, q.text)
+        # What a question states about its situation comes in its first sentences; a pasted wall of text must not
+        # cost an embedding per clause while the engine lock is held.
+        situation = get_reader().read(read.text, q.text[:SITUATION_CHARS])
     return Evidence(quoted.text, f"{quoted.passage.section}. {quoted.passage.context} {quoted.lead_in()} {quoted.text}",
                     norms, (read.reading or {}).get("condition", ""), situation)
 

