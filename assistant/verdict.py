@@ -70,8 +70,8 @@ def sentence_norms(sentence) -> Norms:
     led = norms(lead)
     if not (led.prohibit or led.permit or led.oblige or led.only):
         return own
-    item_condition = bool((getattr(sentence, "reading", None) or {}).get("condition")) and not _TEMPORAL.match(
-        (sentence.reading or {}).get("condition", ""))
+    condition = (getattr(sentence, "reading", None) or {}).get("condition", "")
+    item_condition = bool(condition) and not _TEMPORAL.match(condition)
     return replace(led, condition=own.condition or item_condition or led.condition)
 
 
@@ -240,9 +240,10 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             if e.norms.oblige and skipped & (stems(e.text) | {c.name for c in concepts_in(e.text)}):
                 return Decision("no", i, reason="skipped_duty")
     bans, data_bans, cond_bans, only, conditions, permits, unmet, read_met = [], [], [], [], [], [], [], []
+    pasted = carries_data(question)
     for i, e in relevant:
         n = _read_norms(e, question)
-        allows, forbids = _situation(e, carries_data(question))
+        allows, forbids = _situation(e, pasted)
         if n.prohibit and n.condition and (condition_state(e, question) is False or allows):
             continue                           # the question settles the condition the ban depends on
         if n.prohibit and exempted(e.text, question):
@@ -309,7 +310,7 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
         # first".
         pending = [i for i, e in relevant if i not in read_met and e.situation is not None
                    and (e.norms.oblige or e.norms.condition or e.norms.only) and e.situation.label != "irrelevant"
-                   and not _situation(e, carries_data(question))[0]]
+                   and not _situation(e, pasted)[0]]
         if pending:
             return Decision("conditional", pending[0], tuple(pending), reason="condition")
     if permits:
@@ -319,10 +320,8 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
 
 # Tool names name where a rule applies, not what it is about: "… får inte skrivas in i Copilot Chat" is not about
 # every question that names Copilot (nor its product word: "Copilot Chat", "ChatGPT Plus").
-_TOOL_MENTION = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in shipped().tools) + r")\b(?:[ -][\w-]{1,20}+)?", re.I)
-
-
 _TOOLS = re.compile(r"\b(" + "|".join(re.escape(t) for t in shipped().tools) + r")\b", re.I)
+_TOOL_MENTION = re.compile(_TOOLS.pattern + r"(?:[ -][\w-]{1,20}+)?", re.I)
 
 
 def tools_in(text: str) -> frozenset[str]:
