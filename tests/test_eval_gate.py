@@ -10,12 +10,26 @@ from conftest import ROOT, run_cli
 TARGETS = {"hit_at_5": 0.85, "verdict_accuracy": 0.85, "refusal_precision": 0.9, "refusal_recall": 0.9}
 
 
-@pytest.mark.parametrize("name", ["smoke", "policy"])
-def test_eval_set_holds_its_baseline(corpus_store, name):
-    from evals.baseline import compare
+@pytest.fixture(scope="module")
+def runs(corpus_store):
+    """Each shipped set answered once per run, shared by the tests that judge it."""
     from evals.runner import run_eval
 
-    records, metrics, run_info = run_eval(corpus_store, [ROOT / "evals" / "sets" / f"{name}.yaml"], mode="extractive", progress=False)
+    done = {}
+
+    def run(name: str):
+        if name not in done:
+            done[name] = run_eval(corpus_store, [ROOT / "evals" / "sets" / f"{name}.yaml"], mode="extractive", progress=False)
+        return done[name]
+
+    return run
+
+
+@pytest.mark.parametrize("name", ["smoke", "policy"])
+def test_eval_set_holds_its_baseline(runs, name):
+    from evals.baseline import compare
+
+    records, metrics, run_info = runs(name)
     assert run_info["mode"] == "extractive" and len(records) == metrics["overall"]["cases"]
     assert not any(r.get("error") for r in records), [r["error"] for r in records if r.get("error")]
     regressions = compare(metrics, ROOT / "evals" / "baselines" / f"{name}.json")
@@ -24,11 +38,9 @@ def test_eval_set_holds_its_baseline(corpus_store, name):
     assert metrics["overall"]["false_alarms"] == 0    # no "your question contains personal data" without any
 
 
-def test_policy_set_meets_the_floor(corpus_store):
+def test_policy_set_meets_the_floor(runs):
     """Absolute floors, so a baseline re-committed after a regression cannot hide it."""
-    from evals.runner import run_eval
-
-    _, metrics, _ = run_eval(corpus_store, [ROOT / "evals" / "sets" / "policy.yaml"], mode="extractive", progress=False)
+    _, metrics, _ = runs("policy")
     overall = metrics["overall"]
     for metric, floor in TARGETS.items():
         assert overall[metric] >= floor, f"{metric} {overall[metric]} < {floor}"

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.learned import Network
 from ingest.errors import PolicyAssistantError
 from ingest.rules.reader import LEXICAL, condition_span, lexical_features
 
@@ -110,14 +111,10 @@ class SituationReader:
     """One per process (`get_reader`)."""
 
     def __init__(self, model_path: Path = MODEL_PATH):
-        if not model_path.is_file():
-            raise PolicyAssistantError(f"the situation reader's model is missing ({model_path}); run `make train`")
-        data = np.load(model_path, allow_pickle=False)
-        self.labels = [str(x) for x in data["labels"]]
-        self.layers = [(data[f"W{k}"], data[f"b{k}"]) for k in range(int(data["layers"]))]
-        self.mean, self.std = data["mean"], data["std"]
+        self.network = Network(model_path, "situation reader")
+        data = self.network.data
+        self.labels, self.thresholds = self.network.labels, self.network.thresholds
         self.product_scale = float(data["product_scale"])
-        self.thresholds = dict(zip(self.labels, (float(t) for t in data["thresholds"])))
         if [str(x) for x in data["lexical"]] != list(LEXICAL):
             raise PolicyAssistantError("ingest/rules/features.toml changed since the situation reader was trained; "
                                        "run `make train`")
@@ -138,14 +135,7 @@ class SituationReader:
         return np.stack([_cached(t) for t in flat])
 
     def read(self, rule: str, question: str) -> Situation:
-        x = (pair_features(rule, question, self.vec, self.product_scale) - self.mean) / self.std
-        z = x
-        for k, (W, b) in enumerate(self.layers):
-            z = z @ W + b
-            if k < len(self.layers) - 1:
-                z = np.maximum(z, 0.0)           # ReLU between layers, softmax at the end
-        p = np.exp(z - z.max())
-        p /= p.sum()
+        p = self.network.probabilities(pair_features(rule, question, self.vec, self.product_scale))
         k = int(p.argmax())
         label = self.labels[k]
         return Situation(label, float(p[k]), float(p[k]) >= self.thresholds[label])

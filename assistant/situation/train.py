@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant import learned
 from assistant.situation.reader import DENSE, HERE, LABELS, MODEL_PATH, SituationReader, pair_features
 from ingest.rules.reader import LEXICAL
 
@@ -63,74 +64,6 @@ def features(rows: list[dict], cache: Path | None, product_scale: float = PRODUC
     return np.stack([pair_features(r["rule"], r["question"], f.vec, product_scale) for r in rows])
 
 
-def fit(X, y):
-    from sklearn.neural_network import MLPClassifier
-
-    clf = MLPClassifier(HIDDEN, alpha=ALPHA, max_iter=3000, random_state=0)
-    clf.fit(X, y)
-    return clf
-
-
-def standardise(X):
-    mean, std = X.mean(axis=0), X.std(axis=0)
-    std[std < 1e-6] = 1.0
-    return mean, std
-
-
-def cross_validate(X, rows) -> np.ndarray:
-    """Out-of-fold probabilities, columns in LABELS order."""
-    from sklearn.model_selection import GroupKFold
-
-    y = np.asarray([r["label"] for r in rows])
-    P = np.zeros((len(rows), len(LABELS)))
-    for train, test in GroupKFold(n_splits=FOLDS).split(X, y, [r["group"] for r in rows]):
-        mean, std = standardise(X[train])
-        clf = fit((X[train] - mean) / std, y[train])
-        cols = [list(clf.classes_).index(label) for label in LABELS]
-        P[test] = clf.predict_proba((X[test] - mean) / std)[:, cols]
-    return P
-
-
-def thresholds(P, y) -> list[float]:
-    out = []
-    pred = P.argmax(axis=1)
-    for k, label in enumerate(LABELS):
-        target = TARGET_PRECISION.get(label)
-        if target is None:
-            out.append(0.0)
-            continue
-        chosen = 1.01                       # never trusted unless some threshold reaches the precision
-        for t in np.arange(0.30, 1.0, 0.01):
-            mask = (pred == k) & (P[:, k] >= t)
-            if mask.sum() >= 10 and (y[mask] == label).mean() >= target:
-                chosen = float(round(t, 2))
-                break
-        out.append(chosen)
-    return out
-
-
-def report(rows, P, th) -> list[str]:
-    y = np.asarray([r["label"] for r in rows])
-    pred = np.asarray(LABELS)[P.argmax(axis=1)]
-    lines = [f"### Grouped {FOLDS}-fold cross-validation (organisations never split)", "",
-             f"{len(rows)} pairs, accuracy {np.mean(pred == y):.3f}", "",
-             "| label | n | precision | recall | trusted from | precision there | recall there |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
-    for k, label in enumerate(LABELS):
-        tp = np.sum((pred == label) & (y == label))
-        p, r = tp / max(np.sum(pred == label), 1), tp / max(np.sum(y == label), 1)
-        trusted = (pred == label) & (P[:, k] >= th[k])
-        tp_t = np.sum(trusted & (y == label))
-        pt, rt = tp_t / max(trusted.sum(), 1), tp_t / max(np.sum(y == label), 1)
-        lines.append(f"| {label} | {np.sum(y == label)} | {p:.2f} | {r:.2f} | {th[k]:.2f} | {pt:.2f} | {rt:.2f} |")
-    by_lang = Counter(r.get("lang", "?") for r in rows)
-    lines += ["", "Pairs per language: " + ", ".join(f"{k} {v}" for k, v in sorted(by_lang.items())), ""]
-    for lang in sorted(by_lang):
-        m = np.asarray([r.get("lang") == lang for r in rows])
-        lines.append(f"- accuracy, {lang}: {np.mean(pred[m] == y[m]):.3f}")
-    return lines + [""]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cache", default=".data/embedding-cache.sqlite", help="embedding cache (sqlite)")
@@ -140,24 +73,18 @@ def main(argv: list[str] | None = None) -> int:
     rows = load(sorted(LABELLED.glob("*.jsonl")))
     X = features(rows, Path(args.cache) if args.cache else None)
     y = np.asarray([r["label"] for r in rows])
-    P = cross_validate(X, rows)
-    th = thresholds(P, y)
-    mean, std = standardise(X)
-    clf = fit((X - mean) / std, y)
-    order = [list(clf.classes_).index(label) for label in LABELS]
-    layers = [(W.astype(np.float32), b.astype(np.float32)) for W, b in zip(clf.coefs_, clf.intercepts_)]
-    layers[-1] = (layers[-1][0][:, order], layers[-1][1][order])     # output columns in LABELS order
-    np.savez(args.out, labels=np.asarray(LABELS), layers=np.int32(len(layers)),
-             **{f"W{k}": W for k, (W, _) in enumerate(layers)}, **{f"b{k}": b for k, (_, b) in enumerate(layers)},
-             mean=mean.astype(np.float32), std=std.astype(np.float32),
-             product_scale=np.float32(PRODUCT_SCALE), thresholds=np.asarray(th, dtype=np.float32),
-             lexical=np.asarray(list(LEXICAL)), dense=np.asarray(DENSE))
+    P = learned.cross_validate(X, y, [r["group"] for r in rows], LABELS, HIDDEN, ALPHA, FOLDS)
+    th = learned.thresholds(P, y, LABELS, TARGET_PRECISION)
+    mean, std = learned.standardise(X)
+    clf = learned.fit((X - mean) / std, y, HIDDEN, ALPHA)
+    learned.save(args.out, clf, LABELS, mean, std, th, product_scale=np.float32(PRODUCT_SCALE),
+                 lexical=np.asarray(list(LEXICAL)), dense=np.asarray(DENSE))
     counts = Counter(y)
     lines = ["# Situation reader: training report", "", "Written by `make train` (assistant/situation/train.py).", "",
              f"Training data: {len(rows)} labelled (rule, question) pairs from "
              f"{len({r['group'] for r in rows})} made-up organisations ("
              + ", ".join(f"{label} {counts[label]}" for label in LABELS) + ").", "",
-             *report(rows, P, th)]
+             *learned.report(rows, y, P, th, LABELS, FOLDS, "pairs")]
     Path(args.report).write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
     return 0
