@@ -117,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(MODEL_PATH))
     parser.add_argument("--report", default=str(REPORT))
     parser.add_argument("--no-cv", action="store_true", help="skip cross-validation (faster)")
+    parser.add_argument("--no-unseen", action="store_true", help="skip the report on the unseen test documents (faster)")
     args = parser.parse_args(argv)
     cache = Path(args.cache)
     rows = load(sorted(LABELLED.glob("*.jsonl")))
@@ -134,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
              f"Training data: {len(rows)} labelled sentences ({', '.join(f'{k} {v}' for k, v in sorted(Counter(y).items()))}).", ""]
     if not args.no_cv:
         lines += _table("Grouped 5-fold cross-validation (documents never split)", list(y), cross_validate(X, rows))
-    if UNSEEN_LABELLED.is_file():
+    if UNSEEN_LABELLED.is_file() and not args.no_unseen:
         unseen = load([UNSEEN_LABELLED])
         reader = RuleReader(Path(args.out))
         got = [r.modality for r in reader.read([u["text"] for u in unseen], cache)]
