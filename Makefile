@@ -51,10 +51,12 @@ eval-unseen: install
 
 # The learned readers and their reports: the rule reader (ingest/rules/model.npz, from the labelled sentences in
 # ingest/rules/labelled/) and the situation reader (assistant/situation/model.npz, from the labelled rule-question
-# pairs in assistant/situation/labelled/; it reads features of the rule reader, so it is trained second).
+# pairs in assistant/situation/labelled/; it reads features of the rule reader, so it is trained second), and the
+# answerability check (assistant/answerability/model.npz, from the labelled excerpts and questions there).
 train: install
 	$(BIN)/python -m ingest.rules.train
 	$(BIN)/python -m assistant.situation.train
+	$(BIN)/python -m assistant.answerability.train
 
 bench: install
 	$(BIN)/python -m bench.run

@@ -13,7 +13,10 @@ import time
 from dataclasses import asdict, replace
 from typing import Iterator
 
+import numpy as np
+
 from assistant.answer import Answer, Citation, one_line
+from assistant.answerability.check import get_check
 from assistant.domain import shipped
 from assistant.approval import allowed_tools
 from assistant.extractive import PASSAGES_READ, continued, select
@@ -139,7 +142,7 @@ class Assistant:
         best = chosen[0][1] if chosen else -1.0
         base.flags["relevance"] = round(best, 4)
         if not covered(q, best, passages) or not self._stands_alone(q, organisation) \
-                or asks_for_absent(q, *retriever.scope_text(organisation)):
+                or asks_for_absent(q, *retriever.scope_text(organisation)) or not self._answered(q, vec, passages):
             base.verdict = "not_covered"
             base.text = not_covered_text(q.language, org.get("name", organisation), base.contact)
         else:
@@ -196,7 +199,19 @@ class Assistant:
         alone, vec = q.alone
         passages = self.retriever.search(alone.query, organisation, k=SEARCH_K, query_vec=vec)
         chosen = select(alone, vec, passages, self.retriever.sentences)
-        return covered(alone, chosen[0][1] if chosen else -1.0, passages)
+        return covered(alone, chosen[0][1] if chosen else -1.0, passages) and self._answered(alone, vec, passages)
+
+    def _answered(self, q: Question, vec, passages: list[Passage]) -> bool:
+        """The answerability check (assistant/answerability) on the sentences of the passages read: whether they answer
+        the question at all, beyond sharing its words and topic. Off for an embedding model it was not trained on."""
+        if q.kind != "info":
+            return True       # a permission or yes/no question is decided by the rules that apply, read in `decide`
+        check = get_check()
+        if check.embedder != f"{self.settings.embedding_backend}:{self.settings.embedding_model}":
+            return True
+        sentences = [s for p in passages[:PASSAGES_READ] for s in self.retriever.sentences.of(p)]
+        vectors = np.stack([s.vector for s in sentences]) if sentences else np.zeros((0, len(vec)), dtype=np.float32)
+        return not check.refuses(q, np.asarray(vec, dtype=np.float32), [s.text for s in sentences], vectors)
 
     def _with_rule_on_sensitive(self, q: Question, organisation: str, chosen: list[tuple[Sentence, float]]):
         """Make sure the answer quotes what the organisation's documents say about the kind of data pasted."""
