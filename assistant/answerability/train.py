@@ -105,8 +105,8 @@ def main(argv: list[str] | None = None) -> int:
                  embedding_scale=np.float32(EMBEDDING_SCALE))
     counts = Counter(y)
     lines = ["# Answerability check: training report", "", "Written by `make train` (assistant/answerability/train.py).", "",
-             f"Training data: {len(rows)} labelled questions on the excerpts of "
-             f"{len({r['group'] for r in rows})} made-up excerpts ("
+             f"Training data: {len(rows)} labelled questions over "
+             f"{len({r['group'] for r in rows})} made-up policy excerpts ("
              + ", ".join(f"{label} {counts[label]}" for label in LABELS) + ").", "",
              *learned.report(rows, y, P, th, LABELS, FOLDS, "questions")]
     Path(args.report).write_text("\n".join(lines), encoding="utf-8")
