@@ -9,10 +9,8 @@ the documents give.
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -89,28 +87,15 @@ def matrix(rows: list[dict], cache: Path | None) -> np.ndarray:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--cache", default=".data/embedding-cache.sqlite", help="embedding cache (sqlite)")
-    parser.add_argument("--out", default=str(MODEL_PATH))
-    parser.add_argument("--report", default=str(REPORT))
-    args = parser.parse_args(argv)
+    args = learned.arguments(__doc__, MODEL_PATH, REPORT, argv)
     rows = load(sorted(LABELLED.glob("*.jsonl")))
     X = matrix(rows, Path(args.cache) if args.cache else None)
-    y = np.asarray([r["label"] for r in rows])
-    P = learned.cross_validate(X, y, [r["group"] for r in rows], LABELS, HIDDEN, ALPHA, FOLDS)
-    th = learned.thresholds(P, y, LABELS, TARGET_PRECISION)
-    mean, std = learned.standardise(X)
-    clf = learned.fit((X - mean) / std, y, HIDDEN, ALPHA)
-    learned.save(args.out, clf, LABELS, mean, std, th, embedder=np.asarray(":".join(EMBEDDER)),
-                 embedding_scale=np.float32(EMBEDDING_SCALE))
-    counts = Counter(y)
-    lines = ["# Answerability check: training report", "", "Written by `make train` (assistant/answerability/train.py).", "",
-             f"Training data: {len(rows)} labelled questions over "
-             f"{len({r['group'] for r in rows})} made-up policy excerpts ("
-             + ", ".join(f"{label} {counts[label]}" for label in LABELS) + ").", "",
-             *learned.report(rows, y, P, th, LABELS, FOLDS, "questions")]
-    Path(args.report).write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
+    learned.train(X, rows, LABELS, hidden=HIDDEN, alpha=ALPHA, folds=FOLDS, target_precision=TARGET_PRECISION,
+                  out=args.out, report_path=args.report, unit="questions",
+                  title="# Answerability check: training report\n\nWritten by `make train` "
+                        "(assistant/answerability/train.py).",
+                  data=f"{len(rows)} labelled questions over {len({r['group'] for r in rows})} made-up policy excerpts",
+                  embedder=np.asarray(":".join(EMBEDDER)), embedding_scale=np.float32(EMBEDDING_SCALE))
     return 0
 
 

@@ -8,9 +8,7 @@ wrong "allows" can turn an answer into a wrong "yes".
 """
 from __future__ import annotations
 
-import argparse
 import json
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -65,28 +63,15 @@ def features(rows: list[dict], cache: Path | None, product_scale: float = PRODUC
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--cache", default=".data/embedding-cache.sqlite", help="embedding cache (sqlite)")
-    parser.add_argument("--out", default=str(MODEL_PATH))
-    parser.add_argument("--report", default=str(REPORT))
-    args = parser.parse_args(argv)
+    args = learned.arguments(__doc__, MODEL_PATH, REPORT, argv)
     rows = load(sorted(LABELLED.glob("*.jsonl")))
     X = features(rows, Path(args.cache) if args.cache else None)
-    y = np.asarray([r["label"] for r in rows])
-    P = learned.cross_validate(X, y, [r["group"] for r in rows], LABELS, HIDDEN, ALPHA, FOLDS)
-    th = learned.thresholds(P, y, LABELS, TARGET_PRECISION)
-    mean, std = learned.standardise(X)
-    clf = learned.fit((X - mean) / std, y, HIDDEN, ALPHA)
-    learned.save(args.out, clf, LABELS, mean, std, th, product_scale=np.float32(PRODUCT_SCALE),
-                 lexical=np.asarray(list(LEXICAL)), dense=np.asarray(DENSE))
-    counts = Counter(y)
-    lines = ["# Situation reader: training report", "", "Written by `make train` (assistant/situation/train.py).", "",
-             f"Training data: {len(rows)} labelled (rule, question) pairs from "
-             f"{len({r['group'] for r in rows})} made-up organisations ("
-             + ", ".join(f"{label} {counts[label]}" for label in LABELS) + ").", "",
-             *learned.report(rows, y, P, th, LABELS, FOLDS, "pairs")]
-    Path(args.report).write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
+    learned.train(X, rows, LABELS, hidden=HIDDEN, alpha=ALPHA, folds=FOLDS, target_precision=TARGET_PRECISION,
+                  out=args.out, report_path=args.report, unit="pairs",
+                  title="# Situation reader: training report\n\nWritten by `make train` (assistant/situation/train.py).",
+                  data=f"{len(rows)} labelled (rule, question) pairs from {len({r['group'] for r in rows})} made-up "
+                       "organisations",
+                  product_scale=np.float32(PRODUCT_SCALE), lexical=np.asarray(list(LEXICAL)), dense=np.asarray(DENSE))
     return 0
 
 
