@@ -19,8 +19,9 @@ from assistant.answer import Answer, Citation, one_line
 from assistant.answerability.check import get_check
 from assistant.domain import shipped
 from assistant.approval import allowed_tools
+from assistant.gates import Gates, gates_for
 from assistant.extractive import PASSAGES_READ, continued, select
-from assistant.language import AI_DOMAIN, ANSWER_TYPES, CONCEPTS
+from assistant.language import AI_DOMAIN, ANSWER_TYPES, CONCEPTS, detect_language
 from assistant.sentence_index import Sentence
 from assistant.question import Question, analyse
 from assistant.retrieval import Passage, Retriever
@@ -34,11 +35,6 @@ MAX_QUESTION_CHARS = 4000
 SITUATION_CHARS = 600
 MAX_HISTORY_TURNS = 10       # earlier turns read for a follow-up; older ones change nothing
 SEARCH_K = 8
-# The not-covered gate, on the best sentence's score (mostly its cosine similarity to the question).
-# Calibrated on the eval set's out-of-scope questions against the answerable ones (README, "The not-covered gate"):
-# a question that mentions neither AI nor the documents needs a close match; any question needs a fair one.
-GATE_OFF_DOMAIN = 0.91
-GATE_ANY = 0.85
 # Sensitive questions also quote what the documents say about such information, found with this query.
 SENSITIVE_QUERY = {"personal": "personuppgifter dela inte personuppgifter i AI-tjänster",
                    "special": "känsliga personuppgifter sekretess får inte delas"}
@@ -53,6 +49,8 @@ class Assistant:
         self.settings = settings
         self.retriever = retriever or Retriever(settings)
         self._llm = None
+        # The not-covered gate's thresholds for this embedding model (assistant/data/gates.toml).
+        self.gates = gates_for(f"{settings.embedding_backend}:{settings.embedding_model}")
         # The chat serves many sessions from threads; the store refresh, caches and the embedding engine are
         # shared, so the extractive part runs one at a time (it takes tens of milliseconds). LLM streaming does not.
         self._lock = threading.Lock()
@@ -141,7 +139,7 @@ class Assistant:
             base.notices.append(text)
         best = chosen[0][1] if chosen else -1.0
         base.flags["relevance"] = round(best, 4)
-        if not covered(q, best, passages) or not self._stands_alone(q, organisation) \
+        if not covered(q, chosen, passages, self.gates) or not self._stands_alone(q, organisation) \
                 or asks_for_absent(q, *retriever.scope_text(organisation)) or not self._answered(q, vec, passages):
             base.verdict = "not_covered"
             base.text = not_covered_text(q.language, org.get("name", organisation), base.contact)
@@ -199,7 +197,7 @@ class Assistant:
         alone, vec = q.alone
         passages = self.retriever.search(alone.query, organisation, k=SEARCH_K, query_vec=vec)
         chosen = select(alone, vec, passages, self.retriever.sentences)
-        return covered(alone, chosen[0][1] if chosen else -1.0, passages) and self._answered(alone, vec, passages)
+        return covered(alone, chosen, passages, self.gates) and self._answered(alone, vec, passages)
 
     def _answered(self, q: Question, vec, passages: list[Passage]) -> bool:
         """The answerability check (assistant/answerability) on the sentences of the passages read: whether they answer
@@ -289,9 +287,14 @@ def safe_history(history: list[dict] | None) -> list[dict]:
     return out
 
 
-def covered(q: Question, best: float, passages: list[Passage]) -> bool:
-    """Whether the organisation's documents address the question at all."""
-    if best < GATE_ANY or (best < GATE_OFF_DOMAIN and not AI_DOMAIN.search(q.query)):
+def covered(q: Question, chosen: list[tuple[Sentence, float]], passages: list[Passage], gates: Gates) -> bool:
+    """Whether the organisation's documents address the question at all: the best sentence scores at least the
+    embedding model's gate (lower when it stands in a document in the other language)."""
+    if not chosen:
+        return False
+    best, passage = chosen[0][1], chosen[0][0].passage
+    gate_any, gate_off_domain = gates.thresholds(q.language, detect_language(passage.text))
+    if best < gate_any or (best < gate_off_domain and not AI_DOMAIN.search(q.query)):
         return False
     # What the question is about (secrecy, public records, ...) must appear somewhere in what was found.
     found = " ".join(f"{p.section} {p.context} {p.text}" for p in passages[:5])
