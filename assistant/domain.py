@@ -41,7 +41,8 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
     "glossary": ("map", {}),                                 # English word -> Swedish policy words
     "answer_types": ("map of tables", {"question": "pattern", "answer": "pattern"}),
     "normative": ("table", {k: "pattern" for k in ("prohibit", "only", "condition", "permit", "oblige", "public_scope",
-                                                   "custom_scope", "denies", "exception", "only_scope", "approved")}),
+                                                   "custom_scope", "denies", "exception", "only_scope", "approved",
+                                                   "answer_yes", "answer_no")}),
     "question": ("table", {k: "pattern" for k in ("injection", "permission", "factual", "info_start", "asks_permission_too",
                                                   "followup", "not_open", "absent", "skip", "not_done", "handling",
                                                   "predicate", "asks_for")}),

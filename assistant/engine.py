@@ -20,7 +20,8 @@ from assistant.answerability.check import get_check
 from assistant.domain import shipped
 from assistant.approval import allowed_tools
 from assistant.gates import Gates, gates_for
-from assistant.extractive import PASSAGES_READ, continued, select
+from assistant.extractive import MAX_SENTENCES, PASSAGES_READ, continued, select
+from assistant.faq import find_faq
 from assistant.language import AI_DOMAIN, ANSWER_TYPES, CONCEPTS, detect_language
 from assistant.sentence_index import Sentence
 from assistant.question import Question, analyse
@@ -145,8 +146,13 @@ class Assistant:
             base.text = not_covered_text(q.language, org.get("name", organisation), base.contact)
         else:
             # The rule is read as the sentence chosen (its reading was made for that span); the quote may go on.
+            faq = find_faq(q, passages[:PASSAGES_READ], self.retriever.sentences)
+            if faq is not None:
+                # The FAQ entry that asks this question: its short answer is quoted first and gives the verdict.
+                chosen = [(faq.sentence, best), *((s, v) for s, v in chosen if s.text != faq.sentence.text)][:MAX_SENTENCES]
             sentences = [continued(s, self.retriever.sentences, q) for s, _ in chosen]
-            evidence = [evidence_of(s, c, q) for s, (c, _) in zip(sentences, chosen)]
+            evidence = [evidence_of(s, c, q, faq.answer if faq and c is faq.sentence else "")
+                        for s, (c, _) in zip(sentences, chosen)]
             names = " ".join({org.get("name", organisation), *(s.passage.title for s in sentences)})
             tools = allowed_tools(retriever.scope_text(organisation)[0])
             decision = decide(q, evidence, names=names, allowed=tools)
@@ -233,11 +239,15 @@ class Assistant:
         return self._llm
 
 
-def evidence_of(quoted: Sentence, read: Sentence, q: Question) -> Evidence:
+def evidence_of(quoted: Sentence, read: Sentence, q: Question, faq: str = "") -> Evidence:
     """A quoted sentence as the decision reads it: the quote (which may run on), the rule as read at ingest, and,
     for a permission question about a rule with a condition, an "only" or a duty, what the question states under it
     (assistant/situation; the only rules whose reading the decision uses, and the reading costs embeddings)."""
     norms = sentence_norms(read)
+    if faq == "no":
+        norms = Norms(prohibit=True)
+    elif faq == "yes":
+        norms = replace(norms, permit=True, prohibit=False)
     situation = None
     if q.kind == "permission" and (norms.condition or norms.only or norms.oblige):
         from assistant.situation.reader import get_reader
@@ -246,7 +256,7 @@ def evidence_of(quoted: Sentence, read: Sentence, q: Question) -> Evidence:
         # cost an embedding per clause while the engine lock is held.
         situation = get_reader().read(read.text, q.text[:SITUATION_CHARS])
     return Evidence(quoted.text, f"{quoted.passage.section}. {quoted.passage.context} {quoted.lead_in()} {quoted.text}",
-                    norms, (read.reading or {}).get("condition", ""), situation)
+                    norms, (read.reading or {}).get("condition", ""), situation, faq)
 
 
 def restriction_beside(q: Question, passages: list[Passage], index, permit: str, quoted: set[str]) -> Sentence | None:

@@ -106,6 +106,7 @@ class Evidence:
     norms: Norms
     condition: str = ""     # the condition or exception the rule states ("om det inte har gjorts en analys …")
     situation: object = None  # the situation reader's reading of the question under this rule (assistant/situation)
+    faq: str = ""             # "yes" / "no": the answer of an FAQ entry that asks the question (assistant/faq.py)
 
 
 @dataclass(frozen=True)
@@ -213,10 +214,19 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
         listing = [i for i, e in enumerate(evidence) if APPROVED.search(e.text)]
         if only or listing:
             return Decision("no", (only or listing)[0], reason="not_approved")
-    if question.kind == "factual":
-        return _factual(question, evidence, names)
-    if question.kind != "permission":
+    if question.kind not in ("factual", "permission"):
         return Decision("info")
+    faq = next((i for i, e in enumerate(evidence) if e.faq), None)
+    if faq is not None and evidence[faq].faq == "no":
+        # The documents answer this very question "Nej": a no, whatever the question adds.
+        return Decision("no", faq, reason="faq", rule=Norms(prohibit=True))
+    if question.kind == "factual":
+        if faq is not None:
+            span = condition_span(evidence[faq].text)
+            if span and not _TEMPORAL.match(evidence[faq].text, span[0]):
+                return Decision("conditional", faq, (faq,), reason="faq")
+            return Decision("yes", faq, reason="faq")
+        return _factual(question, evidence, names)
     decision = _decide_permission(question, evidence, allowed)
     read = decision.deciding is not None and _read_norms(evidence[decision.deciding], question)
     return replace(decision, rule=read or None)

@@ -1,0 +1,84 @@
+"""FAQ entries as the documents' own verdicts (assistant/faq.py): a question heading answered "Nej, …" / "Ja, om …"."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.faq import asks_the_same
+from assistant.question import analyse
+
+MANIFEST = """
+[organisations.faqby]
+name = "Faqby kommun"
+contact = "AI-stödet"
+
+[[documents]]
+id = "faqby-ai-i-arbetet"
+file = "faqby-ai-i-arbetet.md"
+title = "AI i arbetet"
+organisation = "faqby"
+"""
+
+PAGE = """# AI i arbetet
+
+## Godkända verktyg
+
+Medarbetare får använda Microsoft Copilot Chat inloggad med kommunkontot för intern information.
+Personuppgifter får inte skrivas in i något AI-verktyg.
+
+## Vanliga frågor
+
+### Får jag skapa en egen chattbot eller agent i Copilot?
+
+Nej, inte i dagsläget. Att skapa egna agenter eller chattbotar kräver tillstånd av digitaliseringschefen efter ansökan.
+
+### Måste jag märka texter som AI har skrivit?
+
+Ja, om texten publiceras externt och till största delen har skapats med AI. Interna texter behöver inte märkas.
+
+### Vem svarar på frågor om AI?
+
+AI-stödet på Digitaliseringsenheten svarar på frågor om AI i arbetet.
+"""
+
+
+def test_an_faq_question_is_asked_when_its_naming_words_are_in_the_question():
+    faq = "Får jag skapa en egen chattbot eller agent i Copilot?"
+    assert asks_the_same(analyse("egen agent i copilot, får man?"), faq)
+    assert asks_the_same(analyse("Får vi bygga en egen chattbot i Copilot åt enheten?"), faq)
+    # One shared word is not the same question; nor is another kind of question.
+    assert not asks_the_same(analyse("Får jag använda Copilot för att sammanfatta ett möte?"), faq)
+    assert not asks_the_same(analyse("Vem godkänner en egen chattbot eller agent i Copilot?"), faq)
+
+
+@pytest.fixture(scope="module")
+def faqby(tmp_path_factory, embedding_cache):
+    from assistant.engine import Assistant
+    from assistant.settings import load_settings
+    from ingest.pipeline import ingest
+
+    root = tmp_path_factory.mktemp("faq")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
+    (corpus / "faqby-ai-i-arbetet.md").write_text(PAGE, encoding="utf-8")
+    settings = load_settings(data_dir=root / "data", corpus_dir=corpus, embedding_cache=embedding_cache)
+    ingest(settings, progress=False)
+    return Assistant(settings)
+
+
+def test_the_faq_answer_no_decides_and_is_quoted_first(faqby):
+    answer = faqby.ask("egen agent i copilot, får man?", "faqby")
+    assert answer.verdict == "no" and answer.flags["decided_by"] == "faq"
+    assert answer.citations[0].quote.startswith("Nej, inte i dagsläget") and answer.citations[0].deciding
+
+
+def test_a_yes_with_a_condition_is_conditional_for_a_yes_no_question(faqby):
+    answer = faqby.ask("måste man märka texter som ai har skrivit?", "faqby")
+    assert answer.verdict == "conditional" and answer.flags["decided_by"] == "faq"
+    assert answer.citations[0].quote.startswith("Ja, om texten publiceras externt")
+
+
+def test_a_question_the_faq_does_not_ask_is_decided_by_the_rules(faqby):
+    answer = faqby.ask("Får jag använda Copilot Chat för att sammanfatta ett internt möte?", "faqby")
+    assert answer.flags.get("decided_by") != "faq"
+    assert not any(c.quote.startswith("Nej, inte i dagsläget") for c in answer.citations)
