@@ -43,6 +43,8 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
     "normative": ("table", {k: "pattern" for k in ("prohibit", "only", "condition", "permit", "oblige", "public_scope",
                                                    "custom_scope", "denies", "exception", "only_scope", "approved",
                                                    "answer_yes", "answer_no")}),
+    "info_classes": ("table", {"tool_field": "pattern", "highest_field": "pattern", "comment_field": "pattern",
+                               "unpublished": "pattern", "scales": "names"}),
     "question": ("table", {k: "pattern" for k in ("injection", "permission", "factual", "info_start", "asks_permission_too",
                                                   "followup", "not_open", "absent", "skip", "not_done", "handling",
                                                   "predicate", "asks_for")}),
@@ -68,6 +70,7 @@ class Domain:
     answer_types: dict[str, tuple[re.Pattern, re.Pattern]]     # name -> (question asks for it, answer has its form)
     normative: dict[str, re.Pattern]                           # how a rule says what it says
     question: dict[str, re.Pattern]                            # how a question says what it asks
+    info_classes: dict                                         # how class tables are read (patterns, scales)
 
     def concepts_in(self, text: str) -> list[Concept]:
         return [c for c in self.concepts if c.pattern.search(text)]
@@ -164,7 +167,21 @@ class _Checker:
             answer_types=answer_types,
             normative=self.patterns(data["normative"], "normative"),
             question=self.patterns(data["question"], "question"),
+            info_classes=self.info_classes(data["info_classes"]),
         )
+
+    def info_classes(self, table: dict) -> dict:
+        self.table(table, "info_classes")
+        out = {k: self.pattern(table[k], f"[info_classes] {k}") for k in ("tool_field", "highest_field", "comment_field",
+                                                                           "unpublished")}
+        scales = []
+        for scale in self.names(table["scales"], "[info_classes] scales"):
+            words = tuple(scale.lower().split())
+            if len(words) < 2 or not all(re.fullmatch(_DETECTION_WORD, w) for w in words):
+                self.fail("[info_classes] scales", f"{scale!r} must be two or more level names, lowest first")
+            scales.append(words)
+        out["scales"] = tuple(scales)
+        return out
 
     def patterns(self, table: dict, section: str) -> dict[str, re.Pattern]:
         self.table(table, section)

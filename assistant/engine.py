@@ -154,8 +154,9 @@ class Assistant:
             evidence = [evidence_of(s, c, q, faq.answer if faq and c is faq.sentence else "")
                         for s, (c, _) in zip(sentences, chosen)]
             names = " ".join({org.get("name", organisation), *(s.passage.title for s in sentences)})
-            tools = allowed_tools(retriever.scope_text(organisation)[0])
-            decision = decide(q, evidence, names=names, allowed=tools)
+            scope_text = retriever.scope_text(organisation)[0]
+            tools = allowed_tools(scope_text)
+            decision = decide(q, evidence, names=names, allowed=tools, organisation_text=scope_text)
             if decision.verdict == "yes" and q.kind == "permission":
                 # The safety invariant: no "yes" while a rule among the retrieved passages, quoted or not, bans or
                 # restricts what the question describes; such a rule is quoted and decides with the others.
@@ -164,7 +165,7 @@ class Assistant:
                 if guard is not None:
                     sentences.append(guard)
                     evidence.append(evidence_of(guard, guard, q))
-                    decision = decide(q, evidence, names=names, allowed=tools)
+                    decision = decide(q, evidence, names=names, allowed=tools, organisation_text=scope_text)
             base.verdict = decision.verdict
             order = list(range(len(sentences)))
             if decision.deciding is not None:

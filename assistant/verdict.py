@@ -13,6 +13,7 @@ from assistant.language import concepts_in
 from assistant.question import Question
 from assistant.sensitive import sensitive_words
 from assistant.terms import TOKEN, key, names_part_of, specific_words, stems
+from assistant.info_classes import ClassRow, comment_met, question_class, read_row
 from ingest.rules.reader import condition_span
 
 # The normative lexicon is data (assistant/data/domain.toml, [normative]).
@@ -198,12 +199,14 @@ def condition_state(e: Evidence, question: Question) -> bool | None:
     return negated == bool(_NEGATION.search(question.text))
 
 
-def decide(question: Question, evidence: list[Evidence], names: str = "", allowed: frozenset[str] = frozenset()) -> Decision:
+def decide(question: Question, evidence: list[Evidence], names: str = "", allowed: frozenset[str] = frozenset(),
+           organisation_text: str = "") -> Decision:
     """The verdict from the sentences that will be quoted, and which of them decided it.
 
     `names` are words that only name the organisation or its documents ("Norsjö kommuns AI-policy", "Norstedts
     checklista"): they never settle a factual question by themselves. `allowed`: the tools the organisation's
     documents allow by name (assistant/approval.py); a tool the question names that is not among them is not approved.
+    `organisation_text`: all of the organisation's documents, where an information-class table's classes are defined.
     """
     asked = tools_in(question.text)
     unapproved = allowed and asked and not asked & allowed
@@ -227,7 +230,7 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
                 return Decision("conditional", faq, (faq,), reason="faq")
             return Decision("yes", faq, reason="faq")
         return _factual(question, evidence, names)
-    decision = _decide_permission(question, evidence, allowed)
+    decision = _decide_permission(question, evidence, allowed, organisation_text)
     read = decision.deciding is not None and _read_norms(evidence[decision.deciding], question)
     return replace(decision, rule=read or None)
 
@@ -241,7 +244,26 @@ def _read_norms(e: Evidence, question: Question) -> Norms:
     return n
 
 
-def _decide_permission(question: Question, evidence: list[Evidence], allowed: frozenset[str]) -> Decision:
+def _class_row(question: Question, evidence: list[Evidence]) -> tuple[int | None, set[int]]:
+    """The quoted information-class row for the tool the question names (its index, or None when no row or no single
+    row names it best), and the rows about other tools, which decide nothing for this question."""
+    rows = {i: row for i, e in enumerate(evidence) if (row := read_row(e.text)) is not None}
+    asked_tools = tools_in(question.text)
+    asked = {key(w) for w in specific_words(question.text, question.language)}
+
+    def match(row: ClassRow) -> int:
+        shared = {key(w) for w in specific_words(row.tool, question.language)} & asked
+        return len(shared) if tools_in(row.tool) & asked_tools or len(shared) >= 2 else 0
+
+    scores = sorted(((match(row), i) for i, row in rows.items()), reverse=True)
+    if not scores or scores[0][0] == 0 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
+        return None, set()
+    best = scores[0][1]
+    return best, set(rows) - {best} if asked_tools else set()
+
+
+def _decide_permission(question: Question, evidence: list[Evidence], allowed: frozenset[str],
+                       organisation_text: str = "") -> Decision:
     relevant = [(i, e) for i, e in enumerate(evidence) if applies(e.context, question)]
     if question.skipped:
         # Leaving out what a rule requires ("utan att läsa igenom den") is not allowed.
@@ -251,7 +273,20 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 return Decision("no", i, reason="skipped_duty")
     bans, data_bans, cond_bans, only, conditions, permits, unmet, read_met = [], [], [], [], [], [], [], []
     pasted = carries_data(question)
+    row_at, other_rows = _class_row(question, evidence)
     for i, e in relevant:
+        if i in other_rows:
+            continue                           # a table row about another tool than the one asked about
+        if i == row_at:
+            row = read_row(e.text)
+            if row.highest is None:
+                return Decision("no", i, reason="class_row")        # the tool is approved for no class at all
+            asked = question_class(question, row.highest[0], organisation_text)
+            if asked is not None and asked[1] > row.highest[1]:
+                return Decision("no", i, reason="class_exceeds")    # the information is above the tool's class
+            if asked is not None:
+                (permits if comment_met(row.condition, question) else conditions).append(i)
+                continue
         n = _read_norms(e, question)
         allows, forbids = _situation(e, pasted)
         if n.prohibit and n.condition and (condition_state(e, question) is False or allows):

@@ -1,0 +1,122 @@
+"""Information-class tables (assistant/info_classes.py): a tool row permits the question's information only when its
+class is known and not above the row's highest class."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.info_classes import comment_met, question_class, rank, read_row
+from assistant.question import analyse
+from assistant.verdict import Evidence, Norms, decide
+
+ORG_TEXT = ("Kommunens fyra klasser: Klass 0 (öppen), Klass 1 (intern), Klass 2 (känslig) och Klass 3 (skyddsvärd). "
+            "Information som inte är publicerad på webbplatsen räknas alltid som lägst Klass 1 (intern).")
+COPILOT = ("AI-verktyg: Microsoft Copilot Chat med kommunkontot · Högsta tillåtna informationsklass: Klass 1 (intern) · "
+           "Villkor och kommentarer: Ingen särskild behörighet krävs.")
+FREE = "AI-verktyg: ChatGPT gratisversion · Högsta tillåtna informationsklass: Klass 0 (öppen) · Villkor och kommentarer: Avråds."
+LEVELS = "AI-tjänst: DeepL Pro via kommunens licens · Låg: Ja · Måttlig: Ja, med undantag för personuppgifter · Hög: Nej"
+INTERNAL = "Den är inte publicerad men innehåller inga personuppgifter och ingen sekretess."
+
+
+def test_classes_are_ranked_on_their_own_scale():
+    assert rank("Klass 2 (känslig)") == ("number", 2)
+    assert rank("information i klass C") == ("letter", 2)
+    assert rank("Måttlig") == ("låg måttlig hög", 1)
+    assert rank("Inte godkänt") is None
+
+
+def test_rows_of_both_table_styles_are_read():
+    copilot = read_row(COPILOT)
+    assert copilot.highest == ("number", 1) and "Copilot Chat" in copilot.tool
+    levels = read_row(LEVELS)
+    assert levels.highest == ("låg måttlig hög", 1) and levels.condition == "med undantag för personuppgifter"
+    assert read_row("AI-verktyg: Otter · Högsta tillåtna informationsklass: Inte godkänt").highest is None
+    assert read_row("Kommunen använder nivåerna Låg, Måttlig och Hög.") is None
+
+
+def test_the_question_class_is_known_only_where_the_question_says_so_plainly():
+    assert question_class(analyse(f"Får jag sammanfatta en rutin i Copilot Chat? {INTERNAL}"), "number", ORG_TEXT) == ("number", 1)
+    assert question_class(analyse("Får jag korta en text som redan är publicerad på webbplatsen?"), "number", ORG_TEXT) == ("number", 0)
+    assert question_class(analyse("Får jag sammanfatta ett internt PM i Copilot Chat?"), "number", ORG_TEXT) is None
+    assert question_class(analyse("Får jag klistra in en elevs namn och betyg i Copilot Chat?"), "number", ORG_TEXT) is None
+
+
+def test_a_comment_asks_nothing_when_it_waives_or_limits_what_is_absent():
+    q = analyse(f"Får jag använda Copilot Chat? {INTERNAL}")
+    assert comment_met("Ingen särskild behörighet krävs.", q)
+    assert comment_met("No customer personal data at all.", q)
+    assert not comment_met("Kräver att din chef har beställt behörighet.", q)
+
+
+def _evidence(*texts):
+    return [Evidence(t, t, Norms()) for t in texts]
+
+
+def test_the_row_for_the_asked_tool_decides_with_the_class():
+    internal = analyse(f"Får jag använda Copilot Chat för att sammanfatta en intern rutin? {INTERNAL}")
+    assert decide(internal, _evidence(COPILOT, FREE), organisation_text=ORG_TEXT).verdict == "yes"
+    free = analyse(f"Får jag använda ChatGPT gratisversion för att sammanfatta en intern rutin? {INTERNAL}")
+    decision = decide(free, _evidence(COPILOT, FREE), organisation_text=ORG_TEXT)
+    assert (decision.verdict, decision.reason, decision.deciding) == ("no", "class_exceeds", 1)
+    # Without a known class the row decides nothing: the answer stays conditional.
+    unknown = analyse("Får jag använda Copilot Chat för att sammanfatta ett internt PM?")
+    assert decide(unknown, _evidence(COPILOT), organisation_text=ORG_TEXT).verdict == "conditional"
+
+
+@pytest.mark.parametrize("extra", ["", " Personuppgifter får inte skrivas in i något AI-verktyg."])
+def test_a_ban_beside_the_row_still_holds_for_personal_data(extra):
+    q = analyse("Får jag klistra in en elevs personnummer i Copilot Chat?")
+    texts = [COPILOT] + ([extra.strip()] if extra else [])
+    evidence = [Evidence(t, t, Norms(prohibit="inte" in t)) for t in texts]
+    assert decide(q, evidence, organisation_text=ORG_TEXT).verdict != "yes"
+
+
+MANIFEST = """
+[organisations.klassby]
+name = "Klassby kommun"
+contact = "AI-stödet"
+
+[[documents]]
+id = "klassby-ai"
+file = "klassby-ai.html"
+title = "AI i arbetet"
+organisation = "klassby"
+"""
+
+PAGE = """<html><body><main><h1>AI i arbetet</h1>
+<h2>Informationsklasser</h2>
+<p>Kommunens fyra klasser: Klass 0 (öppen), Klass 1 (intern), Klass 2 (känslig) och Klass 3 (skyddsvärd).
+Information som inte är publicerad på klassby.se räknas alltid som lägst Klass 1 (intern).</p>
+<h2>Godkända verktyg</h2>
+<table><thead><tr><th>AI-verktyg</th><th>Högsta tillåtna informationsklass</th><th>Villkor och kommentarer</th></tr></thead>
+<tbody>
+<tr><td>Microsoft Copilot Chat med kommunkontot</td><td>Klass 1 (intern)</td><td>Ingen särskild behörighet krävs.</td></tr>
+<tr><td>ChatGPT gratisversion</td><td>Klass 0 (öppen)</td><td>Avråds.</td></tr>
+</tbody></table>
+<p>Personuppgifter får inte skrivas in i något AI-verktyg.</p>
+</main></body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def klassby(tmp_path_factory, embedding_cache):
+    from assistant.engine import Assistant
+    from assistant.settings import load_settings
+    from ingest.pipeline import ingest
+
+    root = tmp_path_factory.mktemp("classes")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
+    (corpus / "klassby-ai.html").write_text(PAGE, encoding="utf-8")
+    settings = load_settings(data_dir=root / "data", corpus_dir=corpus, embedding_cache=embedding_cache)
+    ingest(settings, progress=False)
+    return Assistant(settings)
+
+
+def test_a_real_store_answers_from_the_table_row(klassby):
+    internal = klassby.ask(f"Får jag använda Copilot Chat med kommunkontot för att sammanfatta en intern rutin? {INTERNAL}",
+                           "klassby")
+    assert internal.verdict == "yes" and "Klass 1" in internal.citations[0].quote
+    free = klassby.ask(f"Får jag använda ChatGPT gratisversion för att sammanfatta en intern rutin? {INTERNAL}", "klassby")
+    assert free.verdict == "no" and free.flags["decided_by"] == "class_exceeds"
+    assert "Klass 0" in free.citations[0].quote and free.citations[0].deciding
