@@ -49,6 +49,22 @@ def corpus_store(tmp_path_factory, embedding_cache):
     return settings
 
 
+def small_store(root: Path, embedding_cache: str, manifest: str, files: dict[str, str]):
+    """An Assistant over a real store ingested from a few documents written into root/corpus."""
+    from assistant.engine import Assistant
+    from assistant.settings import load_settings
+    from ingest.pipeline import ingest
+
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "manifest.toml").write_text(manifest, encoding="utf-8")
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings = load_settings(data_dir=root / "data", corpus_dir=corpus, embedding_cache=embedding_cache)
+    ingest(settings, progress=False)
+    return Assistant(settings)
+
+
 @pytest.fixture(scope="session")
 def retriever(corpus_store):
     from assistant.retrieval import Retriever

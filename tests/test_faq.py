@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import small_store
+
 from assistant.faq import asks_the_same
 from assistant.question import analyse
 
@@ -52,18 +54,7 @@ def test_an_faq_question_is_asked_when_its_naming_words_are_in_the_question():
 
 @pytest.fixture(scope="module")
 def faqby(tmp_path_factory, embedding_cache):
-    from assistant.engine import Assistant
-    from assistant.settings import load_settings
-    from ingest.pipeline import ingest
-
-    root = tmp_path_factory.mktemp("faq")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
-    (corpus / "faqby-ai-i-arbetet.md").write_text(PAGE, encoding="utf-8")
-    settings = load_settings(data_dir=root / "data", corpus_dir=corpus, embedding_cache=embedding_cache)
-    ingest(settings, progress=False)
-    return Assistant(settings)
+    return small_store(tmp_path_factory.mktemp("faq"), embedding_cache, MANIFEST, {"faqby-ai-i-arbetet.md": PAGE})
 
 
 def test_the_faq_answer_no_decides_and_is_quoted_first(faqby):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import small_store
+
 from assistant.info_classes import comment_met, question_class, rank, read_row
 from assistant.question import analyse
 from assistant.verdict import Evidence, Norms, decide
@@ -99,18 +101,7 @@ Information som inte är publicerad på klassby.se räknas alltid som lägst Kla
 
 @pytest.fixture(scope="module")
 def klassby(tmp_path_factory, embedding_cache):
-    from assistant.engine import Assistant
-    from assistant.settings import load_settings
-    from ingest.pipeline import ingest
-
-    root = tmp_path_factory.mktemp("classes")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
-    (corpus / "klassby-ai.html").write_text(PAGE, encoding="utf-8")
-    settings = load_settings(data_dir=root / "data", corpus_dir=corpus, embedding_cache=embedding_cache)
-    ingest(settings, progress=False)
-    return Assistant(settings)
+    return small_store(tmp_path_factory.mktemp("classes"), embedding_cache, MANIFEST, {"klassby-ai.html": PAGE})
 
 
 def test_a_real_store_answers_from_the_table_row(klassby):
