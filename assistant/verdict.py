@@ -288,6 +288,8 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 (permits if comment_met(row.condition, question) else conditions).append(i)
                 continue
         n = _read_norms(e, question)
+        if n.only and only_if(e.text):
+            n = replace(n, only=False, condition=True, permit=True)     # "endast om …": a condition
         allows, forbids = _situation(e, pasted)
         if n.prohibit and n.condition and (condition_state(e, question) is False or allows):
             continue                           # the question settles the condition the ban depends on
@@ -422,6 +424,14 @@ def _situation(e: Evidence, pasted: bool = False) -> tuple[bool, bool]:
 
 
 ONLY_SCOPE = _LEXICON["only_scope"]
+_ONLY_IF, _ONLY_WORD = _LEXICON["only_if"], _LEXICON["only_word"]
+
+
+def only_if(rule: str) -> bool:
+    """Whether every "only" of a rule opens a condition ("tillåtet endast om funktionen har godkänts") rather than a
+    scope ("endast i AI-portalen")."""
+    text = " ".join(rule.split())
+    return len(_ONLY_IF.findall(text)) == len(_ONLY_WORD.findall(text)) > 0
 
 
 def only_met(rule: str, question: Question) -> bool:

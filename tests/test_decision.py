@@ -24,6 +24,17 @@ def test_the_deciding_rule_is_named():
     assert (d.verdict, d.deciding) == ("no", 1) and d.rule.prohibit
 
 
+def test_an_only_if_rule_is_a_condition_but_an_only_scope_still_limits():
+    q = analyse("Kan vi på socialtjänsten börja använda AI-funktionen i journalsystemet direkt?")
+    assert q.risky
+    only_if = ev("AI-funktioner i journalsystemet är tillåtna endast om funktionen har godkänts av nämnden.",
+                 Norms(only=True))
+    d = decide(q, [only_if])
+    assert (d.verdict, d.reason) == ("conditional", "condition")
+    scope = ev("AI-funktioner får användas endast när det behövs och endast i AI-portalen.", Norms(only=True))
+    assert decide(q, [scope]).verdict == "no"
+
+
 def test_skipping_a_duty_is_no():
     q = analyse("Kan jag skicka en text som AI har skrivit till en invånare utan att granska den först?")
     assert q.skipped.startswith("granska")
