@@ -253,7 +253,8 @@ def _class_row(question: Question, evidence: list[Evidence]) -> tuple[int | None
 
     def match(row: ClassRow) -> int:
         shared = {key(w) for w in specific_words(row.tool, question.language)} & asked
-        return len(shared) if tools_in(row.tool) & asked_tools or len(shared) >= 2 else 0
+        tools = len(tools_in(row.tool) & asked_tools)
+        return len(shared) + tools if tools or len(shared) >= 2 else 0
 
     scores = sorted(((match(row), i) for i, row in rows.items()), reverse=True)
     if not scores or scores[0][0] == 0 or (len(scores) > 1 and scores[1][0] == scores[0][0]):

@@ -59,6 +59,11 @@ def test_the_row_for_the_asked_tool_decides_with_the_class():
     free = analyse(f"Får jag använda ChatGPT gratisversion för att sammanfatta en intern rutin? {INTERNAL}")
     decision = decide(free, _evidence(COPILOT, FREE), organisation_text=ORG_TEXT)
     assert (decision.verdict, decision.reason, decision.deciding) == ("no", "class_exceeds", 1)
+    # A tool named inside a compound ("gratis-ChatGPT") finds its row; open information is within Klass 0, and the
+    # row's comment ("Avråds.") is what the answer depends on.
+    published = analyse("Får jag använda gratis-ChatGPT för att korta en text som redan är publicerad på webbplatsen?")
+    decision = decide(published, _evidence(COPILOT, FREE), organisation_text=ORG_TEXT)
+    assert (decision.verdict, decision.deciding) == ("conditional", 1)
     # Without a known class the row decides nothing: the answer stays conditional.
     unknown = analyse("Får jag använda Copilot Chat för att sammanfatta ett internt PM?")
     assert decide(unknown, _evidence(COPILOT), organisation_text=ORG_TEXT).verdict == "conditional"
