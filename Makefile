@@ -52,8 +52,7 @@ eval-unseen: install
 # The learned readers and their reports: the rule reader (ingest/rules/model.npz, from the labelled sentences in
 # ingest/rules/labelled/) and the situation reader (assistant/situation/model.npz, from the labelled rule-question
 # pairs in assistant/situation/labelled/; it reads features of the rule reader, so it is trained second), and the
-# answerability check (assistant/answerability/model.npz, from the labelled excerpts and questions there; the same
-# questions measure the not-covered gate's cross-language offsets in assistant/data/gates.toml).
+# answerability check (assistant/answerability/model.npz, from the labelled excerpts and questions there).
 train: install
 	$(BIN)/python -m ingest.rules.train
 	$(BIN)/python -m assistant.situation.train

@@ -22,7 +22,7 @@ from assistant.approval import allowed_tools
 from assistant.gates import Gates, gates_for
 from assistant.extractive import MAX_SENTENCES, PASSAGES_READ, continued, select
 from assistant.faq import find_faq
-from assistant.language import AI_DOMAIN, ANSWER_TYPES, CONCEPTS, detect_language
+from assistant.language import AI_DOMAIN, ANSWER_TYPES, CONCEPTS
 from assistant.sentence_index import Sentence
 from assistant.question import Question, analyse
 from assistant.retrieval import Passage, Retriever
@@ -300,12 +300,9 @@ def safe_history(history: list[dict] | None) -> list[dict]:
 
 def covered(q: Question, chosen: list[tuple[Sentence, float]], passages: list[Passage], gates: Gates) -> bool:
     """Whether the organisation's documents address the question at all: the best sentence scores at least the
-    embedding model's gate (lower when it stands in a document in the other language)."""
-    if not chosen:
-        return False
-    best, passage = chosen[0][1], chosen[0][0].passage
-    gate_any, gate_off_domain = gates.thresholds(q.language, detect_language(passage.text))
-    if best < gate_any or (best < gate_off_domain and not AI_DOMAIN.search(q.query)):
+    embedding model's gate."""
+    best = chosen[0][1] if chosen else -1.0
+    if best < gates.any or (best < gates.off_domain and not AI_DOMAIN.search(q.query)):
         return False
     # What the question is about (secrecy, public records, ...) must appear somewhere in what was found.
     found = " ".join(f"{p.section} {p.context} {p.text}" for p in passages[:5])

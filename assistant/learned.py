@@ -119,16 +119,14 @@ class Network:
         return p / p.sum()
 
 
-def arguments(description: str, model_path: Path, report_path: Path, argv: list[str] | None, **outputs: Path):
-    """The command line every `make train` step takes; `outputs` are further files a step writes (--name PATH)."""
+def arguments(description: str, model_path: Path, report_path: Path, argv: list[str] | None):
+    """The command line every `make train` step takes."""
     import argparse
 
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--cache", default=".data/embedding-cache.sqlite", help="embedding cache (sqlite)")
     parser.add_argument("--out", default=str(model_path))
     parser.add_argument("--report", default=str(report_path))
-    for name, path in outputs.items():
-        parser.add_argument(f"--{name}", default=str(path))
     return parser.parse_args(argv)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant import gates
 from assistant.answerability.check import LABELS, AnswerabilityCheck, features, get_check
 from assistant.question import analyse
 
@@ -37,14 +36,12 @@ def test_training_reproduces_a_loadable_model(tmp_path, embedding_cache):
     data = tmp_path / "labelled"
     data.mkdir()
     (data / "part.jsonl").write_text("\n".join(lines), encoding="utf-8")
-    gates_file = tmp_path / "gates.toml"
-    gates_file.write_text(gates.SHIPPED_FILE.read_text(encoding="utf-8"), encoding="utf-8")
     original = train.LABELLED
     train.LABELLED = data
     try:
         for n in (1, 2):
             assert train.main(["--cache", embedding_cache, "--out", str(tmp_path / f"m{n}.npz"),
-                               "--report", str(tmp_path / "r.md"), "--gates", str(gates_file)]) == 0
+                               "--report", str(tmp_path / "r.md")]) == 0
     finally:
         train.LABELLED = original
     a, b = np.load(tmp_path / "m1.npz"), np.load(tmp_path / "m2.npz")
@@ -54,8 +51,6 @@ def test_training_reproduces_a_loadable_model(tmp_path, embedding_cache):
     p = check.not_answered(analyse("När ska riktlinjen ses över?"), _unit(384, 1), [DATE], _unit(384, 2)[None])
     assert 0.0 <= p <= 1.0
     assert "Grouped 5-fold" in (tmp_path / "r.md").read_text(encoding="utf-8")
-    # The gate file is rewritten with what these questions measure, and still loads.
-    assert set(gates.load(gates_file)) == set(gates.load())
 
 
 def test_labelled_data_is_well_formed_and_balanced():

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant import gates, learned
+from assistant import learned
 from assistant.answerability.check import HERE, LABELS, MODEL_PATH, features
 from assistant.language import detect_language, expansion
 from assistant.question import analyse
@@ -87,12 +87,9 @@ def matrix(rows: list[dict], cache: Path | None) -> np.ndarray:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = learned.arguments(__doc__, MODEL_PATH, REPORT, argv, gates=gates.SHIPPED_FILE)
+    args = learned.arguments(__doc__, MODEL_PATH, REPORT, argv)
     rows = load(sorted(LABELLED.glob("*.jsonl")))
     X = matrix(rows, Path(args.cache) if args.cache else None)
-    # The same labelled questions measure how much lower scores run across languages: the gate's offsets.
-    gates.write_offsets(":".join(EMBEDDER), gates.measure_offsets(
-        [{**r, "doc_lang": detect_language(" ".join(r["doc"]))} for r in rows], X[:, 0]), Path(args.gates))
     learned.train(X, rows, LABELS, hidden=HIDDEN, alpha=ALPHA, folds=FOLDS, target_precision=TARGET_PRECISION,
                   out=args.out, report_path=args.report, unit="questions",
                   title="# Answerability check: training report\n\nWritten by `make train` "
