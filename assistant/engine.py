@@ -166,6 +166,18 @@ class Assistant:
                     sentences.append(guard)
                     evidence.append(evidence_of(guard, guard, q))
                     decision = decide(q, evidence, names=names, allowed=tools, organisation_text=scope_text)
+            if decision.verdict == "info" and q.kind == "factual":
+                # A yes/no question none of the quoted sentences settles: the sentence of the passages read that
+                # names what it asks ("Instruktionen gäller inte avdelningarna Äldreomsorg …") is quoted and settles it.
+                quoted = {s.text for s in sentences}
+                beside = [c for p in passages[:PASSAGES_READ] for c in self.retriever.sentences.of(p) if c.text not in quoted]
+                settled = decide(q, evidence + [evidence_of(c, c, q) for c in beside], names=names)
+                if settled.deciding is not None and settled.deciding >= len(evidence):
+                    found = beside[settled.deciding - len(evidence)]
+                    sentences.append(found)
+                    evidence.append(evidence_of(found, found, q))
+                    decision = replace(settled, deciding=len(evidence) - 1,
+                                       conditions=tuple(len(evidence) - 1 for _ in settled.conditions))
             base.verdict = decision.verdict
             order = list(range(len(sentences)))
             if decision.deciding is not None:

@@ -199,8 +199,12 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
             # The follow-up changes what the earlier question was about ("och om de är anonymiserade?"):
             # its own concepts lead, the earlier ones fill in what it leaves implicit (which AI service).
             concepts |= earlier - (RISKY if "anonymised" in concepts or "open_info" in concepts else set())
-            if question_kind(last) == "permission" and not _INFO_START.search(text):
-                kind = "permission"
+            if not _INFO_START.search(text):
+                # An elliptical follow-up ("och för oss på äldreomsorgen?") asks what the question before it asked:
+                # permission always carries over, a yes/no question where the follow-up asks nothing of its own.
+                earlier_kind = question_kind(last)
+                if earlier_kind == "permission" or (earlier_kind == "factual" and kind == "info"):
+                    kind = earlier_kind
             concepts -= absent
     return Question(question, redacted, text, language, findings, injection, kind, concepts, query, followup, absent,
                     skipped_duty(text), continues, absent_words=absent_words(text, language))

@@ -1,0 +1,56 @@
+"""Yes/no questions settled by the sentence that names what they ask, and elliptical follow-ups that keep the kind
+of the question before them ("och för oss på äldreomsorgen?" after "Gäller instruktionen för konsulter?")."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.question import analyse
+from conftest import small_store
+
+EARLIER = [{"question": "Gäller IFO-instruktionen för inhyrda konsulter?",
+            "answer": "Ja. Instruktionen gäller alla som arbetar inom IFO, även inhyrda konsulter."}]
+
+
+def test_an_elliptical_follow_up_keeps_the_yes_no_kind():
+    assert analyse("och för oss på äldreomsorgen?", EARLIER).kind == "factual"
+    # A follow-up that asks something of its own keeps its own kind.
+    assert analyse("och vem beslutar om det?", EARLIER).kind == "info"
+    assert analyse("och för oss på äldreomsorgen?").kind == "info"
+
+
+MANIFEST = """
+[organisations.ifoby]
+name = "Ifoby kommun"
+contact = "IFO"
+
+[[documents]]
+id = "ifoby-instruktion"
+file = "ifoby-instruktion.md"
+title = "Instruktion för AI inom Individ- och familjeomsorgen"
+organisation = "ifoby"
+"""
+
+PAGE = """# Instruktion för AI inom Individ- och familjeomsorgen
+
+## 2. Vem omfattas?
+
+Instruktionen gäller alla som arbetar inom IFO: socialsekreterare, handläggare, behandlare, enhetschefer,
+administratörer och inhyrda konsulter, till exempel bemanningssocionomer, samt studenter under
+verksamhetsförlagd utbildning. Den kompletterar kommunens AI-policy med skärpta regler för socialtjänstens arbete.
+Instruktionen gäller inte avdelningarna Äldreomsorg och Funktionsstöd, som följer AI-policyn utan skärpningar.
+
+## 4. Regler
+
+Personuppgifter om klienter får inte föras in i någon AI-tjänst.
+"""
+
+
+@pytest.fixture(scope="module")
+def ifoby(tmp_path_factory, embedding_cache):
+    return small_store(tmp_path_factory.mktemp("ifo"), embedding_cache, MANIFEST, {"ifoby-instruktion.md": PAGE})
+
+
+def test_the_follow_up_is_settled_by_the_sentence_that_names_it(ifoby):
+    answer = ifoby.ask("och för oss på äldreomsorgen?", "ifoby", history=EARLIER)
+    assert answer.verdict == "no"
+    assert "Äldreomsorg" in answer.citations[0].quote and answer.citations[0].deciding
