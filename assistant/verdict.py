@@ -300,8 +300,9 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             continue                           # what the ban is about, the question says is not involved
         if n.prohibit and about_other_tools(e.text, question, allowed):
             continue
-        if forbids and not n.prohibit and (n.condition or n.only or n.oblige):
+        if forbids and not n.prohibit and (n.permit or n.only or n.oblige):
             # The question states that what the rule requires does not hold ("inte inloggad", "inte publicerat").
+            # (Of a bare condition, an exception to where the rules apply, that decides nothing by itself.)
             unmet.append(i)
             continue
         if n.prohibit:

@@ -35,6 +35,22 @@ def test_an_only_if_rule_is_a_condition_but_an_only_scope_still_limits():
     assert decide(q, [scope]).verdict == "no"
 
 
+def test_a_situation_against_an_exception_to_the_scope_decides_nothing():
+    from assistant.situation.reader import Situation
+
+    q = analyse("Får jag använda Copilot Chat för att korta en text som redan är publicerad?")
+    forbids = Situation("forbids", 0.9, True)
+    permit = ev("Copilot Chat får användas för öppen information.", Norms(permit=True))
+    scope = Evidence("Riktlinjen gäller inte när kommunen köper in AI-tjänster som invånare använder.", "",
+                     Norms(condition=True), "när kommunen köper in AI-tjänster", forbids)
+    advice = ev("Vi avråder från gratisversioner när ett godkänt alternativ finns.", Norms(prohibit=True, condition=True))
+    assert decide(q, [permit, advice, scope]).verdict == "conditional"
+    # The same reading under a permission that requires it is still a no.
+    required = Evidence("Copilot Chat får användas när du är inloggad med kommunkontot.", "",
+                        Norms(permit=True, condition=True), "när du är inloggad med kommunkontot", forbids)
+    assert decide(q, [required, advice]).verdict == "no"
+
+
 def test_skipping_a_duty_is_no():
     q = analyse("Kan jag skicka en text som AI har skrivit till en invånare utan att granska den först?")
     assert q.skipped.startswith("granska")
