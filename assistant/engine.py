@@ -7,7 +7,6 @@ extractive draft and falls back to it on any failure.
 """
 from __future__ import annotations
 
-import re
 import threading
 import time
 from dataclasses import asdict, replace

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.domain import shipped
+from assistant.language import concepts_in
 from assistant.question import Question
 
 _DATA = shipped().info_classes
@@ -103,8 +104,6 @@ def question_class(question: Question, scale: str, organisation_text: str) -> Ra
 def comment_met(condition: str, question: Question) -> bool:
     """Whether what the row adds asks nothing of this question: nothing, a waiver ("Ingen särskild behörighet
     krävs"), or a limit on data the question says is not involved ("No customer personal data at all")."""
-    from assistant.language import concepts_in
-
     if not condition.strip():
         return True
     if not _NEGATED_COMMENT.match(condition):
