@@ -175,8 +175,8 @@ class Assistant:
                     found = beside[settled.deciding - len(evidence)]
                     sentences.append(found)
                     evidence.append(evidence_of(found, found, q))
-                    decision = replace(settled, deciding=len(evidence) - 1,
-                                       conditions=tuple(len(evidence) - 1 for _ in settled.conditions))
+                    last = len(evidence) - 1
+                    decision = replace(settled, deciding=last, conditions=(last,) if settled.conditions else ())
             base.verdict = decision.verdict
             order = list(range(len(sentences)))
             if decision.deciding is not None:

@@ -244,9 +244,9 @@ def _read_norms(e: Evidence, question: Question) -> Norms:
     return n
 
 
-def _class_row(question: Question, evidence: list[Evidence]) -> tuple[int | None, set[int]]:
-    """The quoted information-class row for the tool the question names (its index, or None when no row or no single
-    row names it best), and the rows about other tools, which decide nothing for this question."""
+def _class_row(question: Question, evidence: list[Evidence]) -> tuple[int | None, ClassRow | None, set[int]]:
+    """The quoted information-class row for the tool the question names (its index and reading, or None when no row
+    or no single row names it best), and the rows about other tools, which decide nothing for this question."""
     rows = {i: row for i, e in enumerate(evidence) if (row := read_row(e.text)) is not None}
     asked_tools = tools_in(question.text)
     asked = {key(w) for w in specific_words(question.text, question.language)}
@@ -258,9 +258,9 @@ def _class_row(question: Question, evidence: list[Evidence]) -> tuple[int | None
 
     scores = sorted(((match(row), i) for i, row in rows.items()), reverse=True)
     if not scores or scores[0][0] == 0 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
-        return None, set()
+        return None, None, set()
     best = scores[0][1]
-    return best, set(rows) - {best} if asked_tools else set()
+    return best, rows[best], set(rows) - {best} if asked_tools else set()
 
 
 def _decide_permission(question: Question, evidence: list[Evidence], allowed: frozenset[str],
@@ -274,12 +274,11 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 return Decision("no", i, reason="skipped_duty")
     bans, data_bans, cond_bans, only, conditions, permits, unmet, read_met = [], [], [], [], [], [], [], []
     pasted = carries_data(question)
-    row_at, other_rows = _class_row(question, evidence)
+    row_at, row, other_rows = _class_row(question, evidence)
     for i, e in relevant:
         if i in other_rows:
             continue                           # a table row about another tool than the one asked about
         if i == row_at:
-            row = read_row(e.text)
             if row.highest is None:
                 return Decision("no", i, reason="class_row")        # the tool is approved for no class at all
             asked = question_class(question, row.highest[0], organisation_text)
