@@ -177,6 +177,12 @@ class Assistant:
                     evidence.append(evidence_of(found, found, q))
                     last = len(evidence) - 1
                     decision = replace(settled, deciding=last, conditions=(last,) if settled.conditions else ())
+            if decision.reason == "factual_condition" and evidence[decision.deciding].situation is None:
+                # A yes/no question settled by a sentence that holds under its own condition: what the question
+                # states about that condition is read, and may settle it.
+                at = decision.deciding
+                evidence[at] = replace(evidence[at], situation=read_situation(sentences[at].text, q))
+                decision = decide(q, evidence[:at + 1], names=names)
             base.verdict = decision.verdict
             order = list(range(len(sentences)))
             if decision.deciding is not None:
@@ -262,13 +268,18 @@ def evidence_of(quoted: Sentence, read: Sentence, q: Question, faq: str = "") ->
         norms = replace(norms, permit=True, prohibit=False)
     situation = None
     if q.kind == "permission" and (norms.condition or norms.only or norms.oblige):
-        from assistant.situation.reader import get_reader
-
-        # What a question states about its situation comes in its first sentences; a pasted wall of text must not
-        # cost an embedding per clause while the engine lock is held.
-        situation = get_reader().read(read.text, q.text[:SITUATION_CHARS])
+        situation = read_situation(read.text, q)
     return Evidence(quoted.text, f"{quoted.passage.section}. {quoted.passage.context} {quoted.lead_in()} {quoted.text}",
                     norms, (read.reading or {}).get("condition", ""), situation, faq)
+
+
+def read_situation(rule: str, q: Question):
+    """What the question states under one rule (assistant/situation)."""
+    from assistant.situation.reader import get_reader
+
+    # What a question states about its situation comes in its first sentences; a pasted wall of text must not cost
+    # an embedding per clause while the engine lock is held.
+    return get_reader().read(rule, q.text[:SITUATION_CHARS])
 
 
 def restriction_beside(q: Question, passages: list[Passage], index, permit: str, quoted: set[str]) -> Sentence | None:

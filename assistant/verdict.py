@@ -509,6 +509,11 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     # that holds only under the sentence's own condition, which is quoted.
     span = condition_span(text)
     if span and not _TEMPORAL.match(text, span[0]):
+        # Unless the question states whether that condition holds ("jag använder bara min privata dator"), as the
+        # situation reader reads it.
+        holds, fails = _situation(evidence[-i])
+        if holds or fails:
+            return Decision("yes" if holds else "no", -i, reason="factual_settled")
         return Decision("conditional", -i, (-i,), reason="factual_condition")
     return Decision("yes", -i, reason="factual")
 

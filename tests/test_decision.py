@@ -51,6 +51,19 @@ def test_a_situation_against_an_exception_to_the_scope_decides_nothing():
     assert decide(q, [required, advice]).verdict == "no"
 
 
+def test_a_yes_no_question_under_a_conditional_scope_is_settled_by_what_it_states():
+    from assistant.situation.reader import Situation
+
+    q = analyse("Jag är förtroendevald och använder bara min privata dator. Omfattas jag av reglerna?")
+    assert q.kind == "factual"
+    scope = "Förtroendevalda omfattas när de använder kommunens utrustning eller konton i sitt uppdrag."
+    assert decide(q, [ev(scope)]).verdict == "conditional"       # the situation unread: the condition stays open
+    for label, trusted, verdict in (("forbids", True, "no"), ("allows", True, "yes"), ("forbids", False, "conditional")):
+        read = Evidence(scope, scope, norms(scope), "", Situation(label, 0.95, trusted))
+        d = decide(q, [ev("Reglerna gäller för alla anställda."), read])
+        assert (d.verdict, d.deciding) == (verdict, 1)
+
+
 def test_skipping_a_duty_is_no():
     q = analyse("Kan jag skicka en text som AI har skrivit till en invånare utan att granska den först?")
     assert q.skipped.startswith("granska")

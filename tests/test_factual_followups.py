@@ -38,6 +38,7 @@ Instruktionen gäller alla som arbetar inom IFO: socialsekreterare, handläggare
 administratörer och inhyrda konsulter, till exempel bemanningssocionomer, samt studenter under
 verksamhetsförlagd utbildning. Den kompletterar kommunens AI-policy med skärpta regler för socialtjänstens arbete.
 Instruktionen gäller inte avdelningarna Äldreomsorg och Funktionsstöd, som följer AI-policyn utan skärpningar.
+Ledamöter i socialnämnden omfattas när de använder kommunens datorer eller konton i sitt uppdrag.
 
 ## 4. Regler
 
@@ -54,3 +55,12 @@ def test_the_follow_up_is_settled_by_the_sentence_that_names_it(ifoby):
     answer = ifoby.ask("och för oss på äldreomsorgen?", "ifoby", history=EARLIER)
     assert answer.verdict == "no"
     assert "Äldreomsorg" in answer.citations[0].quote and answer.citations[0].deciding
+
+
+def test_a_yes_no_question_under_a_conditional_scope_reads_what_the_question_states(ifoby):
+    unsaid = ifoby.ask("Omfattas ledamöterna i socialnämnden av instruktionen?", "ifoby")
+    assert unsaid.verdict == "conditional" and "kommunens datorer" in unsaid.citations[0].quote
+    unmet = ifoby.ask("Jag sitter i socialnämnden men använder bara min egen privata dator och mitt eget konto, inget "
+                      "från kommunen. Omfattas jag av instruktionen?", "ifoby")
+    assert unmet.verdict == "no" and "kommunens datorer" in unmet.citations[0].quote
+    assert unmet.flags["decided_by"] == "factual_settled"

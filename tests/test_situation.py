@@ -19,13 +19,18 @@ def test_clauses_keep_each_negation_with_what_it_negates():
         "Jag är inloggad med kommunkontot", "texten är inte publicerad"]
 
 
-@pytest.mark.parametrize("rule, question", [
-    (COPILOT, "Får jag sammanfatta ett internt PM i Copilot Chat? Jag är inloggad med kommunkontot."),
-    (PUBLIC, "Får jag använda ChatGPT för att korta en text som redan ligger publicerad på vår webbplats?"),
+@pytest.mark.parametrize("rule, question, unsaid", [
+    (COPILOT, "Får jag sammanfatta ett internt PM i Copilot Chat? Jag är inloggad med kommunkontot.",
+     "Får jag sammanfatta ett internt PM i Copilot Chat?"),
+    (PUBLIC, "Får jag använda ChatGPT för att korta en text som redan ligger publicerad på vår webbplats?",
+     "Får jag använda ChatGPT för att korta en text?"),
 ])
-def test_a_stated_condition_is_read_as_met(rule, question):
+def test_a_stated_condition_is_read_as_met(rule, question, unsaid):
+    # Read as met, the most probable reading; whether it is trusted is the threshold cross-validation chose over
+    # pairs from 154 organisations (a plain case can fall below it: then it decides nothing on its own).
     s = get_reader().read(rule, question)
-    assert s.label == "allows" and s.allows
+    assert s.label == "allows" and s.probability >= 0.5
+    assert get_reader().read(rule, unsaid).label != "allows"
 
 
 @pytest.mark.parametrize("rule, question", [

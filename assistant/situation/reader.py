@@ -53,18 +53,29 @@ def condition_of(rule: str) -> str:
     return rule[span[0]:span[1]] if span else rule
 
 
+def requirement_of(rule: str) -> str:
+    """The rule without its condition clause: what it requires or allows ("All employees must complete the
+    e-learning" of "… before they use Microsoft 365 Copilot")."""
+    span = condition_span(rule)
+    return (rule[:span[0]] + rule[span[1]:]).strip() if span else rule
+
+
 DENSE = ("cos_rule_question", "cos_condition_question", "best_clause", "second_clause", "aligned_same_negation",
          "aligned_other_negation", "condition_negated", "clause_negated", "question_negations", "overlap_rule",
-         "overlap_condition", "has_condition_span")
+         "overlap_condition", "has_condition_span", "best_requirement_clause", "requirement_same_negation",
+         "requirement_other_negation")
 
 
 def dense_features(rule: str, question: str, vec) -> np.ndarray:
     """The pair's alignment features; `vec(texts)` gives unit vectors."""
-    cond = condition_of(rule)
+    cond, need = condition_of(rule), requirement_of(rule)
     parts = clauses(question)
-    V = vec([rule, cond, question, *parts])
-    r, c, q, P = V[0], V[1], V[2], V[3:]
+    V = vec([rule, cond, need, question, *parts])
+    r, c, n, q, P = V[0], V[1], V[2], V[3], V[4:]
     sims = P @ c
+    needs = P @ n
+    at = int(np.argmax(needs))
+    same_need = _negated(need) == _negated(parts[at])
     order = np.argsort(-sims)
     best = float(sims[order[0]])
     second = float(sims[order[1]]) if len(order) > 1 else best
@@ -74,7 +85,8 @@ def dense_features(rule: str, question: str, vec) -> np.ndarray:
     return np.asarray([
         float(r @ q), float(c @ q), best, second, best * same, best * (not same), float(_negated(cond)),
         float(_negated(best_clause)), float(len(_NEG.findall(question))), len(rs & qs) / max(len(rs), 1),
-        len(cs & qs) / max(len(cs), 1), float(cond is not rule),
+        len(cs & qs) / max(len(cs), 1), float(cond is not rule), float(needs[at]), float(needs[at]) * same_need,
+        float(needs[at]) * (not same_need),
     ], dtype=np.float32)
 
 

@@ -53,11 +53,11 @@ class _Featuriser(SituationReader):
 def features(rows: list[dict], cache: Path | None, product_scale: float = PRODUCT_SCALE) -> np.ndarray:
     f = _Featuriser(cache)
     # Embed every text once, in batches, before the per-pair features ask for them.
-    from assistant.situation.reader import clauses, condition_of
+    from assistant.situation.reader import clauses, condition_of, requirement_of
 
     texts = []
     for r in rows:
-        texts += [r["rule"], condition_of(r["rule"]), r["question"], *clauses(r["question"])]
+        texts += [r["rule"], condition_of(r["rule"]), requirement_of(r["rule"]), r["question"], *clauses(r["question"])]
     f.vec(list(dict.fromkeys(texts)))
     return np.stack([pair_features(r["rule"], r["question"], f.vec, product_scale) for r in rows])
 
