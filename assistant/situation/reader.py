@@ -57,7 +57,10 @@ def requirement_of(rule: str) -> str:
     """The rule without its condition clause: what it requires or allows ("All employees must complete the
     e-learning" of "… before they use Microsoft 365 Copilot")."""
     span = condition_span(rule)
-    return (rule[:span[0]] + rule[span[1]:]).strip() if span else rule
+    rest = (rule[:span[0]] + rule[span[1]:]).strip(" ,.;") if span else ""
+    # A rule that is all condition ("Om du är inloggad med kommunkontot, får du …." reads to its end) is its own
+    # requirement.
+    return rest if len(rest.split()) >= 2 else rule
 
 
 DENSE = ("cos_rule_question", "cos_condition_question", "best_clause", "second_clause", "aligned_same_negation",
