@@ -61,10 +61,11 @@ def thresholds(P, y, labels: tuple[str, ...], target_precision: dict[str, float]
     return out
 
 
-def report(rows: list[dict], y, P, th, labels: tuple[str, ...], folds: int, unit: str) -> list[str]:
-    """The cross-validation table of a training report (markdown lines)."""
+def report(rows: list[dict], y, P, th, labels: tuple[str, ...], folds: int, unit: str, heading: str = "") -> list[str]:
+    """The cross-validation table of a training report (markdown lines); `heading` names other probabilities
+    (a held-out set's)."""
     pred = np.asarray(labels)[P.argmax(axis=1)]
-    lines = [f"### Grouped {folds}-fold cross-validation (organisations never split)", "",
+    lines = [heading or f"### Grouped {folds}-fold cross-validation (organisations never split)", "",
              f"{len(rows)} {unit}, accuracy {np.mean(pred == y):.3f}", "",
              "| label | n | precision | recall | trusted from | precision there | recall there |",
              "|---|---:|---:|---:|---:|---:|---:|"]
@@ -95,6 +96,14 @@ def save(path, clf, labels: tuple[str, ...], mean, std, th, **extra) -> None:
              **{f"W{k}": W for k, (W, _) in enumerate(layers)}, **{f"b{k}": b for k, (_, b) in enumerate(layers)},
              mean=mean.astype(np.float32), std=std.astype(np.float32), thresholds=np.asarray(th, dtype=np.float32),
              **extra)
+
+
+def held_out(rows: list[dict], X, labels: tuple[str, ...], model_path, what: str, unit: str, heading: str) -> list[str]:
+    """The saved model's table on rows it was never trained on, at the thresholds it was saved with."""
+    net = Network(Path(model_path), what)
+    P = np.stack([net.probabilities(x) for x in X])
+    y = np.asarray([r["label"] for r in rows])
+    return report(rows, y, P, [net.thresholds[label] for label in labels], labels, 0, unit, heading)
 
 
 class Network:

@@ -53,6 +53,32 @@ def test_training_reproduces_a_loadable_model(tmp_path, embedding_cache):
     assert "Grouped 5-fold" in (tmp_path / "r.md").read_text(encoding="utf-8")
 
 
+def test_questions_held_out_are_reported_and_never_trained_on(tmp_path, embedding_cache):
+    from assistant.answerability import train
+
+    lines = (train.LABELLED / "part-a.jsonl").read_text(encoding="utf-8").splitlines()[:10]
+    held = (train.LABELLED.parent / "held-out" / "near-misses.jsonl").read_text(encoding="utf-8").splitlines()[:2]
+    data = tmp_path / "labelled"
+    data.mkdir()
+    (data / "part.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    original = train.LABELLED
+    train.LABELLED = data
+    try:
+        assert train.main(["--cache", embedding_cache, "--out", str(tmp_path / "alone.npz"),
+                           "--report", str(tmp_path / "a.md")]) == 0
+        (tmp_path / "held-out").mkdir()
+        (tmp_path / "held-out" / "h.jsonl").write_text("\n".join(held), encoding="utf-8")
+        assert train.main(["--cache", embedding_cache, "--out", str(tmp_path / "with.npz"),
+                           "--report", str(tmp_path / "w.md")]) == 0
+    finally:
+        train.LABELLED = original
+    a, b = np.load(tmp_path / "alone.npz"), np.load(tmp_path / "with.npz")
+    assert np.array_equal(a["W0"], b["W0"])                  # the held-out questions changed nothing in the model
+    report = (tmp_path / "w.md").read_text(encoding="utf-8")
+    assert "### Held out: 32 questions" in report and "Held out" not in (tmp_path / "a.md").read_text(encoding="utf-8")
+    assert "| not_answered | 16 |" in report.split("### Held out")[1]
+
+
 def test_labelled_data_is_well_formed_and_balanced():
     from assistant.answerability import train
 
