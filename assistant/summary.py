@@ -8,6 +8,7 @@ import re
 
 from assistant.answer import one_line
 from assistant.terms import stems
+from ingest.sentences import _abbreviation_before
 
 LEAD = {"sv": {"yes": "Ja", "no": "Nej", "conditional": "Ja, under villkor"},
         "en": {"yes": "Yes", "no": "No", "conditional": "Yes, under conditions"}}
@@ -17,6 +18,17 @@ _CLAUSE = re.compile(r"(?<=[,;:.!?])\s++|(?<!\s)\s++(?=(?:utan|men|but|unless)\b
 _END = " \t\n.;:,!?"
 
 
+def _clauses(text: str) -> list[str]:
+    """The text cut at clause boundaries, never after an abbreviation's period ("e.g.", "t.ex.")."""
+    parts, start = [], 0
+    for m in _CLAUSE.finditer(text):
+        if text[m.start() - 1:m.start()] == "." and _abbreviation_before(text, m.start() - 1):
+            continue
+        parts.append(text[start:m.start()])
+        start = m.end()
+    return parts + [text[start:]]
+
+
 def clause(quote: str, question: str) -> str:
     """The piece of a quoted rule that the first line repeats: the whole sentence when short, else the clause that
     shares most words with the question (the first one on a tie)."""
@@ -24,9 +36,12 @@ def clause(quote: str, question: str) -> str:
     if len(text.split()) <= MAX_WORDS:
         return text.rstrip(_END)
     asked = stems(question)
-    parts = [p for p in _CLAUSE.split(text) if len(p.split()) >= 3] or [text]
+    parts = [p for p in _clauses(text) if len(p.split()) >= 3] or [text]
     best = max(parts, key=lambda p: (len(asked & stems(p)), -parts.index(p)))
-    return " ".join(best.split()[:MAX_WORDS]).rstrip(_END)
+    words = best.split()
+    if len(words) <= MAX_WORDS:
+        return best.rstrip(_END)
+    return " ".join(words[:MAX_WORDS]).rstrip(_END) + " …"   # cut mid-clause: say so, so no one reads it as whole
 
 
 def first_line(language: str, verdict: str, question: str, quotes: list[str], conditions: list[str],

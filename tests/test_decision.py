@@ -147,6 +147,18 @@ def test_first_line_repeats_the_rules_verbatim_with_their_markers():
     assert first_line("en", "info", "What?", quotes, [], []) == ""
 
 
+def test_first_line_never_cuts_after_an_abbreviation_and_marks_a_cut_rule():
+    rule = ("Meeting transcription (e.g. Teams transcription with Copilot) is permitted only in internal meetings where "
+            "all participants have been told at the start of the meeting and where no Klass 3 or Klass 4 information "
+            "is discussed.")
+    line = first_line("en", "conditional", "Kan vi köra Teams-transkribering på styrelsemötet?", [rule], [""], [1])
+    assert line.startswith("Yes, under conditions: Meeting transcription (e.g. Teams transcription with Copilot) is")
+    # 28 words of a 36-word clause: the cut is marked, never passed off as the whole rule.
+    assert line.endswith("and where no … [1].")
+    short = "Du får använda AI, t.ex. Copilot Chat, för att skriva om texter."
+    assert first_line("sv", "yes", "Får jag?", [short], [], []) == f"Ja: {short[:-1]} [1]."
+
+
 # -- the engine on the corpus -----------------------------------------------------------------------------
 def test_engine_quotes_the_deciding_rule_first_and_opens_with_it(assistant):
     answer = assistant.ask("Får jag mata in uppgifter som omfattas av sekretess i en gratis AI-tjänst?", "nacka")
@@ -154,7 +166,7 @@ def test_engine_quotes_the_deciding_rule_first_and_opens_with_it(assistant):
     assert not any(c.deciding for c in answer.citations[1:])
     first = answer.text.splitlines()[0]
     assert first.startswith("Nej: ") and re.search(r"\[1\]( \(.*\))?\.$", first)
-    clause = re.sub(r"^Nej: | \[1\]( \(.*\))?\.$", "", first)
+    clause = re.sub(r"^Nej: | \[1\]( \(.*\))?\.$", "", first).removesuffix(" …")
     assert clause in " ".join(answer.citations[0].quote.split())
     # A rule the first line quotes whole is quoted once, with where it stands.
     if clause == " ".join(answer.citations[0].quote.split()).rstrip(" .;:,!?"):
