@@ -28,6 +28,8 @@ FACT_CONCEPTS = {"document_facts", "validity"}
 FIELD_BONUS = 0.05         # a header field is short, so its cosine to the question is low for what it says
 FIELD = re.compile(r"^[A-ZÅÄÖ][\w ]{1,40}+:[ \t]*+\S[^\n]{0,100}+$")   # "Beslutad av: Kommunstyrelsen"
 MIN_WORDS = 4              # headings and fragments are not answers
+# ... but a short whole sentence is ("Digitaliseringschefen fattar beslut."): three words, a capital, a full stop.
+_SHORT_SENTENCE = re.compile(r"^[A-ZÅÄÖ]\w*+(?: [\w-]++){1,2}\.$")
 
 
 def select(question: Question, query_vec, passages: list[Passage], index: SentenceIndex,
@@ -47,7 +49,7 @@ def select(question: Question, query_vec, passages: list[Passage], index: Senten
     for rank, passage in enumerate(passages[:PASSAGES_READ]):
         for sentence in index.of(passage):
             text = sentence.text
-            if len(TOKEN.findall(text)) < MIN_WORDS and not (facts and FIELD.match(text)):
+            if len(TOKEN.findall(text)) < MIN_WORDS and not (facts and FIELD.match(text)) and not _SHORT_SENTENCE.match(text):
                 continue
             score = float(sentence.vector @ q)
             if terms:

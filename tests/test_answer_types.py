@@ -99,3 +99,32 @@ def test_transcription_and_image_generation_are_about_ai():
     assert AI_DOMAIN.search("Kan vi köra Teams-transkribering på styrelsemötet?")
     assert AI_DOMAIN.search("Can we use speech recognition for the minutes?")
     assert not AI_DOMAIN.search("Hur bokar jag ett mötesrum på stadshuset?")
+
+
+def test_a_frequency_is_read_in_both_languages_and_in_its_common_forms():
+    for answer in ("Customer service reviews 50 conversations every month.", "Listan ses över varannan månad.",
+                   "Rutinen följs upp en gång per termin.", "Logs are checked weekly."):
+        assert matches("Hur ofta granskas de?", answer), answer
+    assert not matches("Hur ofta granskas de?", "Granskningen görs av kundtjänst.")
+
+
+def test_a_short_whole_sentence_can_be_the_answer_but_a_heading_cannot():
+    import numpy as np
+
+    from assistant.extractive import select
+    from assistant.question import analyse
+    from assistant.retrieval import Passage
+    from assistant.sentence_index import Sentence
+
+    text = "Nya AI-verktyg\nDigitaliseringschefen fattar beslut.\nAnsökan görs i IT-portalen av chefen."
+    passage = Passage("p", text, "d", "Så ansöker du", "org", True, "policy", "2", 0, len(text))
+    starts = [0, text.index("Digitaliseringschefen"), text.index("Ansökan")]
+    spans = [(a, b - 1) for a, b in zip(starts, starts[1:] + [len(text) + 1])]
+    vecs = [np.array([1.0, 0.0]), np.array([0.99, 0.14]), np.array([0.8, 0.6])]
+
+    class Index:
+        def of(self, p):
+            return [Sentence(p, s, e, (v / np.linalg.norm(v)).astype(np.float32)) for (s, e), v in zip(spans, vecs)]
+
+    chosen = [s.text for s, _ in select(analyse("Vem beslutar om nya AI-verktyg?"), [1.0, 0.0], [passage], Index())]
+    assert chosen[0] == "Digitaliseringschefen fattar beslut." and "Nya AI-verktyg" not in chosen
