@@ -278,6 +278,14 @@ def test_what_the_question_does_without_is_not_under_a_ban_on_it():
     q = analyse("Jag vill använda gratis ChatGPT, utan att logga in med något kommunkonto, för en publicerad text.")
     ban = ev("Logga inte in med kommunkontot i verktyg som inte är godkända.", Norms(prohibit=True))
     assert {"logga", "kommun"} <= q.absent_words and decide(q, [ban]).verdict != "no"
+    # What it does without ends where the purpose starts: the published price list is what it is about.
+    q = analyse("Får jag använda gratis-ChatGPT, utan att logga in med jobbkontot, för att skriva om vår publicerade "
+                "prislista på enklare svenska?")
+    assert "logga" in q.absent_words and not {"public", "prisli"} & q.absent_words
+    assert q.skipped == "logga in med jobbkontot"
+    # A list of what is skipped keeps its commas.
+    assert analyse("Kan jag skicka texten utan att läsa igenom den, kontrollera fakta eller fråga chefen?").skipped == \
+        "läsa igenom den, kontrollera fakta eller fråga chefen"
 
 
 def test_a_short_question_pointing_back_continues_the_previous_one():
