@@ -128,3 +128,12 @@ def test_a_short_whole_sentence_can_be_the_answer_but_a_heading_cannot():
 
     chosen = [s.text for s, _ in select(analyse("Vem beslutar om nya AI-verktyg?"), [1.0, 0.0], [passage], Index())]
     assert chosen[0] == "Digitaliseringschefen fattar beslut." and "Nya AI-verktyg" not in chosen
+
+
+def test_an_english_question_is_searched_with_the_policies_swedish_words():
+    from assistant.language import expansion
+
+    words = expansion("Can I let Copilot rank the applicants and summarise a letter?", "en").split()
+    assert {"rangordna", "sökande", "sammanfatta", "brev"} <= set(words)
+    # A Swedish question gets no glossary words (only its concepts' vocabulary).
+    assert "rangordna" not in expansion("Får Copilot rangordna de sökande?", "sv").split()

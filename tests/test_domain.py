@@ -143,13 +143,13 @@ def test_a_new_tool_added_in_the_data_file_is_recognised_without_code(tmp_path):
 
     text = _replace('"Translate",', '"Translate", "Kommunbotten",')
     text = text.replace("'chat\\s?gpt', 'openai',", "'chat\\s?gpt', 'openai', 'kommunbotten',", 1)
-    text = text.replace("\n[glossary]\n", '\n[glossary]\nchatbot = "chattbot"\n', 1)
+    text = text.replace("\n[glossary]\n", '\n[glossary]\nhelpdesk = "kundtjänst"\n', 1)
     custom = load(_write(tmp_path, text))
 
     question = "Får jag använda Kommunbotten med personuppgifter?"
     assert [c.name for c in custom.concepts_in(question)][:2] == ["public_ai", "personal_data"]
     assert "public_ai" not in [c.name for c in domain.shipped().concepts_in(question)]
-    assert custom.glossary["chatbot"] == "chattbot"
+    assert custom.glossary["helpdesk"] == "kundtjänst" and "helpdesk" not in domain.shipped().glossary
 
     typed = "far jag anvanda komunbotten?"
     assert "Kommunbotten" in Normaliser({"får", "använda"}, tools=custom.tools)(typed, "sv")
