@@ -47,7 +47,7 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
                                "unpublished": "pattern", "scales": "names"}),
     "question": ("table", {k: "pattern" for k in ("injection", "permission", "factual", "info_start", "asks_permission_too",
                                                   "followup", "not_open", "absent", "skip", "not_done", "handling",
-                                                  "predicate", "asks_for")}),
+                                                  "predicate", "asks_for", "chat_opener")}),
 }
 
 

@@ -102,6 +102,7 @@ def _group(m: re.Match | None) -> str:
 
 # A short question that opens like this continues the previous one ("Och om uppgifterna är anonymiserade?").
 FOLLOWUP = _LEXICON["followup"]
+_CHAT_OPENER = _LEXICON["chat_opener"]
 RISKY = {"personal_data", "sensitive_data", "secrecy"}
 # Negated open information, read on the question side: the negation before the word (within two words), or a
 # negated form of it.
@@ -176,6 +177,7 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
     if normalise is not None:
         text = normalise(text, language)
         language = detect_language(text)
+    text = _CHAT_OPENER.sub("", text, count=1) or text
     concepts = {c.name for c in concepts_in(text)}
     absent = absent_concepts(text) - {"open_info", "anonymised"}
     if NOT_OPEN.search(text):

@@ -82,3 +82,21 @@ def test_a_tool_name_and_the_next_word_stay_two_words():
     n = Normaliser(WORDS | {"år", "är"})
     assert n("far man anvanda gratis chatgpt om det bara ar sant?", "sv") == \
         "får man använda gratis ChatGPT om det bara är sant?"
+
+
+def test_a_chat_opener_is_left_out_of_what_is_searched_and_judged_but_kept_as_typed():
+    from assistant.question import analyse
+
+    for typed, read in [("ok, när är nästa sammanträde med socialnämnden?", "när är nästa sammanträde med socialnämnden?"),
+                        ("ok tack 👍 hur bokar jag friskvårdstimmen?", "hur bokar jag friskvårdstimmen?"),
+                        ("tack så mycket! hur länge sparas loggarna?", "hur länge sparas loggarna?"),
+                        ("thanks. how do I reset my password?", "how do I reset my password?"),
+                        ("ok och om det är anonymt?", "och om det är anonymt?")]:
+        q = analyse(typed)
+        assert (q.text, q.original) == (read, typed)
+    # An opener word that begins the question itself stays: "ok att …" asks whether it is ok.
+    for question in ("ok att klistra in ett mejl i ChatGPT?", "Bra att veta. Får jag använda ChatGPT?", "Hej"):
+        assert analyse(question).text == question
+    # A continuation after an opener still continues the previous question.
+    history = [{"question": "Får jag använda Copilot Chat för protokoll?", "answer": "…"}]
+    assert analyse("ok tack, och om protokollet innehåller personuppgifter?", history).continues
