@@ -64,33 +64,42 @@ def test_a_how_long_question_expects_a_length_of_time_not_any_preposition():
     assert not matches("How long does it take?", "Staff within the IT department decide.")
 
 
-def test_a_question_asking_for_two_kinds_of_answer_gets_a_sentence_holding_each():
-    """`select` keeps a sentence holding the second kind asked for although it reads much like the first."""
+def _one_passage(text: str, firsts: list[str], vecs: list[list[float]]):
+    """A passage of `text` whose sentences start at `firsts`, each with its (unit) vector, and the sentence index
+    `select` reads it through."""
     import numpy as np
 
-    from assistant.extractive import select
-    from assistant.question import analyse
     from assistant.retrieval import Passage
     from assistant.sentence_index import Sentence
+
+    passage = Passage("p", text, "d", "Instruktion", "org", True, "policy", "6", 0, len(text))
+    starts = [text.index(f) for f in firsts]
+    spans = [(a, b - 1) for a, b in zip(starts, starts[1:] + [len(text) + 1])]
+    units = [np.asarray(v, dtype=np.float32) / np.linalg.norm(v) for v in vecs]
+
+    class Index:
+        def of(self, p):
+            return [Sentence(p, s, e, v) for (s, e), v in zip(spans, units)]
+
+    return passage, Index()
+
+
+def test_a_question_asking_for_two_kinds_of_answer_gets_a_sentence_holding_each():
+    """`select` keeps a sentence holding the second kind asked for although it reads much like the first."""
+    from assistant.extractive import select
+    from assistant.question import analyse
 
     text = ("En enhet som vill börja använda en ny AI-tjänst kontaktar först avdelningschefen. "
             "Därefter görs en förhandsbedömning och besked lämnas inom 14 dagar. "
             "AI-tjänster ska användas restriktivt i verksamheten.")
-    passage = Passage("p", text, "d", "Instruktion", "org", True, "policy", "6", 0, len(text))
-    starts = [0, text.index("Därefter"), text.index("AI-tjänster ska")]
-    spans = [(a, b - 1) for a, b in zip(starts, starts[1:] + [len(text) + 1])]
     # Alike to the question and to each other (cosine above the redundancy limit), the first a little more alike.
-    vecs = [np.array([1.0, 0.0]), np.array([0.97, 0.243]), np.array([0.9, 0.436])]
-
-    class Index:
-        def of(self, p):
-            return [Sentence(p, s, e, v.astype(np.float32)) for (s, e), v in zip(spans, vecs)]
-
+    passage, index = _one_passage(text, ["En enhet", "Därefter", "AI-tjänster ska"],
+                                  [[1.0, 0.0], [0.97, 0.243], [0.9, 0.436]])
     q = analyse("Vem vänder vi oss till först, och hur snabbt får vi besked?")
-    chosen = [s.text for s, _ in select(q, [1.0, 0.0], [passage], Index())]
+    chosen = [s.text for s, _ in select(q, [1.0, 0.0], [passage], index)]
     assert any("14 dagar" in t for t in chosen) and "kontaktar först" in chosen[0]
     one = analyse("Vem vänder vi oss till först?")
-    assert not any("14 dagar" in s.text for s, _ in select(one, [1.0, 0.0], [passage], Index()))
+    assert not any("14 dagar" in s.text for s, _ in select(one, [1.0, 0.0], [passage], index))
 
 
 def test_transcription_and_image_generation_are_about_ai():
@@ -109,24 +118,12 @@ def test_a_frequency_is_read_in_both_languages_and_in_its_common_forms():
 
 
 def test_a_short_whole_sentence_can_be_the_answer_but_a_heading_cannot():
-    import numpy as np
-
     from assistant.extractive import select
     from assistant.question import analyse
-    from assistant.retrieval import Passage
-    from assistant.sentence_index import Sentence
 
     text = "Nya AI-verktyg\nDigitaliseringschefen fattar beslut.\nAnsökan görs i IT-portalen av chefen."
-    passage = Passage("p", text, "d", "Så ansöker du", "org", True, "policy", "2", 0, len(text))
-    starts = [0, text.index("Digitaliseringschefen"), text.index("Ansökan")]
-    spans = [(a, b - 1) for a, b in zip(starts, starts[1:] + [len(text) + 1])]
-    vecs = [np.array([1.0, 0.0]), np.array([0.99, 0.14]), np.array([0.8, 0.6])]
-
-    class Index:
-        def of(self, p):
-            return [Sentence(p, s, e, (v / np.linalg.norm(v)).astype(np.float32)) for (s, e), v in zip(spans, vecs)]
-
-    chosen = [s.text for s, _ in select(analyse("Vem beslutar om nya AI-verktyg?"), [1.0, 0.0], [passage], Index())]
+    passage, index = _one_passage(text, ["Nya", "Digitaliseringschefen", "Ansökan"], [[1.0, 0.0], [0.99, 0.14], [0.8, 0.6]])
+    chosen = [s.text for s, _ in select(analyse("Vem beslutar om nya AI-verktyg?"), [1.0, 0.0], [passage], index)]
     assert chosen[0] == "Digitaliseringschefen fattar beslut." and "Nya AI-verktyg" not in chosen
 
 
