@@ -57,16 +57,22 @@ def test_long_questions_do_not_hold_up_a_normal_one(assistant):
     t0 = time.perf_counter(); assistant.ask("Får jag använda ChatGPT?", "nacka"); alone = time.perf_counter() - t0
     t0 = time.perf_counter(); assistant.ask(long_q, "nacka"); one_long = time.perf_counter() - t0
     threads = [threading.Thread(target=assistant.ask, args=(long_q[:-1] + str(i), "nacka")) for i in range(3)]
+    start = time.perf_counter()
     for th in threads:
         th.start()
     time.sleep(0.05)
     t0 = time.perf_counter(); assistant.ask("Får jag använda Copilot?", "nacka"); during = time.perf_counter() - t0
+    normal_done = time.perf_counter() - start
     for th in threads:
         th.join()
+    all_long_done = time.perf_counter() - start
     # Before: each long question held the engine lock for its whole (untruncated) embedding, so the normal one
-    # waited for all three. Now it waits at most for the embedder, bounded by cut queries.
-    print("alone %.3f one_long %.3f during %.3f" % (alone, one_long, during))
-    assert during < 3 * one_long + alone, (alone, one_long, during)
+    # waited for all three and finished last. Now it waits at most for the embedder, bounded by cut queries, and is
+    # served before the long ones still waiting. Both times are measured in the same window, so a busy machine
+    # slows both (a bound from one_long, measured alone, failed on a loaded 2-core machine without any waiting).
+    print("alone %.3f one_long %.3f during %.3f normal done %.3f all long done %.3f"
+          % (alone, one_long, during, normal_done, all_long_done))
+    assert normal_done < all_long_done, (alone, one_long, during, all_long_done)
     assert one_long < 40 * alone + 1.0, (alone, one_long)
 
 
