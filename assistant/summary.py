@@ -8,7 +8,7 @@ import re
 
 from assistant.answer import one_line
 from assistant.terms import stems
-from ingest.sentences import _abbreviation_before
+from ingest.sentences import abbreviation_before
 
 LEAD = {"sv": {"yes": "Ja", "no": "Nej", "conditional": "Ja, under villkor"},
         "en": {"yes": "Yes", "no": "No", "conditional": "Yes, under conditions"}}
@@ -22,7 +22,7 @@ def _clauses(text: str) -> list[str]:
     """The text cut at clause boundaries, never after an abbreviation's period ("e.g.", "t.ex.")."""
     parts, start = [], 0
     for m in _CLAUSE.finditer(text):
-        if text[m.start() - 1:m.start()] == "." and _abbreviation_before(text, m.start() - 1):
+        if text[m.start() - 1:m.start()] == "." and abbreviation_before(text, m.start() - 1):
             continue
         parts.append(text[start:m.start()])
         start = m.end()

@@ -17,7 +17,8 @@ _END = re.compile(r"(?<![.!?])[.!?]++[”\"')\]]*+(?=\s)")   # starts at a run's
 _NEXT = re.compile(r"(?<!\s)\s++(\S)")
 
 
-def _abbreviation_before(text: str, dot: int) -> bool:
+def abbreviation_before(text: str, dot: int) -> bool:
+    """Whether the period at `dot` ends an abbreviation ("t.ex.", "e.g.", "kap.") rather than a sentence."""
     word = re.search(r"([\wåäöÅÄÖ.]+(?: [a-zåäö])?)$", text[max(0, dot - 12):dot])
     if not word:
         return False
@@ -33,7 +34,7 @@ def split_spans(text: str) -> list[tuple[int, int]]:
         if not nxt:
             continue
         following = nxt.group(1)
-        if (following.isupper() or following.isdigit() or following in "•●▪-–”\"(") and not _abbreviation_before(text, m.start()):
+        if (following.isupper() or following.isdigit() or following in "•●▪-–”\"(") and not abbreviation_before(text, m.start()):
             cuts.add(m.end())
     lines, pos = [], 0
     for line in text.split("\n"):
