@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -62,13 +63,20 @@ def test_changed_features_without_retraining_are_refused(tmp_path, monkeypatch):
 
 
 def test_make_train_reproduces_the_shipped_model(tmp_path, embedding_cache):
-    """Training from the shipped labelled sentences gives the shipped model (same predictions, same weights)."""
+    """Training from the shipped labelled sentences gives the shipped model: the same readings of those sentences.
+    Another CPU embeds them a little differently (seen: weights 0.06 apart, probabilities 0.02, 7 of 3,721 readings
+    on a knife edge), so the check allows that much; the model trained without 20 of the sentences is already
+    weights 0.9 and probabilities 0.12 apart, which it does not allow."""
     from ingest.rules import reader as mod
-    from ingest.rules.train import main
+    from ingest.rules.train import LABELLED, features, load, main
 
     out = tmp_path / "model.npz"
     assert main(["--cache", embedding_cache, "--out", str(out), "--report", str(tmp_path / "r.md"), "--no-cv",
                  "--no-unseen"]) == 0
-    shipped, fresh = np.load(mod.MODEL_PATH), np.load(out)
-    assert list(shipped["modalities"]) == list(fresh["modalities"])
-    assert np.allclose(shipped["W"], fresh["W"], atol=1e-3) and np.allclose(shipped["b"], fresh["b"], atol=1e-3)
+    shipped, fresh = mod.RuleReader(mod.MODEL_PATH), mod.RuleReader(out)
+    assert shipped.modalities == fresh.modalities
+    assert np.allclose(shipped.W, fresh.W, atol=0.2) and np.allclose(shipped.b, fresh.b, atol=0.2)
+    X = features(load(sorted(LABELLED.glob("*.jsonl"))), Path(embedding_cache))
+    p, q = shipped.probabilities(X), fresh.probabilities(X)
+    assert np.abs(p - q).max() < 0.05
+    assert (p.argmax(axis=1) == q.argmax(axis=1)).mean() >= 0.995
