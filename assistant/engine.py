@@ -156,11 +156,14 @@ class Assistant:
             scope_text = retriever.scope_text(organisation)[0]
             tools = allowed_tools(scope_text)
             decision = decide(q, evidence, names=names, allowed=tools, organisation_text=scope_text)
-            if decision.verdict == "yes" and q.kind == "permission":
+            if decision.verdict in ("yes", "conditional") and q.kind == "permission":
                 # The safety invariant: no "yes" while a rule among the retrieved passages, quoted or not, bans or
-                # restricts what the question describes; such a rule is quoted and decides with the others.
-                guard = restriction_beside(q, passages[:PASSAGES_READ], self.retriever.sentences,
-                                           evidence[decision.deciding].text, {s.text for s in sentences})
+                # restricts what the question describes; such a rule is quoted and decides with the others. A "yes,
+                # under conditions" is held to it too: its conditions do not lift a ban on something else the question
+                # involves (what none of the quoted rules names).
+                ruled = evidence[decision.deciding].text if decision.verdict == "yes" else " ".join(e.text for e in evidence)
+                guard = restriction_beside(q, passages[:PASSAGES_READ], self.retriever.sentences, ruled,
+                                           {s.text for s in sentences})
                 if guard is not None:
                     sentences.append(guard)
                     evidence.append(evidence_of(guard, guard, q))

@@ -82,8 +82,9 @@ def _own_norms(sentence) -> Norms:
     if reading is None:
         return lexical
     if reading["modality"] in ("prohibition", "advice_against") and reading["confidence"] >= READING_CONFIDENCE:
-        # A prohibition the patterns missed ("Skriv aldrig in …, inte heller i …") is still a prohibition.
-        return Norms(prohibit=True, condition=bool(reading.get("condition")) or lexical.condition, only=lexical.only)
+        # A prohibition the patterns missed ("Skriv aldrig in …, inte heller i …") is still a prohibition; whether
+        # it has a condition is the reading's call too (a condition word is a feature of it, not the decision).
+        return Norms(prohibit=True, condition=bool(reading.get("condition")), only=lexical.only)
     return lexical | MODALITY_NORMS.get(reading["modality"], Norms()) if reading["confidence"] >= READING_CONFIDENCE else lexical
 
 

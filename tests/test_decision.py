@@ -437,3 +437,63 @@ def test_a_ban_until_something_is_done_applies_while_the_question_says_it_is_not
     pending = analyse("Får vi testa en AI-tjänst som IT-chefen inte har godkänt?")
     assert condition_state(ban, pending) is True and decide(pending, [ban]).verdict == "no"
     assert condition_state(ban, analyse("IT-chefen har godkänt AI-tjänsten. Får vi använda den?")) is False
+
+
+def test_a_ban_read_at_ingest_keeps_its_reading_of_no_condition():
+    """The learned reading decides whether a ban has a condition; the lexical patterns are its features. "…, och inte
+    heller för att formulera förslag …" holds no condition, though a condition word pattern matches ("för att")."""
+    from types import SimpleNamespace
+
+    from assistant.verdict import sentence_norms
+
+    text = ("AI får inte användas i någon del av en utredning eller riskbedömning, och inte heller för att formulera "
+            "förslag till beslut.")
+    assert norms(text).condition            # what the patterns alone read
+    read = {"modality": "prohibition", "confidence": 0.94, "condition": ""}
+    assert sentence_norms(SimpleNamespace(text=text, reading=read)) == Norms(prohibit=True)
+    with_condition = {**read, "condition": "om inte tillstånd har getts"}
+    assert sentence_norms(SimpleNamespace(text=text, reading=with_condition)).condition
+
+
+GUARD_MANIFEST = """
+[organisations.mossby]
+name = "Mossby kommun"
+contact = "AI-stödet"
+
+[[documents]]
+id = "mossby-ai"
+file = "mossby-ai.md"
+title = "Regler för AI i Mossby kommun"
+organisation = "mossby"
+"""
+
+GUARD_DOC = """# Regler för AI i Mossby kommun
+
+## Skriva med AI
+
+AI-tjänster får användas för att skriva utkast till texter om informationen i dem är öppen.
+Utkastet ska alltid granskas av den som ska skicka det.
+
+## Personalfrågor
+
+Chefer ansvarar för att medarbetarna känner till reglerna.
+AI får inte användas i arbetet med medarbetarsamtal eller lönesamtal.
+"""
+
+
+@pytest.fixture(scope="module")
+def mossby(tmp_path_factory, embedding_cache):
+    from conftest import small_store
+
+    return small_store(tmp_path_factory.mktemp("guard"), embedding_cache, GUARD_MANIFEST, {"mossby-ai.md": GUARD_DOC})
+
+
+def test_a_conditional_answer_does_not_stand_beside_a_ban_on_what_the_question_involves(mossby):
+    """The safety invariant holds for "yes, under conditions" too: a ban among the passages read, not quoted, on
+    something the question involves and no quoted rule covers, is quoted and decides."""
+    answer = mossby.ask("Får jag använda AI för att skriva ett utkast till anteckningarna från ett medarbetarsamtal?", "mossby")
+    assert answer.verdict == "no"
+    assert "medarbetarsamtal" in answer.citations[0].quote and answer.citations[0].deciding
+    # Without the thing the ban is about, the rule with its condition still decides.
+    plain = mossby.ask("Får jag använda AI för att skriva ett utkast till ett nyhetsbrev?", "mossby")
+    assert plain.verdict == "conditional" and "öppen" in plain.citations[0].quote
