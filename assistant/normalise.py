@@ -110,7 +110,8 @@ class Normaliser:
                 # second is a common word ("chatgpt om det …").
                 joined = m.group(0) + nxt.group(0)           # "chat gtp" → "chatgtp" → ChatGPT
                 hit = self._typo(joined) if len(joined) <= 12 else None
-                if hit and hit.lower().replace(" ", "") in self.display:
+                # ... and not when the name found is the second token itself ("be Copilot" is "be" and Copilot).
+                if hit and hit.lower().replace(" ", "") in self.display and hit.lower() != nxt.group(0).lower():
                     replacement, end = hit, nxt.end()
                     i += 1
             if replacement is None:

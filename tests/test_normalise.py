@@ -64,6 +64,10 @@ def test_no_yes_while_a_quoted_rule_bans_it():
 
 def test_a_word_before_a_misspelled_tool_name_is_not_swallowed(normalise):
     assert normalise("är midjourny godkänt hos oss?", "sv") == "är Midjourney godkänt hos oss?"
+    # nor one before a tool name spelled right: "be" + "Copilot" reads like a misspelled "Copilot"
+    n = Normaliser(WORDS | {"copilot", "chat"})
+    assert n("Får jag be Copilot Chat att förklara en lagtext?", "sv") == "Får jag be Copilot Chat att förklara en lagtext?"
+    assert n("kan jag be chatgpt om hjälp", "sv") == "kan jag be ChatGPT om hjälp"
 
 
 @pytest.mark.parametrize("text, language", [
