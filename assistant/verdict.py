@@ -364,6 +364,13 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             return Decision("conditional", pending[0], tuple(pending), reason="condition")
     if permits:
         return Decision("yes", permits[0], reason="permit")
+    asked = tools_in(question.text)
+    if safe and asked and asked <= allowed and not bans and not cond_bans:
+        # No rule quoted says whether, but the tool asked about is one the documents approve by name and the
+        # information is open: the sentence that approves it answers.
+        listing = [i for i, e in relevant if asked & tools_in(e.text) and APPROVED.search(e.text)]
+        if listing:
+            return Decision("yes", listing[0], reason="approved_tool")
     return Decision("conditional", None, reason="no_rule")
 
 

@@ -497,3 +497,16 @@ def test_a_conditional_answer_does_not_stand_beside_a_ban_on_what_the_question_i
     # Without the thing the ban is about, the rule with its condition still decides.
     plain = mossby.ask("Får jag använda AI för att skriva ett utkast till ett nyhetsbrev?", "mossby")
     assert plain.verdict == "conditional" and "öppen" in plain.citations[0].quote
+
+
+def test_an_approved_tool_with_open_information_is_allowed_by_the_sentence_that_approves_it():
+    listing = ev("Godkända AI-tjänster är Microsoft Copilot Chat med inloggning via kommunkontot och AI-portalen.")
+    other_ban = ev("Fria AI-tjänster, till exempel gratisversionen av ChatGPT, får inte användas.", Norms(prohibit=True))
+    q = analyse("Får jag be Copilot Chat förklara en lagtext? Bara den publicerade lagtexten, inget om något ärende.")
+    d = decide(q, [listing, other_ban], allowed=frozenset({"copilot"}))
+    assert (d.verdict, d.deciding, d.reason) == ("yes", 0, "approved_tool")
+    # Not for information that is not open, nor for a tool the documents do not approve.
+    internal = analyse("Får jag be Copilot Chat sammanfatta ett internt PM?")
+    assert decide(internal, [listing, other_ban], allowed=frozenset({"copilot"})).verdict != "yes"
+    gemini = analyse("Får jag be Gemini förklara en lagtext? Bara den publicerade lagtexten.")
+    assert decide(gemini, [listing, other_ban], allowed=frozenset({"copilot"})).verdict != "yes"
