@@ -51,12 +51,14 @@ eval-unseen: install
 
 # The learned readers and their reports: the rule reader (ingest/rules/model.npz, from the labelled sentences in
 # ingest/rules/labelled/) and the situation reader (assistant/situation/model.npz, from the labelled rule-question
-# pairs in assistant/situation/labelled/; it reads features of the rule reader, so it is trained second), and the
-# answerability check (assistant/answerability/model.npz, from the labelled excerpts and questions there).
+# pairs in assistant/situation/labelled/; it reads features of the rule reader, so it is trained second), the
+# answerability check (assistant/answerability/model.npz, from the labelled excerpts and questions there) and the
+# question-kind reader (assistant/question_kind/model.npz, from the labelled questions there).
 train: install
 	$(BIN)/python -m ingest.rules.train
 	$(BIN)/python -m assistant.situation.train
 	$(BIN)/python -m assistant.answerability.train
+	$(BIN)/python -m assistant.question_kind.train
 
 bench: install
 	$(BIN)/python -m bench.run

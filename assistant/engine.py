@@ -109,11 +109,14 @@ class Assistant:
             normalise = self.retriever.normaliser()
         q = analyse(question, history, normalise)
         vec = self.retriever.search_vector(q.query)
+        q.kind = self._kind(q, vec)
         if q.followup and not q.continues and specific_stems(q.text, q.language):
             # A question that neither opens as a continuation nor leans on the previous one for what it is about
             # (it names something of its own) is also judged on its own (`_stands_alone`).
             alone = analyse(question, None, normalise)
-            q.alone = (alone, self.retriever.search_vector(alone.query))
+            alone_vec = self.retriever.search_vector(alone.query)
+            alone.kind = self._kind(alone, alone_vec)
+            q.alone = (alone, alone_vec)
         return q, vec, time.perf_counter() - t0
 
     def _extractive(self, q: Question, vec: list[float], embed: float, organisation: str) -> tuple[Answer, list[Passage]]:
@@ -225,6 +228,17 @@ class Assistant:
         passages = self.retriever.search(alone.query, organisation, k=SEARCH_K, query_vec=vec)
         chosen = select(alone, vec, passages, self.retriever.sentences)
         return covered(alone, chosen, passages, self.gates) and self._answered(alone, vec, passages)
+
+    def _kind(self, q: Question, vec) -> str:
+        """The question's kind as the learned reader reads it (assistant/question_kind), from the search vector it
+        already has. A follow-up keeps the kind read with the question before it (what it leaves implicit), and
+        an embedding model the reader was not trained on leaves the patterns' kind."""
+        from assistant.question_kind.reader import get_kind_reader
+
+        reader = get_kind_reader()
+        if q.followup or reader.embedder != f"{self.settings.embedding_backend}:{self.settings.embedding_model}":
+            return q.kind
+        return reader.read(q.text, vec)
 
     def _answered(self, q: Question, vec, passages: list[Passage]) -> bool:
         """The answerability check (assistant/answerability) on the sentences of the passages read: whether they answer
