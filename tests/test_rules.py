@@ -37,6 +37,22 @@ def test_reading_carries_condition_and_what_it_governs(reader):
     assert got.condition.startswith("om uppgifterna") and got.condition_span[0] > 0
     got = reader.read(["Skriv aldrig in personnummer i AI-tjänster."])[0]
     assert "identity_number" in got.information or "personal_data" in got.information
+    # A ban "without" something depends on it: that is its condition.
+    got = reader.read(["Det är inte tillåtet att spela in möten i en AI-tjänst utan att alla deltagare har informerats."])[0]
+    assert got.modality == "prohibition" and got.condition == "utan att alla deltagare har informerats"
+
+
+def test_where_a_condition_starts_is_data_and_part_of_the_fingerprint(tmp_path, monkeypatch):
+    from ingest.rules import reader as mod
+
+    assert "[spans]" in mod.FEATURES_PATH.read_text(encoding="utf-8")
+    before = mod.fingerprint()
+    changed = tmp_path / "features.toml"
+    changed.write_text(mod.FEATURES_PATH.read_text(encoding="utf-8").replace("utan att|", ""), encoding="utf-8")
+    monkeypatch.setattr(mod, "FEATURES_PATH", changed)
+    assert mod.fingerprint() != before          # documents are read again at the next ingest
+    spans = mod._compile_features(changed, "spans")
+    assert not spans["condition_start"].search("inte tillåtet utan att alla vet")
 
 
 def test_ingest_stores_readings_and_the_cli_lists_them(corpus_store):

@@ -28,27 +28,20 @@ MODALITIES = ("prohibition", "restriction", "obligation", "permission", "conditi
 GOVERNS = ("information", "tools", "activity", "people")
 # The normative modalities: a sentence with one of these is a rule.
 RULES = frozenset(MODALITIES) - {"none", "definition_scope"}
-# Where a condition or an exception starts (the span runs to the end of the clause).
-CONDITION_START = re.compile(
-    r"\b(?:om inte|utom när|utom om|utom för|med undantag för|förutom|förutsatt att|under förutsättning att|såvida inte|"
-    r"så länge|i de fall|när|efter att|innan|unless|except when|except for|provided that|as long as|if|when|after|before)\b|"
-    # "om" starts a condition only before a clause ("om det", "om du", "om uppgifterna"), not as "about"
-    # ("ärenden om myndighetsutövning")
-    r"\bom (?=(?:det|du|ni|vi|man|den|de|hen|han|hon|någon|inte|uppgift\w*|information\w*|tjänst\w*|ai|materialet|"
-    r"texten|bilden|personen|brukaren|eleven|kunden)\b)",
-    re.I)
-CLAUSE_END = re.compile(r"[.;!?](?=\s|$)|, (?:men|och|but|and) ")
 
 
-def _compile_features(path: Path = FEATURES_PATH) -> dict[str, re.Pattern]:
+def _compile_features(path: Path = FEATURES_PATH, section: str = "lexical") -> dict[str, re.Pattern]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))["lexical"]
+        data = tomllib.loads(path.read_text(encoding="utf-8"))[section]
         return {name: re.compile(pattern, re.I) for name, pattern in data.items()}
     except (OSError, KeyError, tomllib.TOMLDecodeError, re.error) as exc:
         raise PolicyAssistantError(f"{path}: cannot read the rule reader's features ({exc})") from None
 
 
 LEXICAL = _compile_features()
+# Where a condition or an exception starts, and where its clause ends (features.toml, [spans]).
+_SPANS = _compile_features(section="spans")
+CONDITION_START, CLAUSE_END = _SPANS["condition_start"], _SPANS["clause_end"]
 
 
 def lexical_features(text: str) -> np.ndarray:
