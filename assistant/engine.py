@@ -143,7 +143,8 @@ class Assistant:
         best = chosen[0][1] if chosen else -1.0
         base.flags["relevance"] = round(best, 4)
         if not covered(q, chosen, passages, self.gates) or not self._stands_alone(q, organisation) \
-                or asks_for_absent(q, *retriever.scope_text(organisation)) or not self._answered(q, vec, passages):
+                or asks_for_absent(q, *retriever.scope_text(organisation), read=_read_text(passages)) \
+                or not self._answered(q, vec, passages):
             base.verdict = "not_covered"
             base.text = not_covered_text(q.language, org.get("name", organisation), base.contact)
         else:
@@ -352,13 +353,19 @@ def covered(q: Question, chosen: list[tuple[Sentence, float]], passages: list[Pa
 _ASKS_FOR = shipped().question["asks_for"]
 
 
-def asks_for_absent(q: Question, text: str, words: frozenset[str]) -> bool:
+def _read_text(passages: list[Passage]) -> str:
+    return " ".join(f"{p.section} {p.context} {p.text}" for p in passages[:PASSAGES_READ])
+
+
+def asks_for_absent(q: Question, text: str, words: frozenset[str], read: str | None = None) -> bool:
     """Whether the documents cannot say what an information question asks for: they never state anything of the
-    kind asked (a price), or never name the thing a which-question asks about ("Vilken språkmodell …?")."""
+    kind asked (a price), or never name the thing a which-question asks about ("Vilken språkmodell …?"). With
+    `read` (the passages the answer would quote from), the kind of answer must be there: a length of time elsewhere
+    in the documents does not answer "hur länge gäller ett godkännande?"."""
     if q.kind == "permission":
         return False
     asked = [(ask, answer) for ask, answer in ANSWER_TYPES.values() if ask.search(q.text)]
-    if any(not answer.search(text) for _, answer in asked):
+    if any(not answer.search(text if read is None else read) for _, answer in asked):
         return True
     for m in _ASKS_FOR.finditer(q.text):
         if any(ask.search(m.group(0)) for ask, _ in asked):

@@ -310,6 +310,10 @@ def test_an_information_question_the_documents_cannot_answer():
     assert not asks_for_absent(analyse("Vilket diarienummer har beslutet?"), text, words)
     assert not asks_for_absent(analyse("Vilket datum beslutades riktlinjen?"), text, words)
     assert not asks_for_absent(analyse("Får jag använda en språkmodell?"), text, words)   # permission: judged as such
+    # The kind of answer asked for must be in what is read and quoted from, not anywhere in the documents.
+    read = "Solbacka Assistenten ska utvärderas av AI-rådet innan den tas i bruk."
+    assert asks_for_absent(analyse("Hur länge gäller ett godkännande?"), text + " Godkännandet gäller i två år.", words, read)
+    assert not asks_for_absent(analyse("Hur länge gäller ett godkännande?"), text, words, read + " Det gäller i två år.")
 
 
 def test_an_only_rule_is_met_by_a_question_about_what_it_allows_unless_negated():
