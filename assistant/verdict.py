@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from rapidfuzz import fuzz
+
 from assistant.domain import shipped
 from assistant.language import concepts_in
 from assistant.question import Question
@@ -474,6 +476,9 @@ def exempted(rule: str, question: Question) -> bool:
     return False
 
 
+SPELLING_MIN, SPELLING_RATIO = 7, 90      # another spelling of a word: long, and all but a letter alike
+
+
 def _factual(question: Question, evidence: list[Evidence], names: str) -> Decision:
     """Yes or no from the first quoted sentence that names what the question asks about; a sentence that names it
     and denies it settles "no". Nothing named: the documents are quoted without a verdict."""
@@ -490,13 +495,16 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     # What the question predicates ("godkänt", "omfattas") is not what it asks about.
     # Nor are the tools it names: a table row about Copilot Chat does not settle "Måste jag märka ett PM som
     # Copilot skrivit?".
-    asked = {key(w) for w in what_is_asked(question) if not framed(w) and not _PREDICATE.fullmatch(w)}
+    asked_words = {w.lower() for w in what_is_asked(question) if not framed(w) and not _PREDICATE.fullmatch(w)}
+    asked = {key(w): w for w in asked_words}
     if not asked:
         return Decision("info")
 
     def named(text: str) -> int:
+        # By its key, or spelled another way ("chattbotar", "chatbotar"): near-identical whole words.
         words = _PART.findall(text.lower()) + TOKEN.findall(text.lower())
-        return sum(any(w.startswith(k) for w in words) for k in asked)
+        return sum(any(w.startswith(k) or (len(w) >= SPELLING_MIN and fuzz.ratio(w, whole) >= SPELLING_RATIO)
+                       for w in words) for k, whole in asked.items())
 
     # The sentence that names most of what is asked, and two of its words when it names two or more things, or
     # one of them with a predicate of the same kind as the question's ("Gäller riktlinjen för förtroendevalda?" and

@@ -514,3 +514,12 @@ def test_an_approved_tool_with_open_information_is_allowed_by_the_sentence_that_
     assert decide(internal, [listing, other_ban], allowed=frozenset({"copilot"})).verdict != "yes"
     gemini = analyse("Får jag be Gemini förklara en lagtext? Bara den publicerade lagtexten.")
     assert decide(gemini, [listing, other_ban], allowed=frozenset({"copilot"})).verdict != "yes"
+
+
+def test_a_factual_question_is_settled_by_a_sentence_spelling_its_words_another_way():
+    q = analyse("Gäller AI-policyn även för chattbotar och översättningsverktyg?")
+    listing = ev("Exempel på detta är chatbotar, virtuella assistenter, bildanalys och översättning.")
+    assert decide(q, [listing], names="AI-policy för Norsjö kommun").verdict == "yes"
+    # one letter apart in a short word is another word, not another spelling
+    assert decide(analyse("Gäller policyn för kontrakt och avtal?"), [ev("Policyn gäller kontroll av avtal.")],
+                  names="AI-policy för Norsjö kommun").verdict != "yes"
