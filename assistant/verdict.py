@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 
 from assistant.domain import shipped
-from assistant.language import concepts_in
+from assistant.language import GLOSSARY, concepts_in
 from assistant.question import Question
 from assistant.sensitive import sensitive_words
 from assistant.terms import TOKEN, key, names_part_of, specific_words, stems
@@ -496,15 +496,24 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     # Nor are the tools it names: a table row about Copilot Chat does not settle "Måste jag märka ett PM som
     # Copilot skrivit?".
     asked_words = {w.lower() for w in what_is_asked(question) if not framed(w) and not _PREDICATE.fullmatch(w)}
+    if question.language == "en":
+        # Common English words name what is asked in a Swedish policy when the glossary knows them ("elected").
+        asked_words |= {w for w in TOKEN.findall(question.text.lower()) if w in GLOSSARY and not framed(w)
+                        and not _PREDICATE.fullmatch(w) and key(w) not in question.absent_words
+                        and not any(framed(t) for t in TOKEN.findall(GLOSSARY[w].lower()))}
     asked = {key(w): w for w in asked_words}
     if not asked:
         return Decision("info")
+    # An English word also names what is asked by the Swedish policy words of the glossary ("elected" -> "förtroendevalda").
+    translated = {k: {key(t) for t in TOKEN.findall(GLOSSARY.get(w, "").lower()) if key(t) not in _FRAME}
+                  for k, w in asked.items()} if question.language == "en" else {}
 
     def named(text: str) -> int:
         # By its key, or spelled another way ("chattbotar", "chatbotar"): near-identical whole words.
         words = _PART.findall(text.lower()) + TOKEN.findall(text.lower())
         return sum(any(w.startswith(k) or (len(w) >= SPELLING_MIN and fuzz.ratio(w, whole) >= SPELLING_RATIO)
-                       for w in words) for k, whole in asked.items())
+                       or any(w.startswith(t) for t in translated.get(k, ())) for w in words)
+                   for k, whole in asked.items())
 
     # The sentence that names most of what is asked, and two of its words when it names two or more things, or
     # one of them with a predicate of the same kind as the question's ("Gäller riktlinjen för förtroendevalda?" and

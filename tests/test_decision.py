@@ -523,3 +523,12 @@ def test_a_factual_question_is_settled_by_a_sentence_spelling_its_words_another_
     # one letter apart in a short word is another word, not another spelling
     assert decide(analyse("Gäller policyn för kontrakt och avtal?"), [ev("Policyn gäller kontroll av avtal.")],
                   names="AI-policy för Norsjö kommun").verdict != "yes"
+
+
+def test_an_english_factual_question_is_settled_through_the_glossary():
+    scope = ev("Gäller för anställd personal, privata utförare och förtroendevalda som använder AI i sin tjänsteutövning.")
+    q = analyse("Does the AI policy apply to elected politicians as well as staff?")
+    assert q.language == "en" and decide(q, [scope], names="Policy för AI i Askersunds kommun").verdict == "yes"
+    # a Swedish sentence about something else settles nothing
+    other = ev("Det är den enskilda användaren som är ansvarig för informationen.")
+    assert decide(q, [other], names="Policy för AI i Askersunds kommun").verdict == "info"
