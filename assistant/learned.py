@@ -14,6 +14,16 @@ import numpy as np
 from ingest.errors import PolicyAssistantError
 
 
+def read_jsonl(paths: list[Path]):
+    """(path, line number, object) for every non-blank line of the labelled files, in order."""
+    import json
+
+    for path in paths:
+        for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                yield Path(path), n, json.loads(line)
+
+
 def fit(X, y, hidden: tuple[int, ...], alpha: float):
     from sklearn.neural_network import MLPClassifier
 

@@ -8,7 +8,6 @@ report gives that accuracy beside the patterns' own.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -27,17 +26,14 @@ ALPHA = 3.0
 
 def load(paths: list[Path]) -> list[dict]:
     rows, seen = [], set()
-    for path in paths:
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            item = json.loads(line)
-            if item.get("kind") not in LABELS or not isinstance(item.get("q"), str) or not item["q"].strip():
-                raise SystemExit(f"{path}:{n}: a line needs q and a kind in {LABELS}")
-            if item["q"] in seen:
-                continue
-            seen.add(item["q"])
-            rows.append({"group": path.stem.removesuffix("-en"), "question": item["q"], "label": item["kind"], "lang": detect_language(item["q"])})
+    for path, n, item in learned.read_jsonl(paths):
+        if item.get("kind") not in LABELS or not isinstance(item.get("q"), str) or not item["q"].strip():
+            raise SystemExit(f"{path}:{n}: a line needs q and a kind in {LABELS}")
+        if item["q"] in seen:
+            continue
+        seen.add(item["q"])
+        rows.append({"group": path.stem.removesuffix("-en"), "question": item["q"], "label": item["kind"],
+                     "lang": detect_language(item["q"])})
     return rows
 
 

@@ -8,7 +8,6 @@ wrong "allows" can turn an answer into a wrong "yes".
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -28,18 +27,14 @@ FOLDS = 5
 
 def load(paths: list[Path]) -> list[dict]:
     rows, seen = [], set()
-    for path in paths:
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            if row.get("label") not in LABELS or not row.get("rule") or not row.get("question"):
-                raise SystemExit(f"{path}:{n}: a pair needs rule, question and a label in {LABELS}")
-            if (row["rule"], row["question"]) in seen:
-                continue
-            seen.add((row["rule"], row["question"]))
-            row["group"] = f"{path.stem}:{row.get('org', n // 40)}"
-            rows.append(row)
+    for path, n, row in learned.read_jsonl(paths):
+        if row.get("label") not in LABELS or not row.get("rule") or not row.get("question"):
+            raise SystemExit(f"{path}:{n}: a pair needs rule, question and a label in {LABELS}")
+        if (row["rule"], row["question"]) in seen:
+            continue
+        seen.add((row["rule"], row["question"]))
+        row["group"] = f"{path.stem}:{row.get('org', n // 40)}"
+        rows.append(row)
     return rows
 
 
