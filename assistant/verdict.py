@@ -234,6 +234,8 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
             return Decision("yes", faq, reason="faq")
         return _factual(question, evidence, names)
     decision = _decide_permission(question, evidence, allowed, organisation_text)
+    if decision.rule is not None:
+        return decision                        # read as the decision read it (the exception of a permission)
     read = decision.deciding is not None and _read_norms(evidence[decision.deciding], question)
     return replace(decision, rule=read or None)
 
@@ -291,6 +293,10 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 (permits if comment_met(row.condition, question) else conditions).append(i)
                 continue
         n = _read_norms(e, question)
+        if not n.prohibit and (n.permit or i == row_at) and excepted(e.text, question):
+            # "Copilot Chat får användas för information på nivå Måttlig, med undantag för personuppgifter om barn och
+            # elever" and a question about the pupils' names: what it permits excepts what the question is about.
+            return Decision("no", i, reason="excepted", rule=Norms(prohibit=True))
         if n.only and only_if(e.text):
             n = replace(n, only=False, condition=True, permit=True)     # "endast om …": a condition
         allows, forbids = _situation(e, pasted)
@@ -468,12 +474,36 @@ def exempted(rule: str, question: Question) -> bool:
     """Whether the question is about what a ban exempts ("… annan än Copilot Chat med kommunens konto" and a question
     about Copilot Chat): an uncommon word of the question in the exception."""
     asked = {key(w) for w in specific_words(question.text, question.language)} - _FRAME
-    for m in EXCEPTION.finditer(" ".join(rule.split())):
-        exempt = next((g for g in m.groups() if g), "").lower()     # each alternative has its own group
-        words = _PART.findall(exempt) + TOKEN.findall(exempt)
-        if any(w.startswith(k) for k in asked for w in words):
+    return any(any(w.startswith(k) for k in asked for w in words) for _, words in _exceptions(rule))
+
+
+def excepted(rule: str, question: Question) -> bool:
+    """Whether the question is about what a permission excepts ("får användas för information på nivå Måttlig, med
+    undantag för personuppgifter om barn och elever" and the pupils' names). Stricter than `exempted`, as it makes
+    the answer "no": only the exception's own words (not ones the permission also uses: "sammanträdet" beside
+    "nämndsammanträden"), and only words of the question that it does not deny ("inga ärenden behandlas bakom stängda
+    dörrar") or say are absent."""
+    from assistant.situation.reader import clauses
+
+    stated = " ".join(c for c in clauses(question.text) if not _NEGATION.search(c))
+    asked = {key(w) for w in specific_words(stated, question.language)} - _FRAME - question.absent_words
+    flat = " ".join(rule.split()).lower()
+    for (start, end), words in _exceptions(flat):
+        rest = flat[:start] + " " + flat[end:]
+        own = [w for w in words if w[:8] not in rest]
+        if any(w.startswith(k) for k in asked for w in own):
             return True
     return False
+
+
+def _exceptions(rule: str) -> list[tuple[tuple[int, int], list[str]]]:
+    """Where each exception a rule states stands (the span of what it excepts), and its words."""
+    out = []
+    for m in EXCEPTION.finditer(" ".join(rule.split())):
+        at = next(k for k, g in enumerate(m.groups(), 1) if g)     # each alternative has its own group
+        exempt = m.group(at).lower()
+        out.append((m.span(at), _PART.findall(exempt) + TOKEN.findall(exempt)))
+    return out
 
 
 SPELLING_MIN, SPELLING_RATIO = 7, 90      # another spelling of a word: long, and all but a letter alike

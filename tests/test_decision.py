@@ -386,6 +386,24 @@ def test_an_exception_holds_when_the_question_says_what_it_names_is_not_the_case
     assert condition_state(ban, analyse("Får AI bedöma arbetssökande när det inte gäller att språkgranska platsannonser?")) is True
 
 
+def test_a_permission_excepts_what_the_question_is_about():
+    # "får användas …, med undantag för personuppgifter om barn och elever" does not permit the pupils' names.
+    rule = ev("Copilot Chat får användas för information på nivå Måttlig, med undantag för personuppgifter om barn och elever.",
+              Norms(permit=True))
+    names = analyse("Får jag låta Copilot Chat skriva omdömen med elevernas namn? Det är bara nivå Måttlig.")
+    d = decide(names, [rule])
+    assert (d.verdict, d.reason, d.deciding) == ("no", "excepted", 0) and d.rule.prohibit
+    # Not when the question says the excepted thing is absent, nor by a word the permission itself uses.
+    assert decide(analyse("Får jag låta Copilot Chat sammanfatta ett PM på nivå Måttlig? Inga elever eller barn nämns."),
+                  [rule]).verdict == "yes"
+    meeting = ev("Den offentliga sändningen av nämndsammanträden får textas med AI utom när sammanträdet behandlar ärenden "
+                 "bakom stängda dörrar.", Norms(permit=True, condition=True),
+                 condition="utom när sammanträdet behandlar ärenden bakom stängda dörrar")
+    open_meeting = analyse("Byggnadsnämndens sammanträde sänds offentligt och inga ärenden behandlas bakom stängda dörrar. "
+                           "Får vi texta sändningen med AI?")
+    assert decide(open_meeting, [meeting]).reason != "excepted"
+
+
 def test_material_named_without_saying_it_is_absent_is_carried_data():
     from assistant.verdict import carries_data
 
