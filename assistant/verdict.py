@@ -563,6 +563,10 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     # "Ja, om texten skickas till invånare …", "Förtroendevalda omfattas när de använder kommunens utrustning": a yes
     # that holds only under the sentence's own condition, which is quoted.
     span = condition_span(text)
+    # A clause that itself names what is asked ("… vad som gäller när medarbetare och förtroendevalda använder
+    # AI-tjänster i arbetet") says whom or what the rules are for, not a condition on it.
+    if span and named(text[span[0]:span[1]]) and not named(text[:span[0]] + " " + text[span[1]:]):
+        span = None
     if span and not _TEMPORAL.match(text, span[0]):
         # Unless the question states whether that condition holds ("jag använder bara min privata dator"), as the
         # situation reader reads it.

@@ -272,6 +272,10 @@ def test_a_factual_yes_under_the_sentences_own_condition_is_conditional():
     # A clause that says when, not whether, leaves the yes.
     q = analyse("Måste dataskyddsombudet kontaktas?")
     assert decide(q, [ev("Dataskyddsombudet ska kontaktas innan personuppgifter behandlas på ett nytt sätt.")]).verdict == "yes"
+    # A clause that names what is asked says whom the rules are for, not a condition on it.
+    q = analyse("Omfattas förtroendevalda av reglerna?")
+    d = decide(q, [ev("Reglerna beskriver vad som gäller när medarbetare och förtroendevalda använder AI-tjänster i arbetet.")])
+    assert d.verdict == "yes"
 
 
 def test_what_the_question_does_without_is_not_under_a_ban_on_it():
