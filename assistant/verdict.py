@@ -127,6 +127,7 @@ DATA_KINDS = frozenset({"personal_data", "sensitive_data", "secrecy"})
 # A sentence that settles a yes/no question negatively ("Policyn gäller inte för bolagen", "är inte godkänt").
 _DENIES = _LEXICON["denies"]
 _PREDICATE = shipped().question["predicate"]
+_ASKS = shipped().question["permission"]
 # A clause that only says when something happens ("innan vi börjar …") is not a condition on the answer.
 _TEMPORAL = re.compile(r"(?:innan|efter|before|after)\b", re.I)
 _UNTIL = re.compile(r"(?:innan|före|tills|until|before)\b", re.I)
@@ -329,7 +330,7 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 return Decision("no", i, reason="outside_only")
             if n.condition and (n.permit or n.only) and condition_state(e, question) is False:
                 return Decision("no", i, reason="condition_fails")     # allowed only if …, and it is not so
-            said = settled(e, question) or allows
+            said = settled(e, question) or allows or _leans_met(e, question, pasted)
             # "endast Copilot Chat med kommunens konto" is met by a question about Copilot Chat with that account;
             # a condition beside it ("när det är nödvändigt") still has to be said.
             met = (n.condition or n.only) and (said or n.only and not n.condition and only_met(e.text, question))
@@ -367,7 +368,7 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
         # first".
         pending = [i for i, e in relevant if i not in read_met and e.situation is not None
                    and (e.norms.oblige or e.norms.condition or e.norms.only) and e.situation.label != "irrelevant"
-                   and not _situation(e, pasted)[0]]
+                   and not _situation(e, pasted)[0] and not _leans_met(e, question, pasted)]
         if pending:
             return Decision("conditional", pending[0], tuple(pending), reason="condition")
     if permits:
@@ -438,6 +439,27 @@ def _situation(e: Evidence, pasted: bool = False) -> tuple[bool, bool]:
     that pastes personal data settles no rule by what it says about itself."""
     s = e.situation if USE_SITUATION else None
     return (bool(s and s.allows and not pasted), bool(s and s.forbids))
+
+
+def _leans_met(e: Evidence, question: Question, pasted: bool) -> bool:
+    """Two weak signals that agree: the situation reader leans to "allows" (its most likely reading, below the
+    threshold it is trusted from alone), and a clause of the question that denies nothing says what the rule asks in
+    its words, two of them besides tool names ("Jag har gått kommunens introduktion i AI och informationssäkerhet"
+    under "… måste först genomgå kommunens introduktion i AI och informationssäkerhet")."""
+    s = e.situation if USE_SITUATION else None
+    if s is None or s.label != "allows" or pasted or _NEGATION.search(e.text):
+        return False
+    from assistant.situation.reader import clauses, condition_of, requirement_of
+
+    # What the rule asks to be so: a duty's requirement ("complete the e-learning"), else its condition.
+    asked = requirement_of(e.text) if e.norms.oblige else condition_of(e.text)
+    tools = _part_stems(" ".join(m.group(0) for m in _TOOL_MENTION.finditer(asked)))
+    rule = _part_stems(asked) - tools - _FRAME
+
+    # Only what the question states, not what it asks: "Får jag använda Microsoft 365 Copilot …" names the tool of a
+    # rule on that tool without saying anything about the training the rule requires.
+    said = [c for c in clauses(question.text) if not _NEGATION.search(c) and not _ASKS.search(c)]
+    return any(len(rule & _part_stems(c)) >= 2 for c in said)
 
 
 ONLY_SCOPE = _LEXICON["only_scope"]

@@ -2,6 +2,7 @@
 yes/no questions, the contradiction check, follow-ups that keep refusals, true sensitive-data notices and the plain
 first line. Unit tests on `decide` with hand-made evidence, then the engine on the real corpus store."""
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -49,6 +50,24 @@ def test_a_situation_against_an_exception_to_the_scope_decides_nothing():
     required = Evidence("Copilot Chat får användas när du är inloggad med kommunkontot.", "",
                         Norms(permit=True, condition=True), "när du är inloggad med kommunkontot", forbids)
     assert decide(q, [required, advice]).verdict == "no"
+
+
+def test_a_leaning_situation_and_the_rules_own_words_stated_together_meet_a_requirement():
+    from assistant.situation.reader import Situation
+
+    leans = Situation("allows", 0.6, False)            # the reader's most likely reading, below its trusted threshold
+    row = "AI-verktyg: Solbacka Assistenten · Villkor: Kräver att din chef har beställt behörighet och att du har gått AI-körkortet"
+    rule = Evidence(row, row, Norms(permit=True, condition=True), "", leans)
+    stated = analyse("Chefen har beställt behörighet åt mig och jag har gjort AI-körkortet. Får jag använda Solbacka "
+                     "Assistenten för ett utskick?")
+    assert decide(stated, [rule]).verdict == "yes"
+    # Not from the words alone, nor from words the question denies or only asks with.
+    assert decide(stated, [replace(rule, situation=Situation("depends", 0.6, False))]).verdict == "conditional"
+    denied = analyse("Chefen har inte beställt behörighet och jag har inte gjort AI-körkortet. Får jag använda "
+                     "Solbacka Assistenten?")
+    assert decide(denied, [rule]).verdict == "conditional"
+    asked = analyse("Får jag använda Solbacka Assistenten om chefen har beställt behörighet och jag har AI-körkortet?")
+    assert decide(asked, [rule]).verdict == "conditional"
 
 
 def test_a_yes_no_question_under_a_conditional_scope_is_settled_by_what_it_states():
