@@ -371,6 +371,9 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                    and not _situation(e, pasted)[0] and not _leans_met(e, question, pasted)]
         if pending:
             return Decision("conditional", pending[0], tuple(pending), reason="condition")
+    # A "yes" rests on a permission about what the question asks: its words, its tool or its subject. A rule on
+    # something else ("Text som publiceras … bör märkas" under a question on drafting a decision) permits nothing.
+    permits = [i for i in permits if _speaks_to(evidence[i].text, question)]
     if permits:
         return Decision("yes", permits[0], reason="permit")
     asked = tools_in(question.text)
@@ -408,6 +411,17 @@ def what_is_asked(question: Question) -> set[str]:
     tools = {key(w.lower()) for m in _TOOL_MENTION.finditer(question.text) for w in TOKEN.findall(m.group(0))}
     return {w for w in specific_words(question.text, question.language)
             if key(w) not in tools and key(w) not in _FRAME and key(w) not in question.absent_words}
+
+
+def _speaks_to(rule: str, question: Question) -> bool:
+    """Whether a rule is about what the question asks: it names a word of it, a tool it names, or a concept of it
+    (of a follow-up, with the question before it: "men kan den hjälpa mig att skriva brevet?")."""
+    asked = replace(question, text=question.query) if question.followup else question
+    # An English rule names a Swedish question's words through the glossary ("letter" -> "brev").
+    translated = {key(t) for w in TOKEN.findall(rule.lower()) if w in GLOSSARY for t in TOKEN.findall(GLOSSARY[w].lower())}
+    named = any(k.startswith(t) for t in translated if len(t) >= 4 for k in map(key, what_is_asked(asked)))
+    return bool(_names_what_is_asked(rule, asked) or named or tools_in(rule) & tools_in(asked.text)
+                or {c.name for c in concepts_in(rule)} & question.concepts)
 
 
 def _names_what_is_asked(rule: str, question: Question) -> bool:

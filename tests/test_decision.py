@@ -409,6 +409,20 @@ def test_an_exception_holds_when_the_question_says_what_it_names_is_not_the_case
     assert condition_state(ban, analyse("Får AI bedöma arbetssökande när det inte gäller att språkgranska platsannonser?")) is True
 
 
+def test_a_yes_rests_on_a_permission_about_what_is_asked():
+    # A recommendation read as a permission, about publishing, does not allow drafting a decision.
+    q = analyse("Kan jag be Copilot skriva ett utkast till beslut i ett bygglovsärende? Jag granskar det sen.")
+    other = ev("Text som publiceras och som till största delen har skapats med AI bör märkas.", Norms(permit=True))
+    assert decide(q, [other]).verdict != "yes"
+    about = ev("AI får användas för att skriva utkast till beslut, som handläggaren granskar.", Norms(permit=True))
+    assert decide(q, [about]).verdict == "yes"
+    # An English rule speaks to a Swedish question through the glossary, a follow-up with the question before it.
+    history = [{"question": "Får AI bestämma vilka kunder som ska stängas av?", "answer": "Nej."}]
+    followup = analyse("men kan den hjälpa mig att skriva brevet till kunden?", history)
+    letter = ev("AI may help you draft a letter, but a named employee makes and signs the decision.", Norms(permit=True))
+    assert decide(followup, [letter]).verdict == "yes"
+
+
 def test_a_permission_excepts_what_the_question_is_about():
     # "får användas …, med undantag för personuppgifter om barn och elever" does not permit the pupils' names.
     rule = ev("Copilot Chat får användas för information på nivå Måttlig, med undantag för personuppgifter om barn och elever.",
