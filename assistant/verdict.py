@@ -373,7 +373,7 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             return Decision("conditional", pending[0], tuple(pending), reason="condition")
     # A "yes" rests on a permission about what the question asks: its words, its tool or its subject. A rule on
     # something else ("Text som publiceras … bör märkas" under a question on drafting a decision) permits nothing.
-    permits = [i for i in permits if _speaks_to(evidence[i].text, question)]
+    permits = [i for i in permits if _speaks_to(evidence[i].text, question) and not _denies(question, evidence[i].text)]
     if permits:
         return Decision("yes", permits[0], reason="permit")
     asked = tools_in(question.text)
@@ -411,6 +411,22 @@ def what_is_asked(question: Question) -> set[str]:
     tools = {key(w.lower()) for m in _TOOL_MENTION.finditer(question.text) for w in TOKEN.findall(m.group(0))}
     return {w for w in specific_words(question.text, question.language)
             if key(w) not in tools and key(w) not in _FRAME and key(w) not in question.absent_words}
+
+
+def _denies(question: Question, rule: str) -> bool:
+    """Whether the question states that what a permission is for does not hold: "I'm not a manager" under "Any
+    manager may request a new AI tool", "Det är inte publicerat" under "… får användas för publicerad information"."""
+    if _NEGATION.search(rule):
+        return False
+    from assistant.situation.reader import clauses
+
+    parts = clauses(question.text)
+    denying = [c for c in parts if _NEGATION.search(c) and not _ASKS.search(c)]
+    denied = set().union(*map(_part_stems, denying))
+    # What the question also asks about or states elsewhere is not what it denies ("Jag använder inte min privata
+    # dator. Får jag använda Copilot?"; "… for the front-end code. No OT code involved.").
+    said = set().union(*(_part_stems(c) for c in parts if c not in denying))
+    return bool((denied - said - _FRAME) & _part_stems(rule))
 
 
 def _speaks_to(rule: str, question: Question) -> bool:

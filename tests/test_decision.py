@@ -421,6 +421,14 @@ def test_a_yes_rests_on_a_permission_about_what_is_asked():
     followup = analyse("men kan den hjälpa mig att skriva brevet till kunden?", history)
     letter = ev("AI may help you draft a letter, but a named employee makes and signs the decision.", Norms(permit=True))
     assert decide(followup, [letter]).verdict == "yes"
+    # A permission for what the question says does not hold ("I'm not a manager") permits nothing; what the question
+    # states elsewhere is not denied ("… for the front-end code. No OT code involved.").
+    manager = ev("Any manager may request a new AI tool by submitting the form.", Norms(permit=True))
+    assert decide(analyse("I'm not a manager. Can I submit the form myself?"), [manager]).verdict != "yes"
+    assert decide(analyse("I'm a manager. Can I submit the form myself?"), [manager]).verdict == "yes"
+    web = ev("GitHub Copilot Business may be used for office IT and web code.", Norms(permit=True))
+    stated = analyse("I use GitHub Copilot Business for front-end web code. No OT code is involved. Is that allowed?")
+    assert decide(stated, [web]).verdict == "yes"
 
 
 def test_a_permission_excepts_what_the_question_is_about():
