@@ -426,7 +426,12 @@ def _denies(question: Question, rule: str) -> bool:
     # What the question also asks about or states elsewhere is not what it denies ("Jag använder inte min privata
     # dator. Får jag använda Copilot?"; "… for the front-end code. No OT code involved.").
     said = set().union(*(_part_stems(c) for c in parts if c not in denying))
-    return bool((denied - said - _FRAME) & _part_stems(rule))
+    # What the permission excepts, the question may well deny ("Inga elever nämns" under "… med undantag för
+    # personuppgifter om barn och elever").
+    flat = " ".join(rule.split())
+    for (start, end), _ in reversed(_exceptions(flat)):
+        flat = flat[:start] + flat[end:]
+    return bool((denied - said - _FRAME) & _part_stems(flat))
 
 
 def _speaks_to(rule: str, question: Question) -> bool:
