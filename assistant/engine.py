@@ -21,7 +21,8 @@ from assistant.approval import allowed_tools
 from assistant.gates import Gates, gates_for
 from assistant.extractive import MAX_SENTENCES, PASSAGES_READ, continued, select
 from assistant.faq import find_faq
-from assistant.language import AI_DOMAIN, ANSWER_TYPES, CONCEPTS
+from assistant.info_classes import DATA_KINDS
+from assistant.language import AI_DOMAIN, ANSWER_TYPES, CONCEPTS, concepts_in
 from assistant.sentence_index import Sentence
 from assistant.question import Question, analyse
 from assistant.retrieval import Passage, Retriever
@@ -311,11 +312,15 @@ def restriction_beside(q: Question, passages: list[Passage], index, permit: str,
     about a medarbetarsamtal), unless the question says that thing is not involved or is the ban's exception."""
     allowed = {key(w) for w in specific_words(permit, q.language)}
     asked = {w for w in what_is_asked(q) if key(w) not in allowed}
+    # The kinds of data the question involves that the permitting rule does not speak of ("namngivna grannar" under
+    # "får användas i interna möten"): a ban on them beside it applies.
+    data = (q.concepts & DATA_KINDS) - q.absent - {c.name for c in concepts_in(permit)}
     for passage in passages:
         for sentence in index.of(passage):
             if sentence.text in quoted or not sentence_norms(sentence).prohibit:
                 continue
-            if names_part_of(specific_words(sentence.text, q.language), asked) and not exempted(sentence.text, q):
+            about = {c.name for c in concepts_in(sentence.text)} & data
+            if (names_part_of(specific_words(sentence.text, q.language), asked) or about) and not exempted(sentence.text, q):
                 return sentence
     return None
 

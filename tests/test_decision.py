@@ -545,6 +545,10 @@ Utkastet ska alltid granskas av den som ska skicka det.
 
 Chefer ansvarar för att medarbetarna känner till reglerna.
 AI får inte användas i arbetet med medarbetarsamtal eller lönesamtal.
+
+## Mötesanteckningar
+
+Transkribering i Teams får användas i interna möten. Funktionen får inte användas i möten där personuppgifter om invånare behandlas.
 """
 
 
@@ -564,6 +568,13 @@ def test_a_conditional_answer_does_not_stand_beside_a_ban_on_what_the_question_i
     # Without the thing the ban is about, the rule with its condition still decides.
     plain = mossby.ask("Får jag använda AI för att skriva ett utkast till ett nyhetsbrev?", "mossby")
     assert plain.verdict == "conditional" and "öppen" in plain.citations[0].quote
+    # A kind of data the question involves ("namngivna grannar") and the permitting rule does not speak of: the ban on
+    # it beside the permission decides.
+    named = mossby.ask("På ett internt möte ska vi gå igenom klagomål från namngivna grannar. Får vi köra "
+                       "transkribering i Teams?", "mossby")
+    assert named.verdict == "no" and "personuppgifter" in named.citations[0].quote
+    internal = mossby.ask("Får vi köra transkribering i Teams på vårt interna planeringsmöte?", "mossby")
+    assert internal.verdict == "yes"
 
 
 def test_an_approved_tool_with_open_information_is_allowed_by_the_sentence_that_approves_it():
