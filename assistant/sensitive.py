@@ -69,13 +69,13 @@ _SPLIT = re.compile(r"([^0-9]+)")
 
 SPECIAL = {
     "health": r"hälsa|hälso|sjuk|diagnos|diabetes|cancer|depression|missbruk|journal|medicin|läkemedel|psykisk|funktionsnedsättning|health|medical|diagnos|illness|disease|patient",
-    "ethnic_origin": r"etnisk|ursprung|ras\b|ethnic|racial",
-    "religion": r"religi|tro\b|trosuppfattning|muslim|kristen|jud(e|isk)|religio|faith",
+    "ethnic_origin": r"etnisk|ursprung|\bras\b|ethnic|racial",
+    "religion": r"religi|\btro\b|trosuppfattning|muslim|kristen|jud(e|isk)|religio|faith",
     "political_opinion": r"politisk åsikt|political opinion",
     "trade_union": r"fackförening|fackligt|facklig|trade union|union member",
     "sexual_orientation": r"sexuell läggning|sexualliv|homosexuell|sexual orientation|sex life",
     "biometrics": r"biometri|fingeravtryck|ansiktsigenkänning|biometric|fingerprint|face recognition",
-    "genetics": r"genetisk|dna|genetic",
+    "genetics": r"genetisk|\bdna\b|genetic",
 }
 SECRECY = r"sekretess|sekretessbelagd|akt(?<!\wakt)(en|er|erna)?\b|(?:socialtjänst|person|elev|patient|barn)akt|socialtjänst|journal|tystnadsplikt|osl\b|confidential|secrecy|case file|classified"
 # Searched in the lower-cased text: without re.I the engine skips ahead to a possible first letter, which

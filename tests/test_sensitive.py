@@ -62,6 +62,13 @@ def test_secrecy(question):
     assert scan(question)[0].secrecy
 
 
+@pytest.mark.parametrize("question", ["Får texten publiceras på webben?", "Hur länge sparas chattarna?",
+                                      "Ska beslutet diarieföras och registreras?", "Vi går en intro om AI på metro-kontoret."])
+def test_words_that_end_like_a_special_category_word_are_not_one(question):
+    # "ras" and "tro" are whole words only: "publiceras", "sparas" and "intro" say nothing about origin or faith.
+    assert not scan(question)[0].special_categories
+
+
 def test_plain_question_has_no_findings():
     found, text = scan("Vem beslutar om riskklassning av AI-system? År 2025, punkt 12.")
     assert not found.any and text == "Vem beslutar om riskklassning av AI-system? År 2025, punkt 12."
