@@ -42,7 +42,7 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
     "answer_types": ("map of tables", {"question": "pattern", "answer": "pattern"}),
     "normative": ("table", {k: "pattern" for k in ("prohibit", "only", "condition", "permit", "oblige", "public_scope",
                                                    "custom_scope", "denies", "exception", "only_scope", "approved",
-                                                   "answer_yes", "answer_no", "only_if", "only_word")}),
+                                                   "answer_yes", "answer_no", "only_if", "only_word", "only_place")}),
     "info_classes": ("table", {"tool_field": "pattern", "highest_field": "pattern", "comment_field": "pattern",
                                "unpublished": "pattern", "scales": "names"}),
     "question": ("table", {k: "pattern" for k in ("injection", "permission", "factual", "info_start", "asks_permission_too",

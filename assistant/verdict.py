@@ -328,6 +328,8 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             if n.only and {c.name for c in concepts_in(e.text)} & question.absent:
                 # "får bara användas för öppen information", and the question's information is not open.
                 return Decision("no", i, reason="outside_only")
+            if n.only and elsewhere(e.text, question):
+                return Decision("no", i, reason="outside_only")
             if n.condition and (n.permit or n.only) and condition_state(e, question) is False:
                 return Decision("no", i, reason="condition_fails")     # allowed only if …, and it is not so
             said = settled(e, question) or allows or _leans_met(e, question, pasted)
@@ -506,6 +508,26 @@ def only_if(rule: str) -> bool:
     scope ("endast i AI-portalen")."""
     text = " ".join(rule.split())
     return len(_ONLY_IF.findall(text)) == len(_ONLY_WORD.findall(text)) > 0
+
+
+_ONLY_PLACE = _LEXICON["only_place"]
+
+
+def elsewhere(rule: str, question: Question) -> bool:
+    """Whether the question asks about a tool outside the one place an "only" rule allows ("Information i klass C får
+    användas endast i AI-portalen" and a question about Copilot Chat): the question names a known tool, the rule's
+    "only i …" names none of the question's tools, and the question does not name that place too."""
+    asked = tools_in(question.text)
+    if not asked:
+        return False
+    for m in ONLY_SCOPE.finditer(" ".join(rule.split())):
+        scope = m.group(1)
+        if not _ONLY_PLACE.search(scope) or tools_in(scope) & asked:
+            continue
+        place = {key(w) for w in specific_words(scope, question.language)}
+        if not place & {key(w) for w in specific_words(question.text, question.language)}:
+            return True
+    return False
 
 
 def only_met(rule: str, question: Question) -> bool:

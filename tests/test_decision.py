@@ -577,6 +577,17 @@ def test_a_conditional_answer_does_not_stand_beside_a_ban_on_what_the_question_i
     assert internal.verdict == "yes"
 
 
+def test_an_only_rule_that_names_its_place_excludes_other_tools():
+    rule = ev("Information i klass C får användas endast i AI-portalen.", Norms(only=True, permit=True))
+    d = decide(analyse("Kan jag köra ett klass C-dokument i Copilot Chat?"), [rule])
+    assert (d.verdict, d.reason) == ("no", "outside_only")
+    # Not when the question names that place, nor for an "only" that names no place by name.
+    assert decide(analyse("Kan jag köra ett klass C-dokument i AI-portalen?"), [rule]).verdict != "no"
+    meetings = ev("Teams transcription is permitted only in internal meetings where everyone has been told.",
+                  Norms(only=True, permit=True))
+    assert decide(analyse("Can we run Teams transcription in our internal meeting?"), [meetings]).reason != "outside_only"
+
+
 def test_an_approved_tool_with_open_information_is_allowed_by_the_sentence_that_approves_it():
     listing = ev("Godkända AI-tjänster är Microsoft Copilot Chat med inloggning via kommunkontot och AI-portalen.")
     other_ban = ev("Fria AI-tjänster, till exempel gratisversionen av ChatGPT, får inte användas.", Norms(prohibit=True))
