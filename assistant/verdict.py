@@ -617,9 +617,12 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     translated = {k: {key(t) for t in TOKEN.findall(GLOSSARY.get(w, "").lower()) if key(t) not in _FRAME}
                   for k, w in asked.items()} if question.language == "en" else {}
 
+    own = set(named_words)
+
     def named(text: str) -> int:
-        # By its key, or spelled another way ("chattbotar", "chatbotar"): near-identical whole words.
-        words = _PART.findall(text.lower()) + TOKEN.findall(text.lower())
+        # By its key, or spelled another way ("chattbotar", "chatbotar"): near-identical whole words. The
+        # organisation's and documents' own names name nothing asked ("Havslunda" is not "Havslundahem").
+        words = [w for w in _PART.findall(text.lower()) + TOKEN.findall(text.lower()) if w not in own]
         return sum(any(w.startswith(k) or (len(w) >= SPELLING_MIN and fuzz.ratio(w, whole) >= SPELLING_RATIO)
                        or any(w.startswith(t) for t in translated.get(k, ())) for w in words)
                    for k, whole in asked.items())

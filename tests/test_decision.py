@@ -265,6 +265,17 @@ def test_a_factual_question_about_one_subject(question, sentence, verdict):
     assert d.verdict == verdict
 
 
+def test_the_organisations_own_name_does_not_name_a_company_named_after_it():
+    q = analyse("jobbar på havslundahem, gäller ai-policyn för oss?")
+    q.kind = "factual"                 # as the learned question-kind reader reads it in the engine
+    scope = ev("Policyn gäller för samtliga nämnder och förvaltningar i Havslunda kommun, för anställda som arbetar åt kommunen.")
+    companies = ev("De kommunala bolagen Havslunda Hamn AB och Havslundahem AB omfattas inte av policyn.")
+    names = "Havslunda kommun Policy för användning av artificiell intelligens i Havslunda kommun"
+    assert decide(q, [scope], names=names).verdict == "info"
+    d = decide(q, [scope, companies], names=names)
+    assert (d.verdict, d.deciding) == ("no", 1)
+
+
 def test_an_outright_ban_on_what_the_question_names_decides_beside_other_rules():
     ban = ev("Skriftliga beslut och kallelser till klienter får inte översättas med AI.", Norms(prohibit=True))
     advice = ev("AI-tjänster får användas om informationsklassen tillåter det.", Norms(permit=True, condition=True),
