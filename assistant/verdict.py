@@ -585,6 +585,7 @@ def _exceptions(rule: str) -> list[tuple[tuple[int, int], list[str]]]:
     return out
 
 
+_NAME_WORD = re.compile(r"(?<=[\w,] )(?-i:[A-ZÅÄÖ][a-zåäö])[\w-]{1,40}+")
 SPELLING_MIN, SPELLING_RATIO = 7, 90      # another spelling of a word: long, and all but a letter alike
 
 
@@ -610,6 +611,11 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         asked_words |= {w for w in TOKEN.findall(question.text.lower()) if w in GLOSSARY and not framed(w)
                         and not _PREDICATE.fullmatch(w) and key(w) not in question.absent_words
                         and not any(framed(t) for t in TOKEN.findall(GLOSSARY[w].lower()))}
+    # A name asks about what it names, however common its words: "Solbacka Bostäder" (a capitalised word after the
+    # first of its sentence, not a tool or the organisation's own name).
+    untooled = _TOOL_MENTION.sub(" ", question.text)        # "Copilot Chat" names a tool, not what is asked
+    asked_words |= {w.lower() for w in _NAME_WORD.findall(untooled) if not framed(w.lower())
+                    and key(w.lower()) not in question.absent_words}
     asked = {key(w): w for w in asked_words}
     if not asked:
         return Decision("info")

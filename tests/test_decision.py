@@ -276,6 +276,19 @@ def test_the_organisations_own_name_does_not_name_a_company_named_after_it():
     assert (d.verdict, d.deciding) == ("no", 1)
 
 
+def test_a_name_in_the_question_is_what_it_asks_about_however_common_its_words():
+    q = analyse("Gäller AI-reglerna för oss som jobbar på Solbacka Bostäder?")
+    q.kind = "factual"
+    companies = ev("De kommunala bolagen, Solbacka Bostäder AB och Solbacka Vatten AB, omfattas inte.")
+    d = decide(q, [companies], names="Solbacka kommun AI i arbetet – det här gäller")
+    assert (d.verdict, d.deciding) == ("no", 0)
+    # A tool's product word is not a name of what is asked.
+    tool = analyse("Måste jag gå en utbildning innan jag använder Copilot Chat?")
+    tool.kind = "factual"
+    chat = ev("Copilot Chat ska inte användas för känsliga uppgifter.")
+    assert decide(tool, [chat], names="Solbacka kommun").verdict == "info"
+
+
 def test_an_outright_ban_on_what_the_question_names_decides_beside_other_rules():
     ban = ev("Skriftliga beslut och kallelser till klienter får inte översättas med AI.", Norms(prohibit=True))
     advice = ev("AI-tjänster får användas om informationsklassen tillåter det.", Norms(permit=True, condition=True),
