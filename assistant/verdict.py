@@ -625,13 +625,19 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
 
     own = set(named_words)
 
-    def named(text: str) -> int:
+    def named(text: str, among: dict[str, str] = asked) -> int:
         # By its key, or spelled another way ("chattbotar", "chatbotar"): near-identical whole words. The
         # organisation's and documents' own names name nothing asked ("Havslunda" is not "Havslundahem").
         words = [w for w in _PART.findall(text.lower()) + TOKEN.findall(text.lower()) if w not in own]
         return sum(any(w.startswith(k) or (len(w) >= SPELLING_MIN and fuzz.ratio(w, whole) >= SPELLING_RATIO)
                        or any(w.startswith(t) for t in translated.get(k, ())) for w in words)
-                   for k, whole in asked.items())
+                   for k, whole in among.items())
+
+    # What the asking sentence itself names counts twice: after a setting ("Jag har gjort en bild i Microsoft
+    # Designer …"), "Måste bilden märkas?" asks about marking the picture, not about Designer.
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+", question.text) if x.strip()]
+    asking = next((x for x in reversed(sentences) if x.rstrip().endswith("?")), "") if len(sentences) > 1 else ""
+    in_asking = {k: w for k, w in asked.items() if any(key(t) == k for t in TOKEN.findall(asking.lower()))}
 
     # The sentence that names most of what is asked, and two of its words when it names two or more things, or
     # one of them with a predicate of the same kind as the question's ("Gäller riktlinjen för förtroendevalda?" and
@@ -642,7 +648,10 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         hits = named(text)
         return hits + 1 if hits == 1 and predicates and _PREDICATE.search(text) else hits
 
-    hits, i = max((score(e.text), -i) for i, e in enumerate(evidence)) if evidence else (0, 0)
+    def rank(text: str) -> tuple[int, int]:
+        return (named(text, in_asking) if in_asking else 0, score(text))
+
+    (_, hits), i = max((rank(e.text), -i) for i, e in enumerate(evidence)) if evidence else ((0, 0), 0)
     if hits < min(2, len(asked)):
         return Decision("info")
     text = evidence[-i].text

@@ -289,6 +289,17 @@ def test_a_name_in_the_question_is_what_it_asks_about_however_common_its_words()
     assert decide(tool, [chat], names="Solbacka kommun").verdict == "info"
 
 
+def test_what_the_asking_sentence_names_outweighs_the_setting_before_it():
+    q = analyse("Jag har gjort en bild i Microsoft Designer med kommunkontot till en affisch som ska publiceras. "
+                "Måste bilden märkas?")
+    q.kind = "factual"
+    row = ev("AI-verktyg: Bildgeneratorer (Microsoft Designer med kommunkontot) · Villkor: Inga bilder av verkliga "
+             "personer, inte heller med kommunkontot.")
+    marking = ev("Bilder som publiceras ska märkas med texten AI-genererad bild.")
+    d = decide(q, [row, marking], names="Solbacka kommun")
+    assert (d.verdict, d.deciding) == ("yes", 1)
+
+
 def test_an_outright_ban_on_what_the_question_names_decides_beside_other_rules():
     ban = ev("Skriftliga beslut och kallelser till klienter får inte översättas med AI.", Norms(prohibit=True))
     advice = ev("AI-tjänster får användas om informationsklassen tillåter det.", Norms(permit=True, condition=True),
