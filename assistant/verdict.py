@@ -14,6 +14,7 @@ from assistant.domain import shipped
 from assistant.language import GLOSSARY, concepts_in
 from assistant.question import Question
 from assistant.sensitive import sensitive_words
+from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import TOKEN, key, names_part_of, specific_words, stems
 from assistant.info_classes import ClassRow, comment_met, question_class, read_row
 from ingest.rules.reader import condition_span
@@ -420,8 +421,6 @@ def _denies(question: Question, rule: str) -> bool:
     manager may request a new AI tool", "Det är inte publicerat" under "… får användas för publicerad information"."""
     if _NEGATION.search(rule):
         return False
-    from assistant.situation.reader import clauses
-
     parts = clauses(question.text)
     denying = [c for c in parts if _NEGATION.search(c) and not _ASKS.search(c)]
     denied = set().union(*map(_part_stems, denying))
@@ -486,8 +485,6 @@ def _leans_met(e: Evidence, question: Question, pasted: bool) -> bool:
     s = e.situation if USE_SITUATION else None
     if s is None or s.label != "allows" or pasted or _NEGATION.search(e.text):
         return False
-    from assistant.situation.reader import clauses, condition_of, requirement_of
-
     # What the rule asks to be so: a duty's requirement ("complete the e-learning"), else its condition.
     asked = requirement_of(e.text) if e.norms.oblige else condition_of(e.text)
     tools = _part_stems(" ".join(m.group(0) for m in _TOOL_MENTION.finditer(asked)))
@@ -562,8 +559,6 @@ def excepted(rule: str, question: Question) -> bool:
     the answer "no": only the exception's own words (not ones the permission also uses: "sammanträdet" beside
     "nämndsammanträden"), and only words of the question that it does not deny ("inga ärenden behandlas bakom stängda
     dörrar") or say are absent."""
-    from assistant.situation.reader import clauses
-
     stated = " ".join(c for c in clauses(question.text) if not _NEGATION.search(c))
     asked = {key(w) for w in specific_words(stated, question.language)} - _FRAME - question.absent_words
     flat = " ".join(rule.split()).lower()
@@ -633,7 +628,7 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
                        or any(w.startswith(t) for t in translated.get(k, ())) for w in words)
                    for k, whole in among.items())
 
-    # What the asking sentence itself names counts twice: after a setting ("Jag har gjort en bild i Microsoft
+    # What the asking sentence itself names ranks first: after a setting ("Jag har gjort en bild i Microsoft
     # Designer …"), "Måste bilden märkas?" asks about marking the picture, not about Designer.
     sentences = [x for x in re.split(r"(?<=[.!?])\s+", question.text) if x.strip()]
     asking = next((x for x in reversed(sentences) if x.rstrip().endswith("?")), "") if len(sentences) > 1 else ""
