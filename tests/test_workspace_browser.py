@@ -405,11 +405,12 @@ def test_a_background_eval_shows_progress_and_the_comparison(served, maintainer)
     own = served.settings.data_dir / "maintainer-cases" / f"{ORG}.yaml"
     cases = yaml.safe_load(own.read_text(encoding="utf-8"))
     assert len(cases) == 1 and cases[0]["verdict"] == "not_covered"
-    # More cases of the same kind, so that the run lasts long enough to be seen running.
+    # More cases of the same kind, so that the run lasts long enough to be seen running (refusals are quick: 19
+    # cases once finished between two looks on a busy machine).
     cases += [{**cases[0], "id": f"{cases[0]['id']}-{n}", "question": q}
               for n, q in enumerate(["Hur bokar jag en konferenslokal?", "Var hittar jag lönespecifikationen?",
                                      "Hur beställer jag nya visitkort?", "När stänger växeln på fredagar?",
-                                     "Hur ansöker jag om tjänstledighet?", "Var parkerar jag tjänstebilen?"] * 3)]
+                                     "Hur ansöker jag om tjänstledighet?", "Var parkerar jag tjänstebilen?"] * 6)]
     own.write_text(yaml.safe_dump(cases, allow_unicode=True, sort_keys=False), encoding="utf-8")
     total = len(cases)
     page = maintainer
@@ -429,7 +430,7 @@ def test_a_background_eval_shows_progress_and_the_comparison(served, maintainer)
         while not (states and " – done" in states[-1] and any(active.search(s) for s in states)) \
                 and time.monotonic() < deadline:
             states.append(page.evaluate(PROGRESS_TEXT))
-            page.wait_for_timeout(100)
+            page.wait_for_timeout(40)
         assert any(active.search(s) for s in states), states     # seen while it ran
         assert any(re.search(rf"own:{ORG} – running .*\d+/{total}", s) for s in states), states
         assert re.search(rf"own:{ORG} – done .*{total}/{total}", progress.inner_text()), progress.inner_text()
