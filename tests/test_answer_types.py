@@ -64,6 +64,20 @@ def test_a_how_long_question_expects_a_length_of_time_not_any_preposition():
     assert not matches("How long does it take?", "Staff within the IT department decide.")
 
 
+
+def test_how_long_a_document_is_in_force_is_a_question_about_the_document():
+    # Its header fields answer it ("Gäller till: 2027-12-31"), so it is read as a question about the document.
+    assert "validity" in names("hur länge gäller ai-policyn?")
+    assert "validity" in names("How long is the guideline valid?")
+    assert "document_facts" in names("när ses riktlinjen över nästa gång?")
+    assert "document_facts" in names("When will the guideline be reviewed next?")
+    assert "document_facts" not in names("Hur ofta ska jag se över mina chattar?")
+    # ... and answered by the date it ends or the event it lasts until, not only by a length of time.
+    assert matches("hur länge gäller ai-policyn?", "Gäller till: 2027-12-31")
+    assert matches("Hur länge gäller reglerna?", "Reglerna gäller till dess att fullmäktige antagit en policy.")
+    assert matches("När ses riktlinjen över?", "Next review: May 2026")
+    assert not matches("hur länge gäller ai-policyn?", "Policyn gäller alla medarbetare.")
+
 def _one_passage(text: str, firsts: list[str], vecs: list[list[float]]):
     """A passage of `text` whose sentences start at `firsts`, each with its (unit) vector, and the sentence index
     `select` reads it through."""
