@@ -265,6 +265,18 @@ def test_a_factual_question_about_one_subject(question, sentence, verdict):
     assert d.verdict == verdict
 
 
+
+@pytest.mark.parametrize("question, sentence, verdict", [
+    # Common English words name what is asked in a Swedish policy through the glossary (assistant/data/domain.toml).
+    ("Are the trade unions represented in the AI council (AI-rådet)?",
+     "I AI-rådet ingår digitaliseringschefen och en representant för de fackliga organisationerna.", "yes"),
+    ("Do the rules apply to the municipal companies too?", "De kommunala bolagen omfattas inte av reglerna.", "no"),
+])
+def test_an_english_yes_no_question_names_a_swedish_sentence_through_the_glossary(question, sentence, verdict):
+    q = analyse(question)
+    q.kind = "factual"
+    assert decide(q, [ev(sentence)], names="Regler för AI i Gransjö kommun").verdict == verdict
+
 def test_the_organisations_own_name_does_not_name_a_company_named_after_it():
     q = analyse("jobbar på havslundahem, gäller ai-policyn för oss?")
     q.kind = "factual"                 # as the learned question-kind reader reads it in the engine
