@@ -55,8 +55,9 @@ def select(question: Question, query_vec, passages: list[Passage], index: Senten
             if terms:
                 score += OVERLAP_WEIGHT * len(terms & stems(text)) / len(terms)
             score += RANK_WEIGHT / (rank + 1)
-            if expected and any(p.search(text) for p in expected):
-                score += ANSWER_BONUS
+            # Each kind of answer asked for that the sentence holds counts: for "vem …, och när?", the sentence
+            # naming a role and a deadline answers both.
+            score += ANSWER_BONUS * sum(1 for p in expected if p.search(text))
             if facts and FIELD.match(text):
                 score += FIELD_BONUS
             if passage.doc_id in named:

@@ -148,3 +148,21 @@ def test_an_english_question_is_searched_with_the_policies_swedish_words():
     assert {"rangordna", "sökande", "sammanfatta", "brev"} <= set(words)
     # A Swedish question gets no glossary words (only its concepts' vocabulary).
     assert "rangordna" not in expansion("Får Copilot rangordna de sökande?", "sv").split()
+
+
+def test_a_when_question_is_answered_by_a_deadline_too():
+    assert matches("När ska dataskyddsombudet informeras?", "Enhetschefen informerar dataskyddsombudet samma dag.")
+    assert matches("When do I have to report it?", "Report it to the security duty officer within one hour.")
+    assert not matches("När ska dataskyddsombudet informeras?", "Dataskyddsombudet informeras av enhetschefen.")
+
+
+def test_the_sentence_holding_both_kinds_of_answer_asked_for_comes_first():
+    from assistant.extractive import select
+    from assistant.question import analyse
+
+    text = ("Dataskyddsombudet ska kontaktas vid tveksamhet. "
+            "Enhetschefen informerar dataskyddsombudet samma dag.")
+    # The role alone reads a little closer to the question than the role with its deadline.
+    passage, index = _one_passage(text, ["Dataskyddsombudet ska", "Enhetschefen"], [[1.0, 0.0], [0.97, 0.243]])
+    q = analyse("Vem ska informera dataskyddsombudet när klientuppgifter har hamnat i en AI-tjänst, och när?")
+    assert select(q, [1.0, 0.0], [passage], index)[0][0].text.startswith("Enhetschefen")
