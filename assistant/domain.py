@@ -44,7 +44,8 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
                                                    "custom_scope", "denies", "exception", "only_scope", "approved",
                                                    "answer_yes", "answer_no", "only_if", "only_word", "only_place")}),
     "info_classes": ("table", {"tool_field": "pattern", "highest_field": "pattern", "comment_field": "pattern",
-                               "unpublished": "pattern", "scales": "names"}),
+                               "unpublished": "pattern", "definition": "pattern", "excluded": "pattern",
+                               "scales": "names"}),
     "question": ("table", {k: "pattern" for k in ("injection", "permission", "factual", "info_start", "asks_permission_too",
                                                   "followup", "not_open", "absent", "skip", "not_done", "handling",
                                                   "predicate", "asks_for", "chat_opener")}),
@@ -173,7 +174,7 @@ class _Checker:
     def info_classes(self, table: dict) -> dict:
         self.table(table, "info_classes")
         out = {k: self.pattern(table[k], f"[info_classes] {k}") for k in ("tool_field", "highest_field", "comment_field",
-                                                                           "unpublished")}
+                                                                           "unpublished", "definition", "excluded")}
         scales = []
         for scale in self.names(table["scales"], "[info_classes] scales"):
             words = tuple(scale.lower().split())

@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.domain import shipped
 from assistant.language import concepts_in
 from assistant.question import Question
+from assistant.terms import STOP, TOKEN, key
 
 _DATA = shipped().info_classes
 _NORMATIVE = shipped().normative
-TOOL_FIELD, HIGHEST_FIELD, COMMENT_FIELD, UNPUBLISHED = (
-    _DATA[k] for k in ("tool_field", "highest_field", "comment_field", "unpublished"))
+TOOL_FIELD, HIGHEST_FIELD, COMMENT_FIELD, UNPUBLISHED, DEFINITION, EXCLUDED = (
+    _DATA[k] for k in ("tool_field", "highest_field", "comment_field", "unpublished", "definition", "excluded"))
 SCALES: tuple[tuple[str, ...], ...] = _DATA["scales"]
 _NUMBERED = re.compile(r"\b(?:klass|class|nivå|level|informationsklass)\s++([0-9]|[a-d])\b", re.I)
 _NAMED = re.compile(r"\b(" + "|".join(w for scale in SCALES for w in scale) + r")\b", re.I)
@@ -99,6 +101,76 @@ def question_class(question: Question, scale: str, organisation_text: str) -> Ra
             if r is not None and r[0] == scale:
                 return r
     return None
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9])|\n+")
+_CLASS_WORD = re.compile(r"\b(?:klass|class|nivå|level|informationsklass)\b", re.I)
+_NEGATED = re.compile(r"\b(?:inte|ej|icke|not|no)\b", re.I)
+MIN_STEM = 5          # shorter stems ("data", "uppg") say nothing about one class
+FUNCTION_ZIPF = 5.5   # words this common ("about", "enligt") say nothing about a class, wherever they stand
+
+
+@lru_cache(maxsize=1)
+def _stemmers():
+    import Stemmer
+
+    return Stemmer.Stemmer("swedish"), Stemmer.Stemmer("english")
+
+
+def _stems(text: str) -> set[str]:
+    """Word stems in both languages (a definition may be in either and the question in the other's form)."""
+    from wordfreq import zipf_frequency
+
+    words = [w for w in TOKEN.findall(text.lower()) if w not in STOP and not _CLASS_WORD.fullmatch(w)
+             and max(zipf_frequency(w, "sv"), zipf_frequency(w, "en")) < FUNCTION_ZIPF]
+    return {stem for stemmer in _stemmers() for stem in stemmer.stemWords(words) if len(stem) >= MIN_STEM}
+
+
+@lru_cache(maxsize=32)
+def _definitions(scale: str, organisation_text: str) -> tuple[tuple[Rank, frozenset[str]], ...]:
+    """The organisation's class definitions on a scale: each class with the stems of what it lists. "Klass 3
+    Konfidentiell: customer data, contracts" lists what follows its class; "Uppgifter … inom elevhälsa är klass D"
+    what comes before. A definition by what information is not ("… that is not published is at least Klass 2")
+    lists nothing a question's words could match."""
+    out = []
+    for sentence in _SENTENCE_END.split(" ".join(organisation_text.split(" "))):
+        m = DEFINITION.search(sentence)
+        if not m or (r := rank(sentence[m.end():m.end() + 20])) is None or r[0] != scale:
+            continue
+        listed = sentence if m.start() == 0 else sentence[:m.start()]
+        if m.start() > 0 and _NEGATED.search(listed):
+            continue
+        out.append((r, frozenset(_stems(_NUMBERED.sub(" ", listed)))))
+    return tuple(out)
+
+
+def class_floor(question: Question, scale: str, organisation_text: str) -> Rank | None:
+    """The class the question's information is at least, by the organisation's own definitions: a word of the
+    question that one definition lists and no other does ("contract" under "Klass 3 Konfidentiell: customer data,
+    contracts, …"; "elevhälsomöten" under "… inom elevhälsa är klass D"). Only ever a floor: it can say that a
+    tool's class or a rule's is too low, never that a tool may be used."""
+    definitions = _definitions(scale, organisation_text)
+    if len(definitions) < 2:
+        return None
+    count: dict[str, int] = {}
+    for _, stems_ in definitions:
+        for stem in stems_:
+            count[stem] = count.get(stem, 0) + 1
+    absent = question.absent_words
+    asked = {stem for stem in _stems(question.text) if stem[:6] not in absent}
+    found = [r for r, stems_ in definitions
+             if any(count[d] == 1 and any(a.startswith(d) for a in asked) for d in stems_)]
+    return max(found, key=lambda r: r[1]) if found else None
+
+
+def excluded_classes(rule: str) -> set[Rank]:
+    """The classes a permitting rule leaves out ("where no Klass 3 or Klass 4 information is discussed")."""
+    text = " ".join(rule.split())
+    out = set()
+    for m in EXCLUDED.finditer(text):
+        window = text[m.end():m.end() + 40]
+        out |= {r for c in _NUMBERED.finditer(window) if (r := rank(c.group(0))) is not None}
+    return out
 
 
 def comment_met(condition: str, question: Question) -> bool:

@@ -16,7 +16,7 @@ from assistant.question import Question
 from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import TOKEN, key, names_part_of, specific_words, stems
-from assistant.info_classes import ClassRow, comment_met, question_class, read_row
+from assistant.info_classes import ClassRow, class_floor, comment_met, excluded_classes, question_class, read_row
 from ingest.rules.reader import condition_span
 
 # The normative lexicon is data (assistant/data/domain.toml, [normative]).
@@ -289,12 +289,19 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             if row.highest is None:
                 return Decision("no", i, reason="class_row")        # the tool is approved for no class at all
             asked = question_class(question, row.highest[0], organisation_text)
-            if asked is not None and asked[1] > row.highest[1]:
+            floor = asked or class_floor(question, row.highest[0], organisation_text)
+            if floor is not None and floor[1] > row.highest[1]:
                 return Decision("no", i, reason="class_exceeds")    # the information is above the tool's class
             if asked is not None:
                 (permits if comment_met(row.condition, question) else conditions).append(i)
                 continue
         n = _read_norms(e, question)
+        if not n.prohibit and (n.permit or n.only) and (left_out := excluded_classes(e.text)):
+            # "… permitted only in internal meetings where no Klass 3 or Klass 4 information is discussed", and a
+            # supplier contract, which the organisation's definitions put in Klass 3.
+            floor = class_floor(question, next(iter(left_out))[0], organisation_text)
+            if floor is not None and any(r[0] == floor[0] and r[1] <= floor[1] for r in left_out):
+                return Decision("no", i, reason="class_excluded", rule=Norms(prohibit=True))
         if not n.prohibit and (n.permit or i == row_at) and excepted(e.text, question):
             # "Copilot Chat får användas för information på nivå Måttlig, med undantag för personuppgifter om barn och
             # elever" and a question about the pupils' names: what it permits excepts what the question is about.

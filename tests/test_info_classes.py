@@ -6,7 +6,7 @@ import pytest
 
 from conftest import small_store
 
-from assistant.info_classes import comment_met, question_class, rank, read_row
+from assistant.info_classes import class_floor, comment_met, excluded_classes, question_class, rank, read_row
 from assistant.question import analyse
 from assistant.verdict import Evidence, Norms, decide
 
@@ -67,6 +67,45 @@ def test_the_row_for_the_asked_tool_decides_with_the_class():
     # Without a known class the row decides nothing: the answer stays conditional.
     unknown = analyse("Får jag använda Copilot Chat för att sammanfatta ett internt PM?")
     assert decide(unknown, _evidence(COPILOT), organisation_text=ORG_TEXT).verdict == "conditional"
+
+
+DEFINED = ("Klass 1 Öppen (public): published or intended for publication, e.g. price lists and press releases.\n"
+           "Klass 2 Intern (internal): ordinary internal information, e.g. meeting notes without customer data.\n"
+           "Klass 3 Konfidentiell (confidential): customer data, contracts, personnel matters.\n"
+           "Information that is not published on our website is at least Klass 2.")
+TRANSCRIPTION = ("Meeting transcription is permitted only in internal meetings where all participants have been told "
+                 "at the start and where no Klass 3 or Klass 4 information is discussed.")
+
+
+def test_the_organisations_definitions_give_a_floor_for_the_questions_information():
+    assert class_floor(analyse("Can we go through a supplier contract with Copilot?"), "number", DEFINED) == ("number", 3)
+    assert class_floor(analyse("Can I summarise the meeting notes?"), "number", DEFINED) == ("number", 2)
+    # A word every definition uses, or one only a definition by negation uses ("website"), places nothing.
+    assert class_floor(analyse("Can I use AI for customer data?"), "number", DEFINED) is None
+    assert class_floor(analyse("Can I summarise a page of our website?"), "number", DEFINED) is None
+    # Classes defined by what comes before them.
+    lettered = ("Uppgifter som omfattas av sekretess är minst klass C. Uppgifter som omfattas av sekretess inom "
+                "socialtjänst eller elevhälsa är klass D.")
+    q = analyse("Får jag sammanfatta anteckningar från elevhälsomöten i AI-portalen?")
+    assert class_floor(q, "letter", lettered) == ("letter", 3)
+
+
+def test_a_permission_that_leaves_out_the_questions_class_is_a_no():
+    assert excluded_classes(TRANSCRIPTION) == {("number", 3), ("number", 4)}
+    q = analyse("Internal project meeting, everyone is told at the start, but we will go through a supplier "
+                "contract. Can we run Teams transcription?")
+    rule = Norms(permit=True, only=True)
+    decision = decide(q, [Evidence(TRANSCRIPTION, TRANSCRIPTION, rule)], organisation_text=DEFINED)
+    assert (decision.verdict, decision.reason) == ("no", "class_excluded")
+    fine = analyse("Internal meeting about our routines, everyone is told at the start. Can we run Teams transcription?")
+    assert decide(fine, [Evidence(TRANSCRIPTION, TRANSCRIPTION, rule)], organisation_text=DEFINED).verdict != "no"
+
+
+def test_a_defined_class_above_the_tools_row_is_a_no():
+    free = "AI-verktyg: ChatGPT gratisversion · Högsta tillåtna informationsklass: Klass 1 · Villkor och kommentarer: Avråds."
+    q = analyse("Får jag använda ChatGPT gratisversion för att gå igenom ett av våra contracts?")
+    decision = decide(q, _evidence(free), organisation_text=DEFINED)
+    assert (decision.verdict, decision.reason) == ("no", "class_exceeds")
 
 
 @pytest.mark.parametrize("extra", ["", " Personuppgifter får inte skrivas in i något AI-verktyg."])
