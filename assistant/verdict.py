@@ -384,8 +384,14 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
     # A "yes" rests on a permission about what the question asks: its words, its tool or its subject. A rule on
     # something else ("Text som publiceras … bör märkas" under a question on drafting a decision) permits nothing.
     permits = [i for i in permits if _speaks_to(evidence[i].text, question) and not _denies(question, evidence[i].text)]
+    # A permission for named parts of the organisation ("i de två förvaltningarna") does not say the asker's own unit
+    # ("Jag jobbar på socialförvaltningen") may: it depends on whether that unit is one of them.
+    elsewhere_units = [i for i in permits if other_unit(evidence[i].text, question)]
+    permits = [i for i in permits if i not in elsewhere_units]
     if permits:
         return Decision("yes", permits[0], reason="permit")
+    if elsewhere_units:
+        return Decision("conditional", elsewhere_units[0], tuple(elsewhere_units), reason="other_unit")
     asked = tools_in(question.text)
     if safe and asked and asked <= allowed and not bans and not cond_bans:
         # No rule quoted says whether, but the tool asked about is one the documents approve by name and the
@@ -440,6 +446,20 @@ def _denies(question: Question, rule: str) -> bool:
     for (start, end), _ in reversed(_exceptions(flat)):
         flat = flat[:start] + flat[end:]
     return bool((denied - said - _FRAME) & _part_stems(flat))
+
+
+_UNIT, _EVERY_UNIT = _LEXICON["unit"], _LEXICON["every_unit"]
+
+
+def other_unit(rule: str, question: Question) -> bool:
+    """Whether a rule names parts of the organisation, none of them for every unit, and not the one the question names
+    (its own unit, by the key of its word: "socialförvaltningen" is not "förvaltningarna")."""
+    flat = " ".join(rule.split())
+    named = [m for m in _UNIT.finditer(flat) if not _EVERY_UNIT.search(flat[max(0, m.start() - 30):m.start()])]
+    asked = {key(m.group(0).lower()) for m in _UNIT.finditer(question.text)}
+    if not named or not asked or len(named) < len(list(_UNIT.finditer(flat))):
+        return False
+    return not asked & {key(m.group(0).lower()) for m in named}
 
 
 def _speaks_to(rule: str, question: Question) -> bool:

@@ -664,3 +664,15 @@ def test_an_english_factual_question_is_settled_through_the_glossary():
     # a Swedish sentence about something else settles nothing
     other = ev("Det är den enskilda användaren som är ansvarig för informationen.")
     assert decide(q, [other], names="Policy för AI i Askersunds kommun").verdict == "info"
+
+
+def test_a_permission_for_named_units_is_no_yes_for_the_askers_own_unit():
+    pilot = "I piloten får transkribering i Microsoft Teams användas i interna möten i de två förvaltningarna."
+    rule = Norms(permit=True)
+    q = analyse("Jag jobbar på socialförvaltningen. Får vi också köra Teams-transkriberingen på våra interna möten?")
+    d = decide(q, [ev(pilot, rule)])
+    assert (d.verdict, d.reason) == ("conditional", "other_unit")
+    # The same question without a unit, or a rule for every unit, is a yes.
+    assert decide(analyse("Får vi köra Teams-transkriberingen på våra interna möten?"), [ev(pilot, rule)]).verdict == "yes"
+    every = "Transkribering i Microsoft Teams får användas i interna möten i alla förvaltningar."
+    assert decide(q, [ev(every, rule)]).verdict == "yes"
