@@ -451,15 +451,23 @@ def _denies(question: Question, rule: str) -> bool:
 _UNIT, _EVERY_UNIT = _LEXICON["unit"], _LEXICON["every_unit"]
 
 
+def _units(text: str) -> list[re.Match]:
+    """The words of a text that name a part of the organisation (whole words: "socialförvaltningen")."""
+    return [m for m in _WORD.finditer(text) if _UNIT.search(m.group(0))]
+
+
+_WORD = re.compile(r"[\w-]++")
+
+
 def other_unit(rule: str, question: Question) -> bool:
     """Whether a rule names parts of the organisation, none of them for every unit, and not the one the question names
     (its own unit, by the key of its word: "socialförvaltningen" is not "förvaltningarna")."""
     flat = " ".join(rule.split())
-    named = [m for m in _UNIT.finditer(flat) if not _EVERY_UNIT.search(flat[max(0, m.start() - 30):m.start()])]
-    asked = {key(m.group(0).lower()) for m in _UNIT.finditer(question.text)}
-    if not named or not asked or len(named) < len(list(_UNIT.finditer(flat))):
+    units = _units(flat)
+    asked = {key(m.group(0).lower()) for m in _units(question.text)}
+    if not units or not asked or any(_EVERY_UNIT.search(flat[max(0, m.start() - 30):m.start()]) for m in units):
         return False
-    return not asked & {key(m.group(0).lower()) for m in named}
+    return not asked & {key(m.group(0).lower()) for m in units}
 
 
 def _speaks_to(rule: str, question: Question) -> bool:
