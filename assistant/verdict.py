@@ -308,7 +308,12 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             return Decision("no", i, reason="excepted", rule=Norms(prohibit=True))
         if n.only and only_if(e.text):
             n = replace(n, only=False, condition=True, permit=True)     # "endast om …": a condition
-        allows, forbids = _situation(e, pasted)
+        # Naming the kind of data a permission under a condition is about ("uppgifter som omfattas av sekretess …
+        # kan behandlas … om det säkerställts att …") is what the question asks about, not data pasted into it: what
+        # it says about the condition counts. (An "only" rule's scope is not settled so.)
+        pasted_here = pasted and (question.findings.personal_data or not (n.condition and n.permit)
+                                  or not _about_its_data(e.text, question))
+        allows, forbids = _situation(e, pasted_here)
         if n.prohibit and n.condition and (condition_state(e, question) is False or allows):
             continue                           # the question settles the condition the ban depends on
         if n.prohibit and exempted(e.text, question):
@@ -340,7 +345,7 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 return Decision("no", i, reason="outside_only")
             if n.condition and (n.permit or n.only) and condition_state(e, question) is False:
                 return Decision("no", i, reason="condition_fails")     # allowed only if …, and it is not so
-            said = settled(e, question) or allows or _leans_met(e, question, pasted)
+            said = settled(e, question) or allows or _leans_met(e, question, pasted_here)
             # "endast Copilot Chat med kommunens konto" is met by a question about Copilot Chat with that account;
             # a condition beside it ("när det är nödvändigt") still has to be said.
             met = (n.condition or n.only) and (said or n.only and not n.condition and only_met(e.text, question))
@@ -502,6 +507,12 @@ def carries_data(question: Question) -> bool:
     if question.findings.personal_data:
         return True
     return any(key(w) not in question.absent_words for w in sensitive_words(question.text))
+
+
+def _about_its_data(rule: str, question: Question) -> bool:
+    """Whether a rule is about every kind of sensitive data the question names."""
+    named = {c.name for c in concepts_in(question.text)} & DATA_KINDS
+    return bool(named) and named <= {c.name for c in concepts_in(rule)}
 
 
 def _situation(e: Evidence, pasted: bool = False) -> tuple[bool, bool]:

@@ -676,3 +676,20 @@ def test_a_permission_for_named_units_is_no_yes_for_the_askers_own_unit():
     assert decide(analyse("Får vi köra Teams-transkriberingen på våra interna möten?"), [ev(pilot, rule)]).verdict == "yes"
     every = "Transkribering i Microsoft Teams får användas i interna möten i alla förvaltningar."
     assert decide(q, [ev(every, rule)]).verdict == "yes"
+
+
+def test_naming_the_kind_of_data_a_conditional_permission_is_about_still_lets_the_question_meet_its_condition():
+    from assistant.situation.reader import Situation
+
+    text = ("Uppgifter som omfattas av sekretess kan behandlas i en upphandlad AI-tjänst om det säkerställts att "
+            "tjänsten uppfyller kommunens säkerhetstekniska krav.")
+    rule = Evidence(text, text, Norms(permit=True, condition=True), "", Situation("allows", 0.95, True))
+    q = analyse("Säkerhetsstaben har bekräftat att tjänsten uppfyller kommunens säkerhetstekniska krav. Får vi använda "
+                "den upphandlade tjänsten för uppgifter som omfattas av sekretess?")
+    assert decide(q, [rule]).verdict == "yes"
+    # Data pasted into the question still settles nothing; nor does naming data the rule is not about.
+    pasted = analyse(q.text + " Det gäller 19121212-1212.")
+    assert decide(pasted, [rule]).verdict == "conditional"
+    other = Evidence(text.replace("Uppgifter som omfattas av sekretess", "Interna uppgifter"),
+                     text, Norms(permit=True, condition=True), "", Situation("allows", 0.95, True))
+    assert decide(q, [other]).verdict == "conditional"
