@@ -294,7 +294,8 @@ def evidence_of(quoted: Sentence, read: Sentence, q: Question, faq: str = "") ->
     if q.kind == "permission" and (norms.condition or norms.only or norms.oblige):
         situation = read_situation(read.text, q)
     return Evidence(quoted.text, f"{quoted.passage.section}. {quoted.passage.context} {quoted.lead_in()} {quoted.text}",
-                    norms, (read.reading or {}).get("condition", ""), situation, faq)
+                    norms, (read.reading or {}).get("condition", ""), situation, faq,
+                    (read.reading or {}).get("modality") == "advice_against")
 
 
 def read_situation(rule: str, q: Question):

@@ -112,6 +112,7 @@ class Evidence:
     condition: str = ""     # the condition or exception the rule states ("om det inte har gjorts en analys …")
     situation: object = None  # the situation reader's reading of the question under this rule (assistant/situation)
     faq: str = ""             # "yes" / "no": the answer of an FAQ entry that asks the question (assistant/faq.py)
+    advice: bool = False      # read at ingest as advising against ("Avråds", "Discouraged"), not forbidding
 
 
 @dataclass(frozen=True)
@@ -296,6 +297,10 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 (permits if comment_met(row.condition, question) else conditions).append(i)
                 continue
         n = _read_norms(e, question)
+        if i == row_at and n.prohibit and e.advice:
+            # A row that approves the tool up to a class and advises against it ("Discouraged") bans nothing: with the
+            # question's class unknown, which class its information is, is a condition.
+            n = replace(n, prohibit=False, condition=True, permit=True)
         if not n.prohibit and (n.permit or n.only) and (left_out := excluded_classes(e.text)):
             # "… permitted only in internal meetings where no Klass 3 or Klass 4 information is discussed", and a
             # supplier contract, which the organisation's definitions put in Klass 3.

@@ -155,3 +155,12 @@ def test_a_real_store_answers_from_the_table_row(klassby):
     free = klassby.ask(f"Får jag använda ChatGPT gratisversion för att sammanfatta en intern rutin? {INTERNAL}", "klassby")
     assert free.verdict == "no" and free.flags["decided_by"] == "class_exceeds"
     assert "Klass 0" in free.citations[0].quote and free.citations[0].deciding
+
+
+def test_a_row_that_advises_against_its_tool_is_a_condition_not_a_ban():
+    row = "Tool: Free AI tools (ChatGPT free, Gemini, etc.) · Highest class: Klass 1 · Conditions: Discouraged."
+    q = analyse("Får man använda gratis ChatGPT på jobbet?")
+    advised = Evidence(row, row, Norms(prohibit=True), advice=True)       # as the rule reader reads "Discouraged"
+    assert decide(q, [advised], organisation_text=DEFINED).verdict == "conditional"
+    # A row whose comment forbids ("No images of real persons") still does.
+    assert decide(q, [Evidence(row, row, Norms(prohibit=True))], organisation_text=DEFINED).verdict == "no"
