@@ -502,6 +502,9 @@ def not_involved(rule: str, question: Question) -> bool:
         return False
     shared = {key(w) for w in specific_words(rule, question.language)} & {
         key(w) for w in specific_words(question.text, question.language)}
+    # The names the ban says it holds in ("… inte heller i Copilot Chat eller SkrivStöd") say where, not what: a
+    # question about one of them is still not about what the ban is on.
+    shared -= {key(w.lower()) for w in _NAME_WORD.findall(" ".join(rule.split()))}
     return bool(shared) and shared <= question.absent_words
 
 

@@ -693,3 +693,13 @@ def test_naming_the_kind_of_data_a_conditional_permission_is_about_still_lets_th
     other = Evidence(text.replace("Uppgifter som omfattas av sekretess", "Interna uppgifter"),
                      text, Norms(permit=True, condition=True), "", Situation("allows", 0.95, True))
     assert decide(q, [other]).verdict == "conditional"
+
+
+def test_a_ban_that_names_the_tool_asked_about_is_lifted_by_what_the_question_says_is_absent():
+    ban = ("Skriv aldrig in personnummer eller känsliga personuppgifter i en AI-tjänst – inte heller i Copilot Chat "
+           "eller SkrivStöd.")
+    q = analyse("Får jag ha med deltagarnas namn när SkrivStöd renskriver minnesanteckningarna? Det finns inga "
+                "personnummer eller känsliga uppgifter.")
+    assert decide(q, [ev(ban, Norms(prohibit=True))]).verdict != "no"
+    with_numbers = analyse("Får jag ha med deltagarnas personnummer när SkrivStöd renskriver minnesanteckningarna?")
+    assert decide(with_numbers, [ev(ban, Norms(prohibit=True))]).verdict == "no"
