@@ -42,7 +42,10 @@ def test_the_gate_uses_the_models_thresholds():
     g = gates.Gates(any=0.80, off_domain=0.90)
     on_topic = analyse("När ska riktlinjen för AI ses över nästa gång?")
     off_topic = analyse("Hur bokar jag en friskvårdstimme?")
-    assert covered(on_topic, _chosen(0.82), [], g)
-    assert not covered(on_topic, _chosen(0.79), [], g)
+    # What the question is about (the document's review) must be in what was found, in the document's words.
+    found = [SimpleNamespace(section="Uppföljning", context="", text="Riktlinjen ses över varje år i januari.")]
+    assert covered(on_topic, _chosen(0.82), found, g)
+    assert not covered(on_topic, _chosen(0.82), [], g)
+    assert not covered(on_topic, _chosen(0.79), found, g)
     assert not covered(off_topic, _chosen(0.85), [], g) and covered(off_topic, _chosen(0.91), [], g)
-    assert not covered(on_topic, [], [], g)
+    assert not covered(on_topic, [], found, g)
