@@ -296,6 +296,11 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             if asked is not None:
                 (permits if comment_met(row.condition, question) else conditions).append(i)
                 continue
+            if floor is not None:
+                # The information is at least a class the row allows, and may be more: the row's class is the
+                # condition, not a limit the question breaks.
+                conditions.append(i)
+                continue
         n = _read_norms(e, question)
         if i == row_at and n.prohibit and e.advice:
             # A row that approves the tool up to a class and advises against it ("Discouraged") bans nothing: with the

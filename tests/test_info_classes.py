@@ -164,3 +164,15 @@ def test_a_row_that_advises_against_its_tool_is_a_condition_not_a_ban():
     assert decide(q, [advised], organisation_text=DEFINED).verdict == "conditional"
     # A row whose comment forbids ("No images of real persons") still does.
     assert decide(q, [Evidence(row, row, Norms(prohibit=True))], organisation_text=DEFINED).verdict == "no"
+
+
+def test_a_row_whose_class_the_information_may_exceed_stays_a_condition():
+    from assistant.situation.reader import Situation
+
+    row = ("Tool: Microsoft 365 Copilot (licensed users only) · Highest class: Klass 3 · Conditions: Licence approved "
+           "by your manager; no personnummer, no Klass 4.")
+    q = analyse("I've got a Microsoft 365 Copilot licence now – can I use it to summarise customer contracts?")
+    # The situation reader finds the licence stated; the contracts are at least Klass 3 and may be more.
+    licensed = Evidence(row, row, Norms(only=True), "", Situation("allows", 0.96, True))
+    decision = decide(q, [licensed], organisation_text=DEFINED)
+    assert (decision.verdict, decision.deciding) == ("conditional", 0)
