@@ -293,9 +293,9 @@ def evidence_of(quoted: Sentence, read: Sentence, q: Question, faq: str = "") ->
     situation = None
     if q.kind == "permission" and (norms.condition or norms.only or norms.oblige):
         situation = read_situation(read.text, q)
+    reading = read.reading or {}
     return Evidence(quoted.text, f"{quoted.passage.section}. {quoted.passage.context} {quoted.lead_in()} {quoted.text}",
-                    norms, (read.reading or {}).get("condition", ""), situation, faq,
-                    (read.reading or {}).get("modality") == "advice_against")
+                    norms, reading.get("condition", ""), situation, faq, reading.get("modality") == "advice_against")
 
 
 def read_situation(rule: str, q: Question):

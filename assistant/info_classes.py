@@ -14,6 +14,7 @@ How rows, fields and levels are written is data (assistant/data/domain.toml, [in
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -128,20 +129,21 @@ def _stems(text: str) -> set[str]:
 
 @lru_cache(maxsize=32)
 def _definitions(scale: str, organisation_text: str) -> tuple[tuple[Rank, frozenset[str]], ...]:
-    """The organisation's class definitions on a scale: each class with the stems of what it lists. "Klass 3
-    Konfidentiell: customer data, contracts" lists what follows its class; "Uppgifter … inom elevhälsa är klass D"
-    what comes before. A definition by what information is not ("… that is not published is at least Klass 2")
-    lists nothing a question's words could match."""
-    out = []
-    for sentence in _SENTENCE_END.split(" ".join(organisation_text.split(" "))):
+    """The organisation's class definitions on a scale: each class with the stems that it lists and no other
+    definition does. "Klass 3 Konfidentiell: customer data, contracts" lists what follows its class; "Uppgifter …
+    inom elevhälsa är klass D" what comes before. A definition by what information is not ("… that is not published
+    is at least Klass 2") lists nothing a question's words could match."""
+    found = []
+    for sentence in _SENTENCE_END.split(organisation_text):
         m = DEFINITION.search(sentence)
         if not m or (r := rank(sentence[m.end():m.end() + 20])) is None or r[0] != scale:
             continue
         listed = sentence if m.start() == 0 else sentence[:m.start()]
         if m.start() > 0 and _NEGATED.search(listed):
             continue
-        out.append((r, frozenset(_stems(_NUMBERED.sub(" ", listed)))))
-    return tuple(out)
+        found.append((r, _stems(_NUMBERED.sub(" ", listed))))
+    count = Counter(stem for _, stems_ in found for stem in stems_)
+    return tuple((r, frozenset(stem for stem in stems_ if count[stem] == 1)) for r, stems_ in found)
 
 
 def class_floor(question: Question, scale: str, organisation_text: str) -> Rank | None:
@@ -152,14 +154,8 @@ def class_floor(question: Question, scale: str, organisation_text: str) -> Rank 
     definitions = _definitions(scale, organisation_text)
     if len(definitions) < 2:
         return None
-    count: dict[str, int] = {}
-    for _, stems_ in definitions:
-        for stem in stems_:
-            count[stem] = count.get(stem, 0) + 1
-    absent = question.absent_words
-    asked = {stem for stem in _stems(question.text) if stem[:6] not in absent}
-    found = [r for r, stems_ in definitions
-             if any(count[d] == 1 and any(a.startswith(d) for a in asked) for d in stems_)]
+    asked = {stem for stem in _stems(question.text) if stem[:6] not in question.absent_words}
+    found = [r for r, distinct in definitions if any(a.startswith(d) for d in distinct for a in asked)]
     return max(found, key=lambda r: r[1]) if found else None
 
 

@@ -466,12 +466,12 @@ def _denies(question: Question, rule: str) -> bool:
 _UNIT, _EVERY_UNIT = _LEXICON["unit"], _LEXICON["every_unit"]
 
 
+_WORD = re.compile(r"[\w-]++")
+
+
 def _units(text: str) -> list[re.Match]:
     """The words of a text that name a part of the organisation (whole words: "socialförvaltningen")."""
     return [m for m in _WORD.finditer(text) if _UNIT.search(m.group(0))]
-
-
-_WORD = re.compile(r"[\w-]++")
 
 
 def other_unit(rule: str, question: Question) -> bool:
