@@ -6,12 +6,15 @@ inputs (long runs of one character class, alternations, nested quotes and bracke
 each single call must stay within a bound that linear patterns meet by a wide margin; the slowest input is then
 run at four times the length, and the time may not grow much faster than the length.
 
-Time is CPU time of this thread, so a loaded machine does not make the test flaky; a call that runs far past
-its bound is interrupted (SIGVTALRM, which the re engine checks) so that a failing run stays short.
+Time is CPU time of this thread, with the garbage collector off, so a loaded machine does not make the test
+flaky; a call over its bound is measured again and the best of RETRIES runs decides (a CI run once saw a 1 ms
+search take 0.15 s: a spike, where a quadratic pattern is slow every time). A call that runs far past its bound
+is interrupted (SIGVTALRM, which the re engine checks) so that a failing run stays short.
 """
 from __future__ import annotations
 
 import dataclasses
+import gc
 import importlib
 import inspect
 import pkgutil
@@ -41,6 +44,8 @@ GROWTH_FLOOR = 0.03
 ABORT_FACTOR = 4
 # Inputs reported per failing pattern (the rest are not run: a failing run stays short).
 REPORTED_FAILURES = 3
+# Runs of a call over its bound; the fastest decides.
+RETRIES = 3
 
 # Quadratic patterns in modules outside this change, each with the linear rewrite that fixes it: it finds the
 # same matches as the old pattern on 200,000 random strings each (the _CLAUSE one allows at most 40 non-word
@@ -61,6 +66,8 @@ def measure(call: Callable[[], object], bound: float) -> float:
 
     limit = bound * ABORT_FACTOR
     previous = signal.signal(signal.SIGVTALRM, on_alarm)
+    collecting = gc.isenabled()
+    gc.disable()
     signal.setitimer(signal.ITIMER_VIRTUAL, limit)
     start = time.thread_time()
     try:
@@ -71,7 +78,19 @@ def measure(call: Callable[[], object], bound: float) -> float:
     finally:
         signal.setitimer(signal.ITIMER_VIRTUAL, 0)
         signal.signal(signal.SIGVTALRM, previous)
+        if collecting:
+            gc.enable()
     return elapsed
+
+
+def best_of(call: Callable[[], object], bound: float) -> float:
+    """measure(), repeated while over the bound, up to RETRIES runs: the fastest run."""
+    seconds = measure(call, bound)
+    for _ in range(RETRIES - 1):
+        if seconds <= bound:
+            break
+        seconds = min(seconds, measure(call, bound))
+    return seconds
 
 
 # -- finding the patterns ---------------------------------------------------------------------------
@@ -200,7 +219,7 @@ def _timings(pattern: re.Pattern, inputs: dict[str, str], bound: float) -> list[
     timings, failures = [], 0
     for input_name, text in inputs.items():
         for call_name, call in _calls(pattern, text).items():
-            timings.append((measure(call, bound), call_name, input_name))
+            timings.append((best_of(call, bound), call_name, input_name))
             if timings[-1][0] > bound:
                 failures += 1
                 break
@@ -231,6 +250,8 @@ def test_measure_interrupts_a_runaway_pattern():
     runaway = re.compile(r"(a+)+$")
     assert measure(lambda: runaway.search("a" * 40 + "!"), 0.05) >= 0.05 * ABORT_FACTOR * 0.9
     assert measure(lambda: runaway.search("a" * 10), 0.05) < 0.05
+    # retrying does not rescue a pattern that is slow every time
+    assert best_of(lambda: runaway.search("a" * 40 + "!"), 0.05) > 0.05
 
 
 def _params():
@@ -259,7 +280,7 @@ def test_pattern_is_linear_on_pathological_input(where):
     longer = pathological(4 * N)[input_name]
     seconds = min(measure(_calls(pattern, INPUTS[input_name])[call_name], BOUND) for _ in range(2))
     allowed = max(GROWTH_FLOOR, GROWTH * seconds)
-    seconds_4x = min(measure(_calls(pattern, longer)[call_name], allowed) for _ in range(2))
+    seconds_4x = best_of(_calls(pattern, longer)[call_name], allowed)
     assert seconds_4x <= allowed, \
         f"{described} grows faster than the input: {call_name} on {input_name} took {seconds:.4f} s on {N} " \
         f"characters and {seconds_4x:.4f} s on {4 * N}"
