@@ -39,7 +39,7 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
     "ai_domain": ("table", {"pattern": "pattern"}),
     "concepts": ("array of tables", {"name": "name", "pattern": "pattern", "swedish": "text"}),
     "glossary": ("map", {}),                                 # English word -> Swedish policy words
-    "answer_types": ("map of tables", {"question": "pattern", "answer": "pattern"}),
+    "answer_types": ("map of tables", {"question": "pattern", "answer": "pattern", "ranks_only": "optional bool"}),
     "normative": ("table", {k: "pattern" for k in ("prohibit", "only", "condition", "permit", "oblige", "public_scope",
                                                    "custom_scope", "denies", "exception", "only_scope", "approved",
                                                    "answer_yes", "answer_no", "only_if", "only_word", "only_place",
@@ -70,6 +70,7 @@ class Domain:
     concepts: tuple[Concept, ...]
     glossary: dict[str, str]
     answer_types: dict[str, tuple[re.Pattern, re.Pattern]]     # name -> (question asks for it, answer has its form)
+    ranks_only: frozenset[str]                                 # answer types whose absence does not refuse
     normative: dict[str, re.Pattern]                           # how a rule says what it says
     question: dict[str, re.Pattern]                            # how a question says what it asks
     info_classes: dict                                         # how class tables are read (patterns, scales)
@@ -148,7 +149,7 @@ class _Checker:
             if not re.fullmatch(_GLOSSARY_WORD, word):
                 self.fail(where, "a glossary key must be one English word in lower case letters a-z")
             glossary[word] = self.text(swedish, where)
-        answer_types = {}
+        answer_types, ranks_only = {}, set()
         for name, entry in data["answer_types"].items():
             where = f"[answer_types.{name}]"
             if not re.fullmatch(_NAME, name):
@@ -158,6 +159,10 @@ class _Checker:
             self.table(entry, "answer_types", where)
             answer_types[name] = (self.pattern(entry["question"], f"{where} question"),
                                   self.pattern(entry["answer"], f"{where} answer"))
+            if not isinstance(entry.get("ranks_only", False), bool):
+                self.fail(f"{where} ranks_only", "must be true or false")
+            if entry.get("ranks_only", False):
+                ranks_only.add(name)
         return Domain(
             path=Path(self.path),
             swedish_words=self.words(language["swedish_words"], "[language] swedish_words"),
@@ -167,6 +172,7 @@ class _Checker:
             concepts=tuple(concepts),
             glossary=glossary,
             answer_types=answer_types,
+            ranks_only=frozenset(ranks_only),
             normative=self.patterns(data["normative"], "normative"),
             question=self.patterns(data["question"], "question"),
             info_classes=self.info_classes(data["info_classes"]),
@@ -191,16 +197,18 @@ class _Checker:
 
     # -- the value kinds ------------------------------------------------------------------------------
 
-    def keys(self, table: dict, allowed: set[str], where: str, what: str = "key") -> None:
+    def keys(self, table: dict, allowed: set[str], where: str, what: str = "key", optional: frozenset[str] = frozenset()) -> None:
         unknown = [k for k in table if k not in allowed]
         if unknown:
             self.fail(where, f"unknown {what} {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})")
-        missing = [k for k in sorted(allowed) if k not in table]
+        missing = [k for k in sorted(allowed) if k not in table and k not in optional]
         if missing:
             self.fail(where, f"missing {what} {missing[0]!r}")
 
     def table(self, table: dict, section: str, where: str | None = None) -> None:
-        self.keys(table, set(SCHEMA[section][1]), where or f"[{section}]")
+        kinds = SCHEMA[section][1]
+        self.keys(table, set(kinds), where or f"[{section}]",
+                  optional=frozenset(k for k, kind in kinds.items() if kind.startswith("optional")))
 
     def list_of_strings(self, value, where: str) -> list[str]:
         if not isinstance(value, list) or not value:

@@ -22,7 +22,7 @@ from assistant.gates import Gates, gates_for
 from assistant.extractive import MAX_SENTENCES, PASSAGES_READ, continued, select
 from assistant.faq import find_faq
 from assistant.info_classes import DATA_KINDS
-from assistant.language import AI_DOMAIN, ANSWER_TYPES, CONCEPTS, concepts_in
+from assistant.language import AI_DOMAIN, CONCEPTS, REQUIRED_ANSWER_TYPES, concepts_in
 from assistant.sentence_index import Sentence
 from assistant.question import Question, analyse
 from assistant.retrieval import Passage, Retriever
@@ -376,7 +376,7 @@ def asks_for_absent(q: Question, text: str, words: frozenset[str], read: str | N
     in the documents does not answer "hur länge gäller ett godkännande?"."""
     if q.kind == "permission":
         return False
-    asked = [(ask, answer) for ask, answer in ANSWER_TYPES.values() if ask.search(q.text)]
+    asked = [(ask, answer) for ask, answer in REQUIRED_ANSWER_TYPES.values() if ask.search(q.text)]
     if any(not answer.search(text if read is None else read) for _, answer in asked):
         return True
     for m in _ASKS_FOR.finditer(q.text):

@@ -78,6 +78,9 @@ def expansion(text: str, language: str) -> str:
 # passage that only shares the question's topic. Only the form of the answer is recognised, never its content.
 # (The patterns of each type are in the domain file, [answer_types.*].)
 ANSWER_TYPES = dict(_domain.shipped().answer_types)
+# The kinds whose form the documents must hold for a question asking for them to be answerable; a finer kind
+# (who decides, among who) only ranks.
+REQUIRED_ANSWER_TYPES = {name: t for name, t in ANSWER_TYPES.items() if name not in _domain.shipped().ranks_only}
 
 # What a term means or what counts as it: answered by the passage that defines a term the question uses,
 # as a glossary entry ("Öppen information: Information som ...") or inline ("”shadow use” dvs verktyg ...").

@@ -166,3 +166,21 @@ def test_the_sentence_holding_both_kinds_of_answer_asked_for_comes_first():
     passage, index = _one_passage(text, ["Dataskyddsombudet ska", "Enhetschefen"], [[1.0, 0.0], [0.97, 0.243]])
     q = analyse("Vem ska informera dataskyddsombudet när klientuppgifter har hamnat i en AI-tjänst, och när?")
     assert select(q, [1.0, 0.0], [passage], index)[0][0].text.startswith("Enhetschefen")
+
+
+def test_who_decides_ranks_the_role_that_decides_above_a_role_that_only_takes_part():
+    from assistant.extractive import select
+    from assistant.question import analyse
+
+    assert matches("Vem beslutar om ett nytt AI-verktyg?", "Digitaliseringschefen fattar beslut.")
+    assert matches("Who takes the final decision?", "An AI tool also requires approval by the Managing Director.")
+    # the decision is asked about only as the predicate of "vem": a decision as the object asks for who objected
+    assert len(expected_answers("vem reserverade sig mot beslutet?")) == 1
+    # that a tool is approved names no one who decides
+    assert not any(p.search("Verktyget får inte användas förrän det har godkänts.")
+                   for p in expected_answers("Vem godkänner nya verktyg?")[1:])
+    text = "Din chef fyller i formuläret i IT-portalen. Digitaliseringschefen fattar beslut."
+    # The form-filling role reads a little closer to the question than the role that decides.
+    passage, index = _one_passage(text, ["Din chef", "Digitaliseringschefen"], [[1.0, 0.0], [0.97, 0.243]])
+    q = analyse("vem bestämmer om vi får börja använda ett nytt ai-verktyg?")
+    assert select(q, [1.0, 0.0], [passage], index)[0][0].text.startswith("Digitaliseringschefen")

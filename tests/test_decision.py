@@ -703,3 +703,14 @@ def test_a_ban_that_names_the_tool_asked_about_is_lifted_by_what_the_question_sa
     assert decide(q, [ev(ban, Norms(prohibit=True))]).verdict != "no"
     with_numbers = analyse("Får jag ha med deltagarnas personnummer när SkrivStöd renskriver minnesanteckningarna?")
     assert decide(with_numbers, [ev(ban, Norms(prohibit=True))]).verdict == "no"
+
+
+def test_a_finer_kind_of_answer_ranks_but_its_absence_does_not_refuse():
+    from assistant.domain import shipped
+    from assistant.engine import asks_for_absent
+
+    assert "decision" in shipped().ranks_only
+    text = "AI-tjänster riskklassas av beredningsgruppen innan de köps in."
+    words = frozenset(w.lower() for w in re.findall(r"[\w-]+", text))
+    # "avgör" asks who decides; the documents name the group without a decision verb: a role answers
+    assert not asks_for_absent(analyse("Vem avgör vilken riskklass en AI-tjänst hamnar i?"), text, words, text)

@@ -48,7 +48,8 @@ def test_the_shipped_file_validates_and_is_what_the_assistant_uses():
     assert [c.name for c in language.CONCEPTS] == [c.name for c in shipped.concepts]
     assert language.CONCEPTS[0].pattern is shipped.concepts[0].pattern
     assert language.AI_DOMAIN is shipped.ai_domain
-    assert set(language.ANSWER_TYPES) == {"date", "actor", "frequency", "duration", "reference", "cost"}
+    assert set(language.ANSWER_TYPES) == {"date", "actor", "decision", "frequency", "duration", "reference", "cost"}
+    assert set(language.REQUIRED_ANSWER_TYPES) == set(language.ANSWER_TYPES) - {"decision"}
     import assistant.question as question
     import assistant.verdict as verdict
 
@@ -101,6 +102,8 @@ def test_the_old_vocabulary_file_is_gone():
      ("[[concepts]] #16 (name = 'gdpr') pattern", "must be a non-empty list of strings")),
     (_replace("[answer_types.frequency]\nquestion", "[answer_types.frequency]\nquestions"),
      ("[answer_types.frequency]", "unknown key 'questions'")),
+    (_replace("[answer_types.decision]\nranks_only = true", "[answer_types.decision]\nranks_only = \"yes\""),
+     ("[answer_types.decision] ranks_only", "must be true or false")),
     (_replace('"Grammarly",', '"grammarly", "Grammarly",'),
      ("[tools] names", "'Grammarly' is listed twice")),
 ])
@@ -163,3 +166,8 @@ def test_a_changed_file_is_read_again(tmp_path):
     text = _replace('"Translate",', '"Translate", "Kommunbotten",')
     path.write_text(text + "\n", encoding="utf-8")           # another size: a new stat key even on coarse clocks
     assert "Kommunbotten" in load(path).tools
+
+
+def test_an_answer_type_may_leave_out_ranks_only(tmp_path):
+    domain = load(_write(tmp_path, _replace("[answer_types.decision]\nranks_only = true\n", "[answer_types.decision]\n")))
+    assert "decision" in domain.answer_types and not domain.ranks_only

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.language import AI_DOMAIN, ANSWER_TYPES
+from assistant.language import AI_DOMAIN, REQUIRED_ANSWER_TYPES
 from assistant.learned import Network
 from assistant.question import Question
 from assistant.terms import specific_stems, stems
@@ -42,7 +42,7 @@ def features(q: Question, qvec: np.ndarray, texts: list[str], vectors: np.ndarra
     everything = " ".join(texts)
     asked, named = stems(q.text), specific_stems(q.text, q.language)
     near_stems, all_stems = stems(near), stems(everything)
-    types = [answer for ask, answer in ANSWER_TYPES.values() if ask.search(q.text)]
+    types = [answer for ask, answer in REQUIRED_ANSWER_TYPES.values() if ask.search(q.text)]
     lexical = [
         *c, c[0] - c[-1], float(cos.mean()),
         len(asked & near_stems) / max(len(asked), 1), len(asked & all_stems) / max(len(asked), 1),
