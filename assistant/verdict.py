@@ -316,8 +316,10 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             # "Copilot Chat får användas för information på nivå Måttlig, med undantag för personuppgifter om barn och
             # elever" and a question about the pupils' names: what it permits excepts what the question is about.
             return Decision("no", i, reason="excepted", rule=Norms(prohibit=True))
-        if n.only and only_if(e.text):
-            n = replace(n, only=False, condition=True, permit=True)     # "endast om …": a condition
+        if n.only and (only_if(e.text) or only_place_named(e.text, question)):
+            # "endast om …": a condition; and so is "endast när … och endast i AI-portalen" for a question about
+            # AI-portalen
+            n = replace(n, only=False, condition=True, permit=True)
         # Naming the kind of data a permission under a condition is about ("uppgifter som omfattas av sekretess …
         # kan behandlas … om det säkerställts att …") is what the question asks about, not data pasted into it: what
         # it says about the condition counts. (An "only" rule's scope is not settled so.)
@@ -586,23 +588,49 @@ def elsewhere(rule: str, question: Question) -> bool:
     return False
 
 
+def only_place_named(rule: str, question: Question) -> bool:
+    """Whether an "only" rule that asks both a condition and a place ("endast när det är nödvändigt för uppgiften och
+    endast i AI-portalen") is about a question that names each place: only its condition is left to say."""
+    text = " ".join(rule.split())
+    starts = [m.start() for m in _ONLY_WORD.finditer(text)]
+    parts = [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)])]
+    places = [p for p in parts if not _ONLY_IF.match(p)]
+    if len(places) == len(parts) or not places:
+        return False
+    def named(part: str) -> bool:
+        m = ONLY_SCOPE.match(part)
+        scope = m.group(1) if m else ""
+        if not _ONLY_PLACE.search(scope):
+            return False
+        place = {key(w) for w in specific_words(scope, question.language)} | tools_in(scope)
+        return any(key(w) in place or w.lower() in place for w in _stated_words(question))
+
+    return all(named(p) for p in places)
+
+
 def only_met(rule: str, question: Question) -> bool:
     """Whether the question is within what an "only" rule allows: a word it names (a tool too), not negated in the
     question, stands in the rule's "endast …" clause."""
     scope = [w for m in ONLY_SCOPE.finditer(" ".join(rule.split())) for w in _PART.findall(m.group(1).lower())]
     if not scope:
         return False
-    # "något annat än Copilot Chat" names Copilot Chat to leave it out.
+    return any(any(s.startswith(key(w)) for s in scope) for w in _stated_words(question))
+
+
+def _stated_words(question: Question) -> list[str]:
+    """The question's specific words that it names as involved: not said to be absent, not framing, not negated
+    just before ("inte i Copilot Chat") and not left out ("något annat än Copilot Chat", "utanför AI-portalen")."""
     excluded = [m.span() for m in EXCEPTION.finditer(question.text)]
+    out = []
     for w in specific_words(question.text, question.language):
         k = key(w)
-        if k in question.absent_words or k in _FRAME or not any(s.startswith(k) for s in scope):
+        if k in question.absent_words or k in _FRAME:
             continue
         at = question.text.lower().find(w)
         if at >= 0 and not _NEGATION.search(" ".join(question.text[:at].split()[-3:])) \
                 and not any(a <= at < b for a, b in excluded):
-            return True
-    return False
+            out.append(w)
+    return out
 
 
 def exempted(rule: str, question: Question) -> bool:

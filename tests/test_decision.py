@@ -36,6 +36,23 @@ def test_an_only_if_rule_is_a_condition_but_an_only_scope_still_limits():
     assert decide(q, [scope]).verdict == "no"
 
 
+def test_an_only_rule_with_a_condition_and_a_place_is_a_condition_where_the_question_names_the_place():
+    from assistant.verdict import only_place_named
+
+    rule = "Personuppgifter får användas i en AI-tjänst endast när det är nödvändigt för uppgiften och endast i AI-portalen."
+    scope = ev(rule, Norms(only=True, permit=True))
+    named = analyse("får man använda personuppgifter i AI-portalen?")
+    assert named.risky and only_place_named(rule, named)
+    assert (decide(named, [scope]).verdict, decide(named, [scope]).reason) == ("conditional", "condition")
+    for elsewhere in ("får man använda personuppgifter i Copilot Chat?", "får man använda personuppgifter i AI?",
+                      "får man använda personuppgifter utanför AI-portalen?",
+                      "får man använda personuppgifter i något annat än AI-portalen?"):
+        assert not only_place_named(rule, analyse(elsewhere)), elsewhere
+        assert decide(analyse(elsewhere), [scope]).verdict == "no", elsewhere
+    # a rule of places only is met or not met by its place, as before
+    assert not only_place_named("Personuppgifter får användas endast i AI-portalen.", named)
+
+
 def test_a_situation_against_an_exception_to_the_scope_decides_nothing():
     from assistant.situation.reader import Situation
 
