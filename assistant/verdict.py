@@ -400,7 +400,13 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             return Decision("conditional", pending[0], tuple(pending), reason="condition")
     # A "yes" rests on a permission about what the question asks: its words, its tool or its subject. A rule on
     # something else ("Text som publiceras … bör märkas" under a question on drafting a decision) permits nothing.
-    permits = [i for i in permits if _speaks_to(evidence[i].text, question) and not _denies(question, evidence[i].text)]
+    speaking = [i for i in permits if _speaks_to(evidence[i].text, question)]
+    permits = [i for i in speaking if not _denies(question, evidence[i].text)]
+    if speaking and not permits and not (unmet or open_conditions):
+        # Every permission that speaks to the question is for what the question says does not hold ("Any manager may
+        # request …" and "I'm not a manager"): a permission under a condition that is not met, as when the situation
+        # reader reads it so.
+        return Decision("no", speaking[0], reason="denied", rule=Norms(permit=True, condition=True))
     # A permission for named parts of the organisation ("i de två förvaltningarna") does not say the asker's own unit
     # ("Jag jobbar på socialförvaltningen") may: it depends on whether that unit is one of them.
     elsewhere_units = [i for i in permits if other_unit(evidence[i].text, question)]

@@ -10,7 +10,7 @@ from assistant.answer import Answer
 from assistant.engine import hold_to_deciding_rule, sensitive_notice
 from assistant.question import analyse
 from assistant.summary import first_line
-from assistant.verdict import Evidence, Norms, decide, norms
+from assistant.verdict import Evidence, Norms, contradicts, decide, norms
 
 
 def ev(text: str, n: Norms | None = None, condition: str = "") -> Evidence:
@@ -488,7 +488,13 @@ def test_a_yes_rests_on_a_permission_about_what_is_asked():
     # A permission for what the question says does not hold ("I'm not a manager") permits nothing; what the question
     # states elsewhere is not denied ("… for the front-end code. No OT code involved.").
     manager = ev("Any manager may request a new AI tool by submitting the form.", Norms(permit=True))
-    assert decide(analyse("I'm not a manager. Can I submit the form myself?"), [manager]).verdict != "yes"
+    denied = decide(analyse("I'm not a manager. Can I submit the form myself?"), [manager])
+    # ... and says no, as a permission under a condition that is not met (no contradiction with its rule)
+    assert (denied.verdict, denied.reason, denied.deciding) == ("no", "denied", 0)
+    assert not contradicts(denied.verdict, denied.rule)
+    # not while another rule leaves a condition open
+    other = ev("Du får bara använda verktyg som finns i tabellen.", Norms(only=True))
+    assert decide(analyse("I'm not a manager. Can I submit the form myself?"), [manager, other]).verdict == "conditional"
     assert decide(analyse("I'm a manager. Can I submit the form myself?"), [manager]).verdict == "yes"
     web = ev("GitHub Copilot Business may be used for office IT and web code.", Norms(permit=True))
     stated = analyse("I use GitHub Copilot Business for front-end web code. No OT code is involved. Is that allowed?")
