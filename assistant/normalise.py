@@ -4,8 +4,11 @@ before question analysis and retrieval. The original text is what is shown and (
 
 - Diacritics: a token without å/ä/ö whose restored form is a far more common word ("far" → "får", "anvanda" →
   "använda") or a word of the documents the token itself is not ("arende" → "ärende").
-- Typos: an unknown token (or two adjacent tokens joined: "chat gtp") close to a document word or a tool name
-  (rapidfuzz's ratio, a maintained C library, over the vocabulary of similar length).
+- Typos: an unknown token (or two adjacent tokens joined: "chat gtp") one edit from a document word, a tool name
+  or a common word of the question's language ("mycet" → "mycket", "calude" → Claude, "dceides" → "decides"), two
+  for a long word; an edit is a letter left out, added, changed or two letters swapped (rapidfuzz's optimal string
+  alignment distance, a maintained C library). At equal distance a document word wins, then a tool, then the
+  commoner word.
 """
 from __future__ import annotations
 
@@ -13,15 +16,17 @@ import re
 import threading
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from assistant import domain
 _FOLD = str.maketrans("åäöéÅÄÖÉ", "aaoeAAOE")
 _TOKEN = re.compile(r"[A-Za-zÅÄÖåäöÉé]{2,40}")
 MARGIN = 1.0          # zipf: a restored form must be ten times as common as the typed one
 KNOWN = 3.0           # zipf: a typed token at least this common is a word, not a typo
-TYPO_RATIO = 85       # rapidfuzz ratio for a typo match
+COMMON = 3.0          # zipf: words of the word list at least this common are typo targets too
 MIN_TYPO_LEN = 5
+LONG_TYPO_LEN = 8     # a token this long may be two edits from its word; a shorter one, one
 
 
 def fold(word: str) -> str:
@@ -55,10 +60,19 @@ def tool_names() -> tuple[str, ...]:
     return domain.shipped().tools
 
 
-def _zipf(word: str) -> float:
+def _zipf(word: str, language: str = "sv") -> float:
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, "sv")
+    return zipf_frequency(word, language)
+
+
+@lru_cache(maxsize=2)
+def _common_words(language: str) -> tuple[str, ...]:
+    """The word list's words of the language at least COMMON in zipf, commonest first."""
+    from wordfreq import top_n_list, zipf_frequency
+
+    return tuple(w for w in top_n_list(language, 100_000)
+                 if re.fullmatch(r"[a-zåäöé]+", w) and zipf_frequency(w, language) >= COMMON)
 
 
 class Normaliser:
@@ -67,14 +81,37 @@ class Normaliser:
 
     def __init__(self, document_words: set[str], tools: tuple[str, ...] | None = None):
         self.words = {w.lower() for w in document_words}
+        # The documents' own spelling of a name with capitals inside ("SkrivStöd"), for a misspelling of it.
+        self.spelling = {w.lower(): w for w in sorted(document_words) if any(c.isupper() for c in w[1:])}
         by_fold: dict[str, str] = {}
         for w in sorted(self.words, key=lambda w: (-_zipf(w), w)):   # the commonest spelling wins ("ar": "är", not "år")
             if fold(w) != w:
                 by_fold.setdefault(fold(w), w)
         self.document_restorations = by_fold
         display = {t.lower().replace(" ", ""): t for t in (tool_names() if tools is None else tools)}
-        self.targets = sorted(self.words | set(display))
         self.display = display
+        self._documents = sorted(self.words, key=lambda w: (-_zipf(w), w))
+        self._own = self.words | set(display)
+        self._pools: dict[str, tuple[dict[int, list[str]], dict[str, int]]] = {}
+
+    def _pool(self, language: str) -> tuple[dict[int, list[str]], dict[str, int]]:
+        """Typo targets by length, and each one's rank where two are as near: for a Swedish question the documents'
+        words, the tool names, then common Swedish words; for an English one the tool names and common English words
+        before the (mostly Swedish) words of the documents."""
+        pool = self._pools.get(language)
+        if pool is None:
+            common = _common_words(language)
+            order = [*self._documents, *self.display, *common] if language == "sv" else \
+                [*self.display, *common, *self._documents]
+            # Compared without å/ä/ö ("gaaller" is one edit from "gäller"); a folded form stands for its best word.
+            best: dict[str, tuple[int, str]] = {}
+            for i, w in enumerate(order):
+                best.setdefault(fold(w), (i, w))
+            by_length: dict[int, list[str]] = {}
+            for f in best:
+                by_length.setdefault(len(f), []).append(f)
+            pool = self._pools[language] = (by_length, best)
+        return pool
 
     def _restore(self, token: str) -> str | None:
         low = token.lower()
@@ -88,13 +125,31 @@ class Normaliser:
             return restored[0]
         return None
 
-    def _typo(self, token: str) -> str | None:
+    def _typo(self, token: str, language: str = "sv") -> str | None:
         low = token.lower()
-        if len(low) < MIN_TYPO_LEN or low in self.words or _zipf(low) >= KNOWN:
+        if len(low) < MIN_TYPO_LEN or low in self.words or _zipf(low, language) >= KNOWN:
             return None
-        pool = [w for w in self.targets if abs(len(w) - len(low)) <= 2]
-        hit = process.extractOne(low, pool, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO)
-        return self.display.get(hit[0], hit[0]) if hit else None
+        edits = 2 if len(low) >= LONG_TYPO_LEN else 1
+        by_length, best = self._pool(language)
+        typed = fold(low)
+        candidates = [f for n in range(len(typed) - edits, len(typed) + edits + 1) for f in by_length.get(n, ())]
+        # Two edits only to a word of the documents or a tool: a common word two edits away is as likely another
+        # word, or a name ("askersund" is not "östersund").
+        # A word the word list knows ("mallen") is a word, if a rare one: only the documents' words and the tools
+        # may stand for it.
+        known = _zipf(low, language) > 0
+        # At equal distance, a word with the typed first letter first: typos seldom fall on it ("ofattas" is
+        # "omfattas", not "fattas"; "cpilot" is Copilot, not "pilot").
+        near = [(d, f[:1] != typed[:1], *best[f]) for f, d, _ in process.extract(typed, candidates, scorer=OSA.distance,
+                                                                                 score_cutoff=edits, limit=None)
+                if (d <= 1 and not known) or best[f][1] in self._own]
+        if not near:
+            return None
+        word = min(near)[-1]
+        if word not in self.display and typed.startswith(fold(word)) and len(typed) > len(word):
+            # The word with an ending ("fjarrvarmen" and "fjärrvärme"): its å/ä/ö, the typed ending.
+            return word + low[len(word):]
+        return self.display.get(word) or self.spelling.get(word, word)
 
     def __call__(self, text: str, language: str = "sv") -> str:
         tokens = list(_TOKEN.finditer(text))
@@ -103,29 +158,39 @@ class Normaliser:
             m = tokens[i]
             replacement, end = None, m.end()
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            if nxt is not None and text[m.end():nxt.start()] == " " and self._typo(nxt.group(0)) is None \
-                    and m.group(0).lower() not in self.display and _zipf(nxt.group(0).lower()) < KNOWN:
+            if nxt is not None and text[m.end():nxt.start()] == " " and self._typo(nxt.group(0), language) is None \
+                    and m.group(0).lower() not in self.display and _zipf(nxt.group(0).lower(), language) < KNOWN:
                 # Two tokens typed for one tool name ("chat gtp"), unless the second is already one by itself
                 # ("är midjourny" is "är" and a misspelled Midjourney), the first is a tool name already, or the
                 # second is a common word ("chatgpt om det …").
                 joined = m.group(0) + nxt.group(0)           # "chat gtp" → "chatgtp" → ChatGPT
-                hit = self._typo(joined) if len(joined) <= 12 else None
+                hit = self._typo(joined, language) if len(joined) <= 12 else None
                 # ... and not when the name found is the second token itself ("be Copilot" is "be" and Copilot).
                 if hit and hit.lower().replace(" ", "") in self.display and hit.lower() != nxt.group(0).lower():
                     replacement, end = hit, nxt.end()
                     i += 1
-            if replacement is None:
+            if replacement is None and _in_address(text, m):
+                pass                                     # "askersund.se", "karin.ek@…": part of an address, not a word
+            elif replacement is None:
                 if language == "sv":
                     replacement = self._restore(m.group(0)) or self._typo(m.group(0))
                 else:                                    # English words are not Swedish words typed badly
-                    hit = self._typo(m.group(0))
-                    replacement = hit if hit and hit.lower().replace(" ", "") in self.display else None
+                    replacement = self._typo(m.group(0), "en")
             if replacement is not None:
                 out.append(text[pos:m.start()] + _case_like(m.group(0), replacement))
                 pos = end
             i += 1
         out.append(text[pos:])
         return "".join(out)
+
+
+_ADDRESS = re.compile(r"[.@][A-Za-zÅÄÖåäö]")
+
+
+def _in_address(text: str, m: re.Match) -> bool:
+    """Whether the token is part of a web or e-mail address: "." or "@" joins it to letters on either side."""
+    return bool(_ADDRESS.match(text, m.end())) or (m.start() >= 1 and text[m.start() - 1] in ".@"
+                                                   and m.start() >= 2 and text[m.start() - 2].isalpha())
 
 
 def _case_like(original: str, replacement: str) -> str:

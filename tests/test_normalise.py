@@ -104,3 +104,30 @@ def test_a_chat_opener_is_left_out_of_what_is_searched_and_judged_but_kept_as_ty
     # A continuation after an opener still continues the previous question.
     history = [{"question": "Får jag använda Copilot Chat för protokoll?", "answer": "…"}]
     assert analyse("ok tack, och om protokollet innehåller personuppgifter?", history).continues
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("hur mycet får det kosta?", "hur mycket får det kosta?"),                    # a common word of the language
+    ("kan jag skapa ett konto pa calude?", "kan jag skapa ett konto på Claude?"),   # two letters swapped in a tool name
+    ("Ofattas familehem av riktlinjen?", "Omfattas familjehem av riktlinjen?"),    # the typed first letter wins a tie
+    ("får man köra det i skrvistöd?", "får man köra det i SkrivStöd?"),            # the documents' own spelling
+    ("gaaller det i fjarrvarmen?", "gäller det i fjärrvärmen?"),                   # a document word with an ending
+])
+def test_misspelled_words_are_matched_to_the_documents_the_tools_and_common_words(typed, expected):
+    normalise = Normaliser({"omfattas", "fattas", "familjehem", "riktlinjen", "SkrivStöd", "gäller", "fjärrvärme", "får"})
+    assert normalise(typed, "sv") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Mallen har inga uppgifter om någon sökande.",      # a rare word the word list knows is not taken for "målen"
+    "Texten kommer från askersund.se och karin.ek@lindmora.se.",          # addresses are not words
+])
+def test_rare_words_and_addresses_are_left_as_typed(text):
+    assert Normaliser({"text"})(text, "sv") == text
+
+
+def test_english_typing_is_matched_to_english_words():
+    normalise = Normaliser({"personuppgifter"})
+    assert normalise("Who dceides, and how long does it take to get an ansswer?", "en") == \
+        "Who decides, and how long does it take to get an answer?"
+    assert normalise("Can I put personuppgifter into pubblic AI?", "en") == "Can I put personuppgifter into public AI?"
