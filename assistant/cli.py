@@ -207,7 +207,7 @@ def cmd_eval(args) -> int:
     records, metrics, run_info = run_eval(settings, sets, mode=args.mode, extra_documents=[Path(p) for p in args.ingest] or None,
                                           extra_org=args.organisation, extra_org_name=args.organisation_name,
                                           progress=not args.quiet, isolated=args.isolated,
-                                          extra_manifest=unseen.MANIFEST if args.unseen else None)
+                                          extra_manifest=unseen.MANIFEST if args.unseen else None, typos=args.typos)
     report_dir = Path(args.report)
     json_path = write_json(report_dir / "eval.json", records, metrics, run_info)
     html_path = write_html(report_dir / "eval.html", records, metrics, run_info)
@@ -533,6 +533,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline", metavar="FILE", help="exit 1 when a gated metric drops below this baseline JSON")
     p.add_argument("--json", action="store_true", help="print the JSON report")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--typos", type=int, metavar="SEED",
+                   help="also ask each question with two words misspelled (seeded) and report how often the verdict "
+                        "and the first quote stay the same")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("rules", help="what the rule reader read from a document (modality, condition, what it governs)")

@@ -59,6 +59,13 @@ def format_table(metrics: dict, records: list[dict] | None = None) -> str:
         lines += ["", "Verdict confusion (rows: gold, columns: predicted)",
                   "".ljust(w) + "".join(x.rjust(w) for x in labels)]
         lines += [g.ljust(w) + "".join(str(row[p]).rjust(w) for p in labels) for g, row in conf["matrix"].items()]
+    typos = {label: t for label, t in (metrics.get("typos") or {}).items() if t}
+    if typos:
+        lines.append("")
+    for label, t in typos.items():
+        lines.append(f"Misspelled questions / Felstavade frågor ({label}, {t['cases']} cases): same verdict "
+                     f"{t['verdict_agreement']:.2f}, same first quote {t['first_quote_agreement']:.2f}, "
+                     f"verdict accuracy {t['typed_verdict_accuracy']:.2f}")
     if records is not None:
         failing = [r for r in records if not r["passed"]]
         lines += ["", f"Failing cases / Underkända fall: {len(failing)} of {len(records)}"]

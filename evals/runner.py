@@ -17,9 +17,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
+from assistant.sensitive import redact
 from evals import unseen
 from evals.cases import load_cases
 from evals.metrics import aggregate, score_case
+from evals.typos import agreement, first_quote, misspell
 from ingest.errors import PolicyAssistantError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,9 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_eval(settings, set_paths: list[Path], mode: str | None = None, extra_documents: list[Path] | None = None,
              extra_org: str | None = None, extra_org_name: str | None = None, progress: bool = True,
-             isolated: bool = False, extra_manifest: Path | None = None) -> tuple[list[dict], dict, dict]:
+             isolated: bool = False, extra_manifest: Path | None = None,
+             typos: int | None = None) -> tuple[list[dict], dict, dict]:
     """(per-case records, aggregate metrics, run info). `mode` None means the settings' answer_mode.
-    `extra_manifest` adds a manifest's documents and organisations (the unseen test bed) in a throw-away store."""
+    `extra_manifest` adds a manifest's documents and organisations (the unseen test bed) in a throw-away store.
+    `typos` (a seed): each question is also asked misspelled (evals/typos.py), and metrics["typos"] says how often
+    the verdict and the first quote stayed the same."""
     mode = mode or settings.answer_mode
     started_at, started = datetime.now().astimezone(), time.perf_counter()
     use_throwaway = bool(extra_documents) or isolated or extra_manifest is not None
@@ -38,7 +43,7 @@ def run_eval(settings, set_paths: list[Path], mode: str | None = None, extra_doc
     with store_cm as run_settings:
         generation = _current_generation(run_settings)
         cases = load_cases(set_paths, set(generation.documents), set(generation.organisations))
-        records = _ask_all(run_settings, cases, mode, progress)
+        records = _ask_all(run_settings, cases, mode, progress, typos)
         _label(records, cases, generation, extra_manifest)
     test_sets = [p for p in set_paths if unseen.split_of(p) == "test"]
     run_info = {
@@ -57,9 +62,15 @@ def run_eval(settings, set_paths: list[Path], mode: str | None = None, extra_doc
         "cases": len(records),
         "started": started_at.isoformat(timespec="seconds"),
         "duration_s": round(time.perf_counter() - started, 2),
+        "typos_seed": typos,
         **git_state(),
     }
-    return records, aggregate(records), run_info
+    metrics = aggregate(records)
+    if typos is not None:
+        metrics["typos"] = {"overall": agreement(records),
+                            **{f"split {s}": agreement([r for r in records if r.get("split") == s])
+                               for s in sorted({r.get("split") for r in records if r.get("split")})}}
+    return records, metrics, run_info
 
 
 def _label(records: list[dict], cases, generation, extra_manifest: Path | None) -> None:
@@ -87,7 +98,7 @@ def _current_generation(settings):
     return generation
 
 
-def _ask_all(settings, cases, mode: str, progress: bool) -> list[dict]:
+def _ask_all(settings, cases, mode: str, progress: bool, typos: int | None = None) -> list[dict]:
     from tqdm import tqdm
 
     from assistant.engine import Assistant  # imported late: loading the engine loads the models
@@ -107,6 +118,11 @@ def _ask_all(settings, cases, mode: str, progress: bool) -> list[dict]:
             payload, error = None, f"{type(exc).__name__}: {exc}"
         latency = round(time.perf_counter() - started, 4)
         records.append(score_case(case, payload, None if error else latency, error))
+        if typos is not None and not error:
+            typed = misspell(case.question, typos, case.id)
+            again = assistant.ask(typed, case.organisation, history=[dict(t) for t in case.history], mode=mode).as_dict()
+            records[-1].update(typed=redact(typed), typed_verdict=again.get("verdict"),
+                               typed_same_quote=first_quote(again) == first_quote(payload))
     if report is not None:
         report(len(records), len(cases))
     return records
