@@ -397,6 +397,11 @@ def test_an_information_question_the_documents_cannot_answer():
     assert not asks_for_absent(analyse("Vilket diarienummer har beslutet?"), text, words)
     assert not asks_for_absent(analyse("Vilket datum beslutades riktlinjen?"), text, words)
     assert not asks_for_absent(analyse("Får jag använda en språkmodell?"), text, words)   # permission: judged as such
+    # the next one of something the documents never name ("nästa sammanträde") they cannot date either
+    assert asks_for_absent(analyse("ok, och när är nästa sammanträde med socialnämnden?"), text, words)
+    minutes = text + " Protokollet justeras vid nämndens sammanträde."
+    assert not asks_for_absent(analyse("När är nästa sammanträde?"), minutes,
+                               frozenset(w.lower() for w in re.findall(r"[\w-]+", minutes)))
     # The kind of answer asked for must be in what is read and quoted from, not anywhere in the documents.
     read = "Solbacka Assistenten ska utvärderas av AI-rådet innan den tas i bruk."
     assert asks_for_absent(analyse("Hur länge gäller ett godkännande?"), text + " Godkännandet gäller i två år.", words, read)
