@@ -215,7 +215,9 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
     `organisation_text`: all of the organisation's documents, where an information-class table's classes are defined.
     """
     asked = tools_in(question.text)
-    unapproved = allowed and asked and not asked & allowed
+    # A product named by two tool names ("GitHub Copilot") is not the one the documents approve by one of them
+    # ("Copilot Chat"): every name of it must be approved.
+    unapproved = allowed and asked and (not asked & allowed or any(not product <= allowed for product in products_in(question.text)))
     if unapproved and (question.kind == "permission" or question.kind == "factual" and APPROVED.search(question.text)):
         # "Är Midjourney godkänt?", "Får jag använda ChatGPT Plus?" where only approved tools may be used and the
         # approved ones are named: no, by the rule that says only approved tools (or the list that names them).
@@ -434,6 +436,14 @@ _TOOL_MENTION = re.compile(_TOOLS.pattern + r"(?:[ -][\w-]{1,20}+)?", re.I)
 def tools_in(text: str) -> frozenset[str]:
     """The known tools a text names (lower-cased)."""
     return frozenset(t.lower() for t in _TOOLS.findall(text))
+
+
+_PRODUCT = re.compile(_TOOLS.pattern + r"(?:[ -]" + _TOOLS.pattern + r")+", re.I)
+
+
+def products_in(text: str) -> list[frozenset[str]]:
+    """The products a text names by two or more known tool names in a row ("GitHub Copilot"), as their names."""
+    return [tools_in(m.group(0)) for m in _PRODUCT.finditer(text)]
 
 
 def about_other_tools(rule: str, question: Question, allowed: frozenset[str]) -> bool:

@@ -40,6 +40,19 @@ def test_an_unapproved_tool_is_no_by_the_only_rule_or_the_list():
     assert decide(other, listing, allowed=allowed_tools(POLICY)).reason != "not_approved"
 
 
+
+def test_a_product_named_by_two_tool_names_needs_both_approved():
+    listing = [ev("Godkända AI-tjänster är för närvarande Copilot Chat med kommunkontot och AI-portalen.")]
+    github = analyse("är github copilot godkänt för oss som programmerar?")
+    d = decide(github, listing, allowed=allowed_tools(POLICY))
+    assert (d.verdict, d.reason) == ("no", "not_approved")
+    # where the documents approve GitHub Copilot by both names, it is not unapproved
+    row = "AI-tjänst: GitHub Copilot Business (IT-enheten) · Låg: Ja · Hög: Nej"
+    assert decide(github, listing, allowed=allowed_tools(POLICY + "\n" + row)).reason != "not_approved"
+    # one name with another word is the approved tool ("Copilot i Teams" is not a product of two names)
+    assert decide(analyse("Är Copilot i Teams godkänt?"), listing, allowed=allowed_tools(POLICY)).reason != "not_approved"
+
+
 def test_a_ban_on_other_named_tools_does_not_apply_to_an_allowed_one():
     ban = ev("Fria AI-tjänster, till exempel gratisversionen av ChatGPT, får inte användas för arbetsuppgifter.")
     permit = ev("Copilot Chat med kommunkontot får användas för interna texter.")
