@@ -4,10 +4,11 @@ verbatim, scored with the same embeddings as retrieval plus term overlap.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
-from assistant.language import expansion, expected_answers
+from assistant.language import concepts_in, expansion, expected_answers
 from assistant.question import Question
 from assistant.retrieval import Passage
 from assistant.sentence_index import Sentence, SentenceIndex
@@ -23,6 +24,7 @@ NORM_BONUS = 0.015         # a permission question is answered by a rule, not by
 NAMED_BONUS = 0.03         # "what does the checklist say ..." is answered from the checklist
 TYPE_MARGIN = 0.1          # how far below the best a sentence holding a second kind of answer asked for may score
 ANSWER_BONUS = 0.05        # a sentence holding the kind of answer asked for (a date, a role, a length of time)
+CONCEPT_BONUS = 0.005      # per concept of the question the sentence names too (in its own words: "myndighetsutövning")
 REDUNDANT_COS = 0.93
 FACT_CONCEPTS = {"document_facts", "validity"}
 FIELD_BONUS = 0.05         # a header field is short, so its cosine to the question is low for what it says
@@ -58,6 +60,8 @@ def select(question: Question, query_vec, passages: list[Passage], index: Senten
             # Each kind of answer asked for that the sentence holds counts: for "vem …, och när?", the sentence
             # naming a role and a deadline answers both.
             score += ANSWER_BONUS * sum(1 for p in expected if p.search(text))
+            if question.concepts:
+                score += CONCEPT_BONUS * len(question.concepts & _concepts_of(text))
             if facts and FIELD.match(text):
                 score += FIELD_BONUS
             if passage.doc_id in named:
@@ -148,3 +152,9 @@ def continued(sentence: Sentence, index: SentenceIndex, question: Question) -> S
     if (start, end) == (sentence.start, sentence.end):
         return sentence
     return Sentence(sentence.passage, start, end, sentence.vector)
+
+
+@lru_cache(maxsize=16384)
+def _concepts_of(sentence: str) -> frozenset[str]:
+    """The concepts a sentence names (cached: the same sentences are scored for question after question)."""
+    return frozenset(c.name for c in concepts_in(sentence))

@@ -184,3 +184,18 @@ def test_who_decides_ranks_the_role_that_decides_above_a_role_that_only_takes_pa
     passage, index = _one_passage(text, ["Din chef", "Digitaliseringschefen"], [[1.0, 0.0], [0.97, 0.243]])
     q = analyse("vem bestämmer om vi får börja använda ett nytt ai-verktyg?")
     assert select(q, [1.0, 0.0], [passage], index)[0][0].text.startswith("Digitaliseringschefen")
+
+
+def test_a_sentence_naming_a_concept_of_the_question_in_its_own_words_ranks_first_among_near_equals():
+    import math
+
+    from assistant.extractive import select
+    from assistant.question import analyse
+
+    q = analyse("Får AI fatta beslut i bygglovsärenden?")
+    assert q.concepts == {"decision_making"}
+    text = "AI-tjänster får inte användas utan omdöme. AI får inte ersätta handläggningen av ärenden."
+    # Two bans; the first reads a little closer to the question, the second names its concept ("handläggningen").
+    closer, naming = [0.903, math.sqrt(1 - 0.903 ** 2), 0.0], [0.9, 0.0, math.sqrt(1 - 0.9 ** 2)]
+    passage, index = _one_passage(text, ["AI-tjänster", "AI får"], [closer, naming])
+    assert select(q, [1.0, 0.0, 0.0], [passage], index)[0][0].text.startswith("AI får")
