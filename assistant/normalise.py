@@ -129,20 +129,22 @@ class Normaliser:
         low = token.lower()
         if len(low) < MIN_TYPO_LEN or low in self.words or _zipf(low, language) >= KNOWN:
             return None
+        # A word the word list knows ("mallen", "renskriva") is a word, if a rare one: only a document word or a tool
+        # one edit away may stand for it (not "målen", not "beskriva"), or the documents' form of it with an ending
+        # ("platsannons": "platsannonser").
+        known = _zipf(low, language) > 0
         edits = 2 if len(low) >= LONG_TYPO_LEN else 1
         by_length, best = self._pool(language)
         typed = fold(low)
         candidates = [f for n in range(len(typed) - edits, len(typed) + edits + 1) for f in by_length.get(n, ())]
         # Two edits only to a word of the documents or a tool: a common word two edits away is as likely another
         # word, or a name ("askersund" is not "östersund").
-        # A word the word list knows ("mallen") is a word, if a rare one: only the documents' words and the tools
-        # may stand for it.
-        known = _zipf(low, language) > 0
         # At equal distance, a word with the typed first letter first: typos seldom fall on it ("ofattas" is
         # "omfattas", not "fattas"; "cpilot" is Copilot, not "pilot").
         near = [(d, f[:1] != typed[:1], *best[f]) for f, d, _ in process.extract(typed, candidates, scorer=OSA.distance,
                                                                                  score_cutoff=edits, limit=None)
-                if (d <= 1 and not known) or best[f][1] in self._own]
+                if (not known and (d <= 1 or best[f][1] in self._own))
+                or (known and best[f][1] in self._own and (d <= 1 or f.startswith(typed)))]
         if not near:
             return None
         word = min(near)[-1]
