@@ -28,7 +28,7 @@ from assistant.question import Question, analyse
 from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
 from assistant.summary import first_line
-from assistant.terms import key, names_part_of, specific_stems, specific_words
+from assistant.terms import TOKEN, key, names_part_of, specific_stems, specific_words
 from assistant.verdict import Evidence, Norms, contradicts, decide, exempted, sentence_norms, what_is_asked
 from ingest.errors import PolicyAssistantError
 
@@ -353,7 +353,7 @@ def covered(q: Question, chosen: list[tuple[Sentence, float]], passages: list[Pa
     """Whether the organisation's documents address the question at all: the best sentence scores at least the
     embedding model's gate."""
     best = chosen[0][1] if chosen else -1.0
-    if best < gates.any or (best < gates.off_domain and not AI_DOMAIN.search(q.query)):
+    if best < gates.any or (best < gates.off_domain and not AI_DOMAIN.search(q.query) and not _names_a_title(q, passages)):
         return False
     # What the question is about (secrecy, public records, ...) must appear somewhere in what was found.
     found = _read_text(passages)
@@ -362,6 +362,17 @@ def covered(q: Question, chosen: list[tuple[Sentence, float]], passages: list[Pa
 
 
 _ASKS_FOR = shipped().question["asks_for"]
+
+
+def _names_a_title(q: Question, passages: list[Passage]) -> bool:
+    """Whether the question names the subject of one of the documents read by a specific word of its title ("the
+    Teams pilot" and "Tillfälliga regler … och pilot med AI-stödd mötesdokumentation"): it is about the documents, as
+    a question on AI is. Names in a title ("Askersunds kommun") are no subject: a title word counts only in lower case."""
+    titles = [p.title for p in passages[:PASSAGES_READ] if p.binding]
+    lower = " ".join(w for t in titles for w in TOKEN.findall(t)[1:] if w == w.lower())
+    subject = {key(w) for w in specific_words(lower, "sv")}
+    asked = {key(w.lower()) for w in TOKEN.findall(q.query) if len(w) >= 4}
+    return bool(subject & asked)
 
 
 def _read_text(passages: list[Passage]) -> str:

@@ -49,3 +49,18 @@ def test_the_gate_uses_the_models_thresholds():
     assert not covered(on_topic, _chosen(0.79), found, g)
     assert not covered(off_topic, _chosen(0.85), [], g) and covered(off_topic, _chosen(0.91), [], g)
     assert not covered(on_topic, [], found, g)
+
+
+def test_a_question_naming_the_subject_of_a_document_title_is_not_off_domain():
+    g = gates.Gates(any=0.80, off_domain=0.90)
+    pilot = analyse("When does the Teams pilot end, and by when does it have to be evaluated?")
+    title = "Tillfälliga regler för användning av AI-tjänster och pilot med AI-stödd mötesdokumentation"
+    found = [SimpleNamespace(section="", context="", text="Piloten pågår till 2026-03-31.", title=title, binding=True)]
+    assert covered(pilot, _chosen(0.85), found, g)
+    # A title's names are no subject ("Askersunds kommun"), nor is a title of general guidance
+    town = analyse("Hur många invånare har Askersunds kommun?")
+    named = [SimpleNamespace(section="", context="", text="Policyn gäller alla anställda.",
+                             title="Policy för AI i Askersunds kommun", binding=True)]
+    assert not covered(town, _chosen(0.85), named, g)
+    guidance = [SimpleNamespace(**{**vars(found[0]), "binding": False})]
+    assert not covered(pilot, _chosen(0.85), guidance, g)
