@@ -127,24 +127,31 @@ class Normaliser:
 
     def _typo(self, token: str, language: str = "sv") -> str | None:
         low = token.lower()
-        if len(low) < MIN_TYPO_LEN or low in self.words or _zipf(low, language) >= KNOWN:
+        zipf = _zipf(low, language)
+        if len(low) < MIN_TYPO_LEN or low in self.words or zipf >= KNOWN:
             return None
         # A word the word list knows ("mallen", "renskriva") is a word, if a rare one: only a document word or a tool
         # one edit away may stand for it (not "målen", not "beskriva"), or the documents' form of it with an ending
         # ("platsannons": "platsannonser").
-        known = _zipf(low, language) > 0
+        known = zipf > 0
         edits = 2 if len(low) >= LONG_TYPO_LEN else 1
         by_length, best = self._pool(language)
         typed = fold(low)
         candidates = [f for n in range(len(typed) - edits, len(typed) + edits + 1) for f in by_length.get(n, ())]
-        # Two edits only to a word of the documents or a tool: a common word two edits away is as likely another
-        # word, or a name ("askersund" is not "östersund").
+
+        def may_stand_for(folded: str, distance: int) -> bool:
+            own = best[folded][1] in self._own
+            if known:
+                return own and (distance <= 1 or folded.startswith(typed))
+            # Two edits only to a word of the documents or a tool: a common word two edits away is as likely another
+            # word, or a name ("askersund" is not "östersund").
+            return distance <= 1 or own
+
         # At equal distance, a word with the typed first letter first: typos seldom fall on it ("ofattas" is
         # "omfattas", not "fattas"; "cpilot" is Copilot, not "pilot").
-        near = [(d, f[:1] != typed[:1], *best[f]) for f, d, _ in process.extract(typed, candidates, scorer=OSA.distance,
-                                                                                 score_cutoff=edits, limit=None)
-                if (not known and (d <= 1 or best[f][1] in self._own))
-                or (known and best[f][1] in self._own and (d <= 1 or f.startswith(typed)))]
+        near = [(d, f[:1] != typed[:1], *best[f])
+                for f, d, _ in process.extract(typed, candidates, scorer=OSA.distance, score_cutoff=edits, limit=None)
+                if may_stand_for(f, d)]
         if not near:
             return None
         word = min(near)[-1]
@@ -191,8 +198,8 @@ _ADDRESS = re.compile(r"[.@][A-Za-zÅÄÖåäö]")
 
 def _in_address(text: str, m: re.Match) -> bool:
     """Whether the token is part of a web or e-mail address: "." or "@" joins it to letters on either side."""
-    return bool(_ADDRESS.match(text, m.end())) or (m.start() >= 1 and text[m.start() - 1] in ".@"
-                                                   and m.start() >= 2 and text[m.start() - 2].isalpha())
+    return bool(_ADDRESS.match(text, m.end())) or (m.start() >= 2 and text[m.start() - 1] in ".@"
+                                                   and text[m.start() - 2].isalpha())
 
 
 def _case_like(original: str, replacement: str) -> str:

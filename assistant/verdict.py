@@ -217,7 +217,8 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
     asked = tools_in(question.text)
     # A product named by two tool names ("GitHub Copilot") is not the one the documents approve by one of them
     # ("Copilot Chat"): every name of it must be approved.
-    unapproved = allowed and asked and (not asked & allowed or any(not product <= allowed for product in products_in(question.text)))
+    unapproved = allowed and asked and (not asked & allowed
+                                        or any(not product <= allowed for product in products_in(question.text)))
     if unapproved and (question.kind == "permission" or question.kind == "factual" and APPROVED.search(question.text)):
         # "Är Midjourney godkänt?", "Får jag använda ChatGPT Plus?" where only approved tools may be used and the
         # approved ones are named: no, by the rule that says only approved tools (or the list that names them).
@@ -613,6 +614,7 @@ def only_place_named(rule: str, question: Question) -> bool:
     places = [p for p in parts if not _ONLY_IF.match(p)]
     if len(places) == len(parts) or not places:
         return False
+
     def named(part: str) -> bool:
         m = ONLY_SCOPE.match(part)
         scope = m.group(1) if m else ""
