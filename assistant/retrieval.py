@@ -3,11 +3,11 @@ Swedish stemming, fused by a convex combination of normalised scores."""
 from __future__ import annotations
 
 import json
-
 import math
 import re
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -119,6 +119,7 @@ class Retriever:
         self._passages: dict[str, Passage] = {}
         self._bm25: dict[tuple, _BM25Index] = {}
         self._answer_forms: dict[tuple, object] = {}   # (passage id, answer form) -> found, per store generation
+        self._languages: dict[str, str] = {}           # organisation -> the language most of its passages are in
         self._scope_text: dict[tuple, tuple[str, frozenset[str]]] = {}
         self._force: tuple = ("", "", frozenset(), {})      # (generation, day, keys not in force, chunks per key)
         self._checked = 0.0
@@ -166,6 +167,7 @@ class Retriever:
         self.sentences.load(generation.name, passages)
         with self._lock:
             self._generation, self._passages, self._bm25, self._answer_forms = generation, passages, {}, {}
+            self._languages = {}
 
     def _probe(self, generation: Generation, n_chunks: int) -> None:
         """One nearest-neighbour query, so a damaged vector index fails here, not as empty answers later."""
@@ -269,6 +271,14 @@ class Retriever:
             out.append((pid, (1 - SENTENCE_WEIGHT) * whole + SENTENCE_WEIGHT * max(best, whole - 0.05)))
         return out
 
+    def language_of(self, organisation: str) -> str:
+        """The language most of the organisation's passages are written in (cached per store generation)."""
+        language = self._languages.get(organisation)
+        if language is None:
+            votes = Counter(detect_language(p.text) for p in self._passages.values() if p.organisation == organisation)
+            language = self._languages[organisation] = votes.most_common(1)[0][0] if votes else "sv"
+        return language
+
     def _answer_type_bonus(self, question: str, fused: dict[str, float]) -> None:
         """Candidates that hold the kind of answer the question expects move up (see language.ANSWER_TYPES)."""
         if ANSWER_TYPE_BONUS == 0:
@@ -369,11 +379,13 @@ class Retriever:
         mode = getattr(self.settings, "retrieval_mode", "hybrid")
         dense = [hit for org in scope for hit in self.dense(vec, [org])] if mode != "bm25" else []
         t2 = time.perf_counter()
-        # An English question shares few words with Swedish text: its lexical leg runs on the Swedish
-        # vocabulary only and counts half, so stray matches ("AI") cannot outvote the dense leg.
-        lexical_query = f"{question} {extra}" if language == "sv" else extra
-        sparse = [hit for org in scope for hit in self._bm25_for((org,)).search(lexical_query, BM25_K)] \
-            if lexical_query.strip() and mode != "dense" else []
+        # An English question shares few words with Swedish text: against Swedish documents its lexical leg runs on
+        # the Swedish vocabulary only, so stray matches ("AI") cannot outvote the dense leg; against an organisation
+        # that writes in English it has its own words too.
+        lexical = {org: f"{question} {extra}" if language == "sv" or self.language_of(org) == language else extra
+                   for org in scope}
+        sparse = [hit for org in scope if lexical[org].strip() for hit in self._bm25_for((org,)).search(lexical[org], BM25_K)] \
+            if mode != "dense" else []
         t3 = time.perf_counter()
         dense = self._sentence_aware(dense, sparse, vec) if mode != "bm25" else []
         alpha = {"hybrid": DENSE_WEIGHT[language], "dense": 1.0, "bm25": 0.0}[mode]
