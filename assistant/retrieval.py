@@ -28,7 +28,7 @@ SENTENCE_WEIGHT = 0.3        # share of a passage's dense score that comes from 
 NAMED_DOCUMENT_WEIGHT = 2.0  # "what does the checklist say about ..." asks for that document
 # A passage that holds the kind of answer the question expects (a date for "when", a role for "who", a frequency
 # for "how often", the definition of the term asked about) gains this much on the fused scale (the best is ~1).
-ANSWER_TYPE_BONUS = 0.3
+ANSWER_TYPE_BONUS = 0.45
 DENSE_K = 20
 # How people refer to a kind of document, beyond the words of its title.
 TYPE_WORDS = {
