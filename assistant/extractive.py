@@ -149,9 +149,21 @@ def continued(sentence: Sentence, index: SentenceIndex, question: Question) -> S
         start, end = min(start, sentences[first].start), max(end, sentences[last].end)
     elif k + 1 < len(sentences) and _CONTINUES.match(text[sentences[k + 1].start:sentences[k + 1].end]):
         end = sentences[k + 1].end
+    elif k + 1 < len(sentences) and _answer_goes_on(text, sentences[k], sentences[k + 1], question):
+        end = sentences[k + 1].end
     if (start, end) == (sentence.start, sentence.end):
         return sentence
     return Sentence(sentence.passage, start, end, sentence.vector)
+
+
+def _answer_goes_on(text: str, sentence: Sentence, following: Sentence, question: Question) -> bool:
+    """Whether the next sentence of the same paragraph or list item holds a kind of answer the question asks for
+    that the sentence does not: "Digitaliseringschefen fattar beslut. Du får besked inom 20 arbetsdagar …" for
+    "vem bestämmer, och hur lång tid tar det?"."""
+    if "\n" in text[sentence.end:following.start]:
+        return False
+    this, nxt = text[sentence.start:sentence.end], text[following.start:following.end]
+    return any(p.search(nxt) and not p.search(this) for p in expected_answers(question.text))
 
 
 @lru_cache(maxsize=16384)

@@ -199,3 +199,30 @@ def test_a_sentence_naming_a_concept_of_the_question_in_its_own_words_ranks_firs
     closer, naming = [0.903, math.sqrt(1 - 0.903 ** 2), 0.0], [0.9, 0.0, math.sqrt(1 - 0.9 ** 2)]
     passage, index = _one_passage(text, ["AI-tjänster", "AI får"], [closer, naming])
     assert select(q, [1.0, 0.0, 0.0], [passage], index)[0][0].text.startswith("AI får")
+
+
+def test_the_quote_goes_on_to_the_next_sentence_of_its_item_when_that_holds_the_other_kind_asked_for():
+    """"Digitaliseringschefen fattar beslut. Du får besked inom 20 arbetsdagar …" answers "who decides, and how long
+    does it take?" only with its second sentence; a sentence of the next list item is not pulled in."""
+    import numpy as np
+
+    from assistant.extractive import continued
+    from assistant.question import analyse
+    from assistant.retrieval import Passage
+    from assistant.sentence_index import Sentence
+
+    parts = ["Din chef fyller i formuläret.", "Medarbetare kan inte ansöka själva.",
+             "Digitaliseringschefen fattar beslut.", "Du får besked inom 20 arbetsdagar.", "Tabellen uppdateras ofta."]
+    text = f"• {parts[0]} {parts[1]}\n• {parts[2]} {parts[3]}\n• {parts[4]}"
+    passage = Passage("p", text, "d", "Riktlinje", "org", True, "policy", "3", 0, len(text))
+    sentences = [Sentence(passage, text.index(p), text.index(p) + len(p), np.ones(2, dtype=np.float32)) for p in parts]
+
+    class Index:
+        def of(self, p):
+            return sentences
+
+    both = analyse("Vem beslutar om nya AI-verktyg, och hur lång tid tar det?")
+    assert continued(sentences[2], Index(), both).text == f"{parts[2]} {parts[3]}"
+    assert continued(sentences[2], Index(), analyse("Vem beslutar om nya AI-verktyg?")).text == parts[2]
+    # the next item names who decides, but it is another item
+    assert continued(sentences[1], Index(), both).text == parts[1]
