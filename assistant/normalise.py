@@ -25,6 +25,7 @@ _TOKEN = re.compile(r"[A-Za-zÅÄÖåäöÉé]{2,40}")
 MARGIN = 1.0          # zipf: a restored form must be ten times as common as the typed one
 KNOWN = 3.0           # zipf: a typed token at least this common is a word, not a typo
 COMMON = 3.0          # zipf: words of the word list at least this common are typo targets too
+FAR_COMMONER = 3.0    # zipf: a rare word one edit from a word this much (1000 times) commoner is a typo of it
 MIN_TYPO_LEN = 5
 LONG_TYPO_LEN = 8     # a token this long may be two edits from its word; a shorter one, one
 
@@ -142,7 +143,10 @@ class Normaliser:
         def may_stand_for(folded: str, distance: int) -> bool:
             own = best[folded][1] in self._own
             if known:
-                return own and (distance <= 1 or folded.startswith(typed))
+                # ... or a word with its first letter one edit away that is far commoner ("räker": "räcker")
+                commoner = distance <= 1 and folded[:1] == typed[:1] and \
+                    _zipf(best[folded][1], language) >= zipf + FAR_COMMONER
+                return (own and (distance <= 1 or folded.startswith(typed))) or commoner
             # Two edits only to a word of the documents or a tool: a common word two edits away is as likely another
             # word, or a name ("askersund" is not "östersund").
             return distance <= 1 or own

@@ -132,3 +132,12 @@ def test_english_typing_is_matched_to_english_words():
     assert normalise("Who dceides, and how long does it take to get an ansswer?", "en") == \
         "Who decides, and how long does it take to get an answer?"
     assert normalise("Can I put personuppgifter into pubblic AI?", "en") == "Can I put personuppgifter into public AI?"
+
+
+def test_a_rare_word_one_edit_from_a_far_commoner_word_is_a_typo_of_it():
+    # "räker" is in the word list (of "räka") but a thousand times rarer than "räcker"; a document word as near
+    # ("saker") does not win over the typed first letter.
+    normalise = Normaliser({"saker", "chatthistorik"})
+    assert normalise("räker det om jag rensar varje månad?", "sv") == "räcker det om jag rensar varje månad?"
+    # a rare word with no far commoner word that near stays as typed
+    assert normalise("Mallen har inga uppgifter.", "sv") == "Mallen har inga uppgifter."
