@@ -380,6 +380,15 @@ def test_a_short_question_pointing_back_continues_the_previous_one():
     assert analyse("får vi använda det på byggnadsnämndens sammanträde också?", history).continues
 
 
+def test_a_question_opening_with_not_even_or_asking_what_follows_then_continues_the_previous_one():
+    history = [{"question": "Får vi låta Teams skriva mötesanteckningar på avdelningsmötet?", "answer": "…"}]
+    assert analyse("inte ens om alla på mötet säger ok till det?", history).continues
+    assert analyse("chefen har godkänt det för just det här mötet. kör jag då?", history).continues
+    assert analyse("and if a customer joins? what then?", history).continues
+    # a question of its own after a thank-you does not
+    assert not analyse("tack! vad kostar en copilot-licens per månad för vår enhet?", history).continues
+
+
 def test_a_ban_beside_a_permission_is_found_through_compounds_but_not_tool_names():
     from assistant.engine import names_part_of
 
