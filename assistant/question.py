@@ -164,6 +164,8 @@ def strip_instructions(text: str) -> tuple[str, bool]:
                 kept.append(tail)
             continue
         kept.append(piece)
+    if not found:
+        return text, False      # as typed: "ekbyenergi.se" is not two sentences to be joined with a space
     cleaned = " ".join(p.strip() for p in kept if p.strip())
     return (cleaned if cleaned else text), found
 
