@@ -7,6 +7,7 @@ extractive draft and falls back to it on any failure.
 """
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import asdict, replace
@@ -355,10 +356,20 @@ def covered(q: Question, chosen: list[tuple[Sentence, float]], passages: list[Pa
     best = chosen[0][1] if chosen else -1.0
     if best < gates.any or (best < gates.off_domain and not AI_DOMAIN.search(q.query) and not _names_a_title(q, passages)):
         return False
-    # What the question is about (secrecy, public records, ...) must appear somewhere in what was found.
+    # What the question is about (secrecy, public records, ...) must appear somewhere in what was found: what it
+    # asks, not the setting it tells first ("Har gått grundutbildningen i AI. Får jag använda AI-portalen …?").
     found = _read_text(passages)
-    concepts = [c for c in CONCEPTS if c.name in q.concepts]
+    concepts = asked_concepts(q)
     return not concepts or any(c.pattern.search(found) for c in concepts)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s++")
+
+
+def asked_concepts(q: Question) -> list:
+    """The question's concepts its asking sentences name (those ending in "?", else all of it)."""
+    asking = " ".join(s for s in _SENTENCE_END.split(q.query) if s.rstrip().endswith("?")) or q.query
+    return [c for c in CONCEPTS if c.name in q.concepts and c.pattern.search(asking)]
 
 
 _ASKS_FOR = shipped().question["asks_for"]

@@ -751,3 +751,12 @@ def test_a_finer_kind_of_answer_ranks_but_its_absence_does_not_refuse():
     words = frozenset(w.lower() for w in re.findall(r"[\w-]+", text))
     # "avgör" asks who decides; the documents name the group without a decision verb: a role answers
     assert not asks_for_absent(analyse("Vem avgör vilken riskklass en AI-tjänst hamnar i?"), text, words, text)
+
+
+def test_what_a_question_is_about_is_what_its_asking_sentence_names_not_the_setting_before_it():
+    from assistant.engine import asked_concepts
+
+    setting = analyse("Har gått grundutbildningen i AI. Får jag använda AI-portalen för ett dokument som är klassat C?")
+    assert "training" in setting.concepts and "training" not in {c.name for c in asked_concepts(setting)}
+    asking = analyse("Måste jag gå grundutbildningen i AI innan jag använder AI-portalen?")
+    assert "training" in {c.name for c in asked_concepts(asking)}
