@@ -354,7 +354,8 @@ def covered(q: Question, chosen: list[tuple[Sentence, float]], passages: list[Pa
     """Whether the organisation's documents address the question at all: the best sentence scores at least the
     embedding model's gate."""
     best = chosen[0][1] if chosen else -1.0
-    if best < gates.any or (best < gates.off_domain and not AI_DOMAIN.search(q.query) and not _names_a_title(q, passages)):
+    if best < gates.any or (best < gates.off_domain and not AI_DOMAIN.search(q.query) and not _names_a_title(q, passages)
+                            and not _names_a_product(q, passages)):
         return False
     # What the question is about (secrecy, public records, ...) must appear somewhere in what was found: what it
     # asks, not the setting it tells first ("Har gått grundutbildningen i AI. Får jag använda AI-portalen …?").
@@ -384,6 +385,16 @@ def _names_a_title(q: Question, passages: list[Passage]) -> bool:
     subject = {key(w) for w in specific_words(lower, "sv")}
     asked = {key(w.lower()) for w in TOKEN.findall(q.query) if len(w) >= 4}
     return bool(subject & asked)
+
+
+_PRODUCT_NAME = re.compile(r"\b[A-ZÅÄÖ][a-zåäö]++[A-ZÅÄÖ]\w*+")      # "SkrivStöd", "ChatGPT": a capital inside
+
+
+def _names_a_product(q: Question, passages: list[Passage]) -> bool:
+    """Whether the question names a product the documents read name ("kan jag ladda upp en rapport i skrivstöd?" and
+    "SkrivStöd (upphandlad skriv- och sammanfattningstjänst)"): it is about the documents, as a question on AI is."""
+    names = {m.group(0).lower() for p in passages[:PASSAGES_READ] for m in _PRODUCT_NAME.finditer(p.text)}
+    return bool(names & {w.lower() for w in TOKEN.findall(q.query)})
 
 
 def _read_text(passages: list[Passage]) -> str:

@@ -760,3 +760,15 @@ def test_what_a_question_is_about_is_what_its_asking_sentence_names_not_the_sett
     assert "training" in setting.concepts and "training" not in {c.name for c in asked_concepts(setting)}
     asking = analyse("Måste jag gå grundutbildningen i AI innan jag använder AI-portalen?")
     assert "training" in {c.name for c in asked_concepts(asking)}
+
+
+def test_a_question_naming_a_product_the_documents_name_is_about_the_documents():
+    from assistant.engine import _names_a_product
+    from assistant.retrieval import Passage
+
+    text = "AI-tjänst: SkrivStöd (upphandlad skriv- och sammanfattningstjänst) · Låg: Ja · Måttlig: Ja"
+    passage = Passage("p", text, "d", "Regler för AI", "org", True, "policy", "3", 0, len(text))
+    assert _names_a_product(analyse("kan jag ladda upp en köpt rapport i skrivstöd?"), [passage])
+    # a word the documents use only as a common word names no product
+    assert not _names_a_product(analyse("hur lång är en sammanfattningstjänst?"), [passage])
+    assert not _names_a_product(analyse("hur bokar jag friskvårdstimmen?"), [passage])
