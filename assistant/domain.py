@@ -43,12 +43,12 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
     "normative": ("table", {k: "pattern" for k in ("prohibit", "only", "condition", "permit", "oblige", "public_scope",
                                                    "custom_scope", "denies", "exception", "only_scope", "approved",
                                                    "answer_yes", "answer_no", "only_if", "only_word", "only_place",
-                                                   "unit", "every_unit")}),
+                                                   "unit", "every_unit", "awaits_approval")}),
     "info_classes": ("table", {"tool_field": "pattern", "highest_field": "pattern", "comment_field": "pattern",
                                "unpublished": "pattern", "definition": "pattern", "excluded": "pattern",
                                "scales": "names"}),
     "question": ("table", {k: "pattern" for k in ("injection", "permission", "factual", "info_start", "asks_permission_too",
-                                                  "followup", "not_open", "absent", "skip", "not_done", "handling",
+                                                  "followup", "not_open", "absent", "skip", "not_done", "pending", "handling",
                                                   "predicate", "asks_for", "chat_opener")}),
 }
 

@@ -69,6 +69,8 @@ _ABSENT = _LEXICON["absent"]
 # to label …"): the clause it skips, matched against the rules' obligations.
 _SKIP = _LEXICON["skip"]
 _NOT_DONE = _LEXICON["not_done"]
+# The question says a decision or approval it needs is still awaited ("medan vi väntar på beskedet").
+PENDING = _LEXICON["pending"]
 
 
 def absent_concepts(text: str) -> set[str]:
@@ -126,6 +128,7 @@ class Question:
     continues: bool = False     # opens as a continuation of the previous question ("och om …", "what about …")
     alone: tuple | None = None  # for a follow-up that does not: the question read without history, and its vector
     absent_words: set[str] = field(default_factory=set)   # keys of words named only as not involved
+    pending: bool = False       # says the decision or approval it needs is still awaited
 
     @property
     def risky(self) -> bool:
@@ -211,4 +214,5 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
                     kind = earlier_kind
             concepts -= absent
     return Question(question, redacted, text, language, findings, injection, kind, concepts, query, followup, absent,
-                    skipped_duty(text), continues, absent_words=absent_words(text, language))
+                    skipped_duty(text), continues, absent_words=absent_words(text, language),
+                    pending=bool(PENDING.search(text)))

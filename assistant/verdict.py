@@ -26,6 +26,7 @@ PROHIBIT, ONLY, CONDITION, PERMIT, OBLIGE = (_LEXICON[k] for k in ("prohibit", "
 PUBLIC_SCOPE, CUSTOM_SCOPE = _LEXICON["public_scope"], _LEXICON["custom_scope"]
 EXCEPTION = _LEXICON["exception"]
 APPROVED = _LEXICON["approved"]
+AWAITS_APPROVAL = _LEXICON["awaits_approval"]
 
 
 @dataclass
@@ -328,6 +329,10 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
         # it says about the condition counts. (An "only" rule's scope is not settled so.)
         pasted_here = pasted and (question.findings.personal_data or not (n.condition and n.permit)
                                   or not _about_its_data(e.text, question))
+        if question.pending and (n.condition or n.only or n.prohibit) and AWAITS_APPROVAL.search(e.text):
+            # "får tas i bruk först efter beslut" and "medan vi väntar på beskedet": what the rule waits for has not
+            # come, so the ban applies and the permission is not yet given.
+            return Decision("no", i, reason="pending_approval", rule=Norms(prohibit=True) if n.prohibit else None)
         allows, forbids = _situation(e, pasted_here)
         if n.prohibit and n.condition and (condition_state(e, question) is False or allows):
             continue                           # the question settles the condition the ban depends on

@@ -552,6 +552,25 @@ def test_a_duty_the_question_says_is_not_done_yet_is_skipped():
     assert decide(done, [duty]).reason != "skipped_duty"
 
 
+def test_an_approval_the_question_says_is_still_awaited_is_not_met():
+    first = ev("Ny AI-tjänst får tas i bruk först efter beslut av IT-chefen.", Norms(permit=True, condition=True))
+    waiting = analyse("Jag skickade ansökan om ett nytt AI-verktyg för två veckor sedan. Kan vi börja använda det "
+                      "medan vi väntar på beskedet?")
+    assert waiting.pending
+    assert (decide(waiting, [first]).verdict, decide(waiting, [first]).reason) == ("no", "pending_approval")
+    before = ev("A tool may not be used, tested or piloted with company information before it has been approved.",
+                Norms(prohibit=True, condition=True))
+    en = analyse("Can we pilot the tool with real company data while we wait for the CIO's decision?")
+    d = decide(en, [before])
+    assert (d.verdict, d.reason, d.rule.prohibit) == ("no", "pending_approval", True)
+    # Approval given, or nothing said about it: the rule's condition is not read as failing.
+    for text in ("IT-chefen har fattat beslut. Kan vi börja använda det nu?", "Kan vi börja använda ett nytt AI-verktyg?"):
+        q = analyse(text)
+        assert not q.pending and decide(q, [first]).reason != "pending_approval"
+    # Awaiting something that is not a decision is not an approval pending.
+    assert not analyse("Får jag använda Copilot medan jag väntar på bussen?").pending
+
+
 def test_a_ban_that_names_the_asked_thing_inside_a_compound_decides_no():
     ban = ev("Funktionen får inte användas i möten där personuppgifter behandlas, och inte i nämndsammanträden.")
     permit = ev("I piloten får transkribering i Teams användas i interna möten.")
