@@ -8,7 +8,8 @@ before question analysis and retrieval. The original text is what is shown and (
   or a common word of the question's language ("mycet" → "mycket", "calude" → Claude, "dceides" → "decides"), two
   for a long word; an edit is a letter left out, added, changed or two letters swapped (rapidfuzz's optimal string
   alignment distance, a maintained C library). At equal distance a document word wins, then a tool, then the
-  commoner word.
+  commoner word. An unknown Swedish compound with no word near it is read as a known first part and a last part
+  mended on its own ("konsultraport", "budgetmotet").
 """
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ COMMON = 3.0          # zipf: words of the word list at least this common are ty
 FAR_COMMONER = 3.0    # zipf: a rare word one edit from a word this much (1000 times) commoner is a typo of it
 MIN_TYPO_LEN = 5
 LONG_TYPO_LEN = 8     # a token this long may be two edits from its word; a shorter one, one
+COMPOUND_HEAD = 6     # the shortest known first part of a compound whose last part is misspelled
+PART_KNOWN = 2.0      # zipf: a part of a compound at least this common is a word
 
 
 def fold(word: str) -> str:
@@ -126,7 +129,30 @@ class Normaliser:
             return restored[0]
         return None
 
-    def _typo(self, token: str, language: str = "sv") -> str | None:
+    def _compound_typo(self, low: str) -> str | None:
+        """A Swedish compound whose last part is misspelled ("konsultraport", "bygglovsärnde"): a known first part
+        (with or without its linking s), and the rest, a word of its own, read as a typo ("rapport", "ärende")."""
+        def word(part: str) -> bool:
+            return part in self.words or _zipf(part) >= PART_KNOWN
+
+        def first_part(head: str) -> bool:
+            return word(head) or word(head.removesuffix("s"))
+
+        splits = [(low[:k], low[k:]) for k in range(len(low) - 3, 2, -1)]
+        if any(first_part(head) and (word(tail) or tail[:1] == "s" and word(tail[1:])) for head, tail in splits):
+            return None                              # two known words, with or without a linking s: a compound
+        for head, tail in splits:
+            if len(head) < COMPOUND_HEAD or len(tail) < MIN_TYPO_LEN or not first_part(head):
+                continue
+            # Typed without å/ä/ö ("budgetmotet"), else misspelled ("konsultraport").
+            fixed = self._restore(tail) or self._typo(tail, compound=False)
+            # Its first letter as typed: else the split took a linking s ("affär|sförhållanden") or a letter of the
+            # head for the tail's.
+            if fixed is not None and " " not in fixed and fold(fixed[:1].lower()) == fold(tail[:1]):
+                return head + fixed.lower()
+        return None
+
+    def _typo(self, token: str, language: str = "sv", compound: bool = True) -> str | None:
         low = token.lower()
         zipf = _zipf(low, language)
         if len(low) < MIN_TYPO_LEN or low in self.words or zipf >= KNOWN:
@@ -157,7 +183,10 @@ class Normaliser:
                 for f, d, _ in process.extract(typed, candidates, scorer=OSA.distance, score_cutoff=edits, limit=None)
                 if may_stand_for(f, d)]
         if not near:
-            return None
+            # An unknown Swedish word no word is near may be a compound with a misspelled last part.
+            # (Not a name: "Björkstrands" is no misspelled compound.)
+            return self._compound_typo(low) if compound and language == "sv" and not known and token[:1].islower() \
+                else None
         word = min(near)[-1]
         if word not in self.display and typed.startswith(fold(word)) and len(typed) > len(word):
             # The word with an ending ("fjarrvarmen" and "fjärrvärme"): its å/ä/ö, the typed ending.

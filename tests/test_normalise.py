@@ -156,3 +156,13 @@ def test_a_rare_word_one_edit_from_a_far_commoner_word_is_a_typo_of_it():
     assert normalise("räker det om jag rensar varje månad?", "sv") == "räcker det om jag rensar varje månad?"
     # a rare word with no far commoner word that near stays as typed
     assert normalise("Mallen har inga uppgifter.", "sv") == "Mallen har inga uppgifter."
+
+
+def test_a_compound_with_a_misspelled_or_undotted_last_part_is_read_as_that_compound():
+    normalise = Normaliser({"ärende"})
+    assert normalise("kan jag ladda upp en köpt konsultraport?", "sv") == "kan jag ladda upp en köpt konsultrapport?"
+    assert normalise("ett utkast i ett bygglovsärnde", "sv") == "ett utkast i ett bygglovsärende"
+    assert normalise("sammanfatta budgetmotet", "sv") == "sammanfatta budgetmötet"
+    # Two known words, with or without a linking s, are a compound as typed; a name is not a misspelled compound.
+    for text in ("ett leverantörsavtal om hyresskulder", "upphandlingssekretess", "Björkstrands förskola"):
+        assert normalise(text, "sv") == text
