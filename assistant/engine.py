@@ -30,7 +30,7 @@ from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
 from assistant.summary import first_line
 from assistant.terms import TOKEN, key, names_part_of, specific_stems, specific_words
-from assistant.verdict import Evidence, Norms, contradicts, decide, exempted, sentence_norms, what_is_asked
+from assistant.verdict import READING_CONFIDENCE, Evidence, Norms, contradicts, decide, exempted, sentence_norms, what_is_asked
 from ingest.errors import PolicyAssistantError
 
 MAX_QUESTION_CHARS = 4000
@@ -296,7 +296,8 @@ def evidence_of(quoted: Sentence, read: Sentence, q: Question, faq: str = "") ->
         situation = read_situation(read.text, q)
     reading = read.reading or {}
     return Evidence(quoted.text, f"{quoted.passage.section}. {quoted.passage.context} {quoted.lead_in()} {quoted.text}",
-                    norms, reading.get("condition", ""), situation, faq, reading.get("modality") == "advice_against")
+                    norms, reading.get("condition", ""), situation, faq, reading.get("modality") == "advice_against",
+                    reading.get("modality") == "recommendation" and reading.get("confidence", 0.0) >= READING_CONFIDENCE)
 
 
 def read_situation(rule: str, q: Question):

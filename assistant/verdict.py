@@ -114,6 +114,7 @@ class Evidence:
     situation: object = None  # the situation reader's reading of the question under this rule (assistant/situation)
     faq: str = ""             # "yes" / "no": the answer of an FAQ entry that asks the question (assistant/faq.py)
     advice: bool = False      # read at ingest as advising against ("Avråds", "Discouraged"), not forbidding
+    recommends: bool = False  # read at ingest as a recommendation ("Märkning rekommenderas …"), not a duty
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ DATA_KINDS = frozenset({"personal_data", "sensitive_data", "secrecy"})
 # A sentence that settles a yes/no question negatively ("Policyn gäller inte för bolagen", "är inte godkänt").
 _DENIES = _LEXICON["denies"]
 _PREDICATE = shipped().question["predicate"]
+_DUTY = shipped().question["duty"]
 _ASKS = shipped().question["permission"]
 # A clause that only says when something happens ("innan vi börjar …") is not a condition on the answer.
 _TEMPORAL = re.compile(r"(?:innan|efter|before|after)\b", re.I)
@@ -762,6 +764,10 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     text = evidence[-i].text
     if _DENIES.search(text):
         return Decision("no", -i, reason="factual")
+    if evidence[-i].recommends and _DUTY.search(question.text):
+        # "Måste ett internt underlag märkas?" and "Märkning rekommenderas även i interna underlag": recommended, not
+        # required.
+        return Decision("no", -i, reason="factual_recommended")
     # "Ja, om texten skickas till invånare …", "Förtroendevalda omfattas när de använder kommunens utrustning": a yes
     # that holds only under the sentence's own condition, which is quoted.
     span = condition_span(text)

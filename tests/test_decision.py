@@ -552,6 +552,18 @@ def test_a_duty_the_question_says_is_not_done_yet_is_skipped():
     assert decide(done, [duty]).reason != "skipped_duty"
 
 
+def test_a_duty_question_settled_by_a_recommendation_is_answered_no():
+    q = analyse("Måste ett internt underlag till nämnden märkas om AI har skrivit det mesta?")
+    assert q.kind == "factual"
+    text = "Märkning rekommenderas även i interna underlag till nämnder."
+    recommended = Evidence(text, text, Norms(permit=True), recommends=True)
+    d = decide(q, [recommended])
+    assert (d.verdict, d.reason) == ("no", "factual_recommended")
+    # Read as a duty, the same sentence settles it yes; and a question that is not about a duty is not answered no.
+    assert decide(q, [replace(recommended, recommends=False)]).verdict == "yes"
+    assert decide(analyse("Gäller märkningen även interna underlag till nämnder?"), [recommended]).verdict == "yes"
+
+
 def test_an_approval_the_question_says_is_still_awaited_is_not_met():
     first = ev("Ny AI-tjänst får tas i bruk först efter beslut av IT-chefen.", Norms(permit=True, condition=True))
     waiting = analyse("Jag skickade ansökan om ett nytt AI-verktyg för två veckor sedan. Kan vi börja använda det "
