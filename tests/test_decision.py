@@ -34,6 +34,12 @@ def test_an_only_if_rule_is_a_condition_but_an_only_scope_still_limits():
     assert (d.verdict, d.reason) == ("conditional", "condition")
     scope = ev("AI-funktioner får användas endast när det behövs och endast i AI-portalen.", Norms(only=True))
     assert decide(q, [scope]).verdict == "no"
+    # "bara" a few words before its "om" is as much a condition
+    letter = analyse("Behöver översätta ett brev till Anna Test (anna.test@example.se). Kan jag köra det i Copilot Chat?")
+    assert letter.risky
+    only_after = ev("I Copilot Chat får du bara översätta brevet om du först har tagit bort namn och andra uppgifter "
+                    "som kan identifiera mottagaren.", Norms(only=True))
+    assert decide(letter, [only_after]).verdict == "conditional"
 
 
 def test_an_only_rule_with_a_condition_and_a_place_is_a_condition_where_the_question_names_the_place():
