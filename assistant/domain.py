@@ -49,7 +49,7 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
                                "scales": "names"}),
     "question": ("table", {k: "pattern" for k in ("injection", "permission", "factual", "info_start", "asks_permission_too",
                                                   "followup", "not_open", "absent", "skip", "not_done", "pending", "handling",
-                                                  "predicate", "duty", "asks_for", "chat_opener")}),
+                                                  "predicate", "duty", "asks_for", "chat_opener", "refers_back")}),
 }
 
 

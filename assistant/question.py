@@ -23,6 +23,7 @@ _QUOTED = re.compile(r"[\"'“”‘’«»]([^\"'“”‘’«»]{8,})[\"'“�
 # Asking whether something is allowed, as opposed to asking who, what, when or how.
 PERMISSION = _LEXICON["permission"]
 _INFO_START = _LEXICON["info_start"]
+_REFERS_BACK = _LEXICON["refers_back"]
 _ASKS_PERMISSION_TOO = _LEXICON["asks_permission_too"]
 _CLAUSE_BREAK = re.compile(r"[,;:.?!]")
 
@@ -198,7 +199,11 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
         if normalise is not None:
             last = normalise(last, detect_language(last))
         words = len(re.findall(r"\w+", text))
-        continues = bool(FOLLOWUP.search(text))
+        # A message that asks nothing and says more about what the question before it was about ("det är ett
+        # pressmeddelande som går ut imorgon, inte publicerat än", "texten är en sammanfattning …") continues it;
+        # one that tells something else ("jag har bokat friskvårdstimmen") is judged on its own.
+        statement = "?" not in text and kind == "info" and not _INFO_START.search(text) and bool(_REFERS_BACK.search(text))
+        continues = bool(FOLLOWUP.search(text)) or statement
         followup = continues or words <= 8
         if followup:
             query = f"{last} {text}"

@@ -225,6 +225,19 @@ def test_an_unrelated_follow_up_is_refused_as_it_would_be_first(assistant):
     assert followup.verdict != "not_covered" and followup.flags["followup"]
 
 
+def test_a_message_that_says_more_about_the_previous_question_continues_it(assistant):
+    history = [{"question": "Får jag använda ChatGPT för att skriva om en text från kommunen?", "answer": "…"}]
+    more = analyse("det är ett pressmeddelande som går ut imorgon, inte publicerat än", history)
+    assert more.followup and more.continues and more.kind == "permission"
+    assert analyse("Texten är en sammanfattning jag skrivit utifrån en utredning", history).continues
+    # Telling something else, or asking without a question mark, is judged on its own as before.
+    for other in ("jag har bokat friskvårdstimmen på fredag", "berätta hur många semesterdagar jag har"):
+        assert not analyse(other, history).continues
+        assert assistant.ask(other, "nacka", history=history).verdict == "not_covered"
+    assert assistant.ask("det är ett pressmeddelande som går ut imorgon, inte publicerat än", "nacka",
+                         history=history).verdict != "not_covered"
+
+
 @pytest.mark.parametrize("question, kind", [
     ("Hur länge får vi spara chattloggarna?", "info"),                 # "får vi" is part of the how-long question
     ("Vem får använda Copilot Chat?", "info"),
