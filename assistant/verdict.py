@@ -205,7 +205,16 @@ def condition_state(e: Evidence, question: Question) -> bool | None:
     # användas innan den har godkänts") is a negated condition: it holds when the question says what it names is
     # not the case.
     negated = bool(_NEGATION.search(e.condition)) != bool(EXCEPTION.match(e.condition) or _UNTIL.match(e.condition))
-    return negated == bool(_NEGATION.search(question.text))
+    # The negation of the part of the question that says it ("Nämnden har fattat ett särskilt beslut …, inga
+    # personnummer"): another clause's "inga" says nothing about the decision.
+    parts = [p for p in _QUESTION_PART.split(question.text) if p.strip()]
+    said = max(parts, key=lambda p: len(cond & _part_stems(p)), default=question.text)
+    if len(cond & _part_stems(said)) < min(2, len(cond)):
+        said = question.text
+    return negated == bool(_NEGATION.search(said))
+
+
+_QUESTION_PART = re.compile(r"[.;:!?()]++|,\s*+")
 
 
 def decide(question: Question, evidence: list[Evidence], names: str = "", allowed: frozenset[str] = frozenset(),

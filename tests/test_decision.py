@@ -504,6 +504,14 @@ def test_an_exception_holds_when_the_question_says_what_it_names_is_not_the_case
              Norms(prohibit=True, condition=True), condition="utom när det gäller att språkgranska platsannonser")
     assert condition_state(ban, analyse("Får jag låta AI språkgranska platsannonser?")) is False
     assert condition_state(ban, analyse("Får AI bedöma arbetssökande när det inte gäller att språkgranska platsannonser?")) is True
+    # The negation read is that of the part of the question that speaks of the condition, not another part's.
+    unless = ev("AI får inte ta fram förslag till sådana beslut, om inte den ansvariga nämnden har fattat ett särskilt beslut "
+                "om det.", Norms(prohibit=True, condition=True),
+                condition="om inte den ansvariga nämnden har fattat ett särskilt beslut om det")
+    decided = analyse("Nämnden har fattat ett särskilt beslut om det, och det finns inga personnummer i ärendena. "
+                      "Får SkrivStöd ta fram förslag till beslut?")
+    assert condition_state(unless, decided) is False
+    assert condition_state(unless, analyse("Nämnden har inte fattat något särskilt beslut om det. Får AI ta fram förslag?")) is True
 
 
 def test_a_yes_rests_on_a_permission_about_what_is_asked():
