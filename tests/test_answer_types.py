@@ -226,3 +226,28 @@ def test_the_quote_goes_on_to_the_next_sentence_of_its_item_when_that_holds_the_
     assert continued(sentences[2], Index(), analyse("Vem beslutar om nya AI-verktyg?")).text == parts[2]
     # the next item names who decides, but it is another item
     assert continued(sentences[1], Index(), both).text == parts[1]
+
+
+def test_a_question_asking_what_to_write_expects_words_in_quotes():
+    import numpy as np
+
+    from assistant.extractive import continued
+    from assistant.question import analyse
+    from assistant.retrieval import Passage
+    from assistant.sentence_index import Sentence
+
+    asked = "What sentence should I put on a letter to residents that was mostly written with AI?"
+    assert any(p.search('Skriv till exempel: ”Texten har tagits fram med stöd av AI.”') for p in expected_answers(asked))
+    assert not any(p.search("Texten ska märkas.") for p in expected_answers(asked))
+    # The FAQ answer goes on into the sentence that gives the words to write.
+    parts = ["Ja, om texten skickas till invånare och till största delen har skapats med AI.",
+             "Skriv till exempel: ”Texten har tagits fram med stöd av AI och granskats av en medarbetare.”"]
+    text = " ".join(parts)
+    passage = Passage("p", text, "d", "Riktlinje", "org", True, "policy", "3", 0, len(text))
+    sentences = [Sentence(passage, text.index(p), text.index(p) + len(p), np.ones(2, dtype=np.float32)) for p in parts]
+
+    class Index:
+        def of(self, p):
+            return sentences
+
+    assert continued(sentences[0], Index(), analyse(asked)).text == text

@@ -48,8 +48,9 @@ def test_the_shipped_file_validates_and_is_what_the_assistant_uses():
     assert [c.name for c in language.CONCEPTS] == [c.name for c in shipped.concepts]
     assert language.CONCEPTS[0].pattern is shipped.concepts[0].pattern
     assert language.AI_DOMAIN is shipped.ai_domain
-    assert set(language.ANSWER_TYPES) == {"date", "actor", "decision", "frequency", "duration", "reference", "cost"}
-    assert set(language.REQUIRED_ANSWER_TYPES) == set(language.ANSWER_TYPES) - {"decision"}
+    assert set(language.ANSWER_TYPES) == {"date", "actor", "decision", "frequency", "duration", "reference", "wording",
+                                          "cost"}
+    assert set(language.REQUIRED_ANSWER_TYPES) == set(language.ANSWER_TYPES) - {"decision", "wording"}
     import assistant.question as question
     import assistant.verdict as verdict
 
@@ -170,4 +171,4 @@ def test_a_changed_file_is_read_again(tmp_path):
 
 def test_an_answer_type_may_leave_out_ranks_only(tmp_path):
     domain = load(_write(tmp_path, _replace("[answer_types.decision]\nranks_only = true\n", "[answer_types.decision]\n")))
-    assert "decision" in domain.answer_types and not domain.ranks_only
+    assert "decision" in domain.answer_types and "decision" not in domain.ranks_only
