@@ -434,6 +434,9 @@ def test_an_information_question_the_documents_cannot_answer():
     read = "Solbacka Assistenten ska utvärderas av AI-rådet innan den tas i bruk."
     assert asks_for_absent(analyse("Hur länge gäller ett godkännande?"), text + " Godkännandet gäller i två år.", words, read)
     assert not asks_for_absent(analyse("Hur länge gäller ett godkännande?"), text, words, read + " Det gäller i två år.")
+    # A size asked for ("hur stora filer …?") needs a size in what is read.
+    assert asks_for_absent(analyse("hur stora filer kan man ladda upp i Solbacka Assistenten?"), text, words)
+    assert not asks_for_absent(analyse("How large can an uploaded file be?"), text + " Filer får vara högst 20 MB.", words)
 
 
 def test_an_only_rule_is_met_by_a_question_about_what_it_allows_unless_negated():
