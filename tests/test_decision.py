@@ -434,6 +434,9 @@ def test_an_information_question_the_documents_cannot_answer():
     read = "Solbacka Assistenten ska utvärderas av AI-rådet innan den tas i bruk."
     assert asks_for_absent(analyse("Hur länge gäller ett godkännande?"), text + " Godkännandet gäller i två år.", words, read)
     assert not asks_for_absent(analyse("Hur länge gäller ett godkännande?"), text, words, read + " Det gäller i två år.")
+    # What a question asks whether it exists must be named somewhere in the documents.
+    assert asks_for_absent(analyse("Is there a shared promptbank for the staff somewhere on the intranet?"), text, words)
+    assert not asks_for_absent(analyse("Finns det en AI-assistent som kommunen har upphandlat?"), text, words)
     # A size asked for ("hur stora filer …?") needs a size in what is read.
     assert asks_for_absent(analyse("hur stora filer kan man ladda upp i Solbacka Assistenten?"), text, words)
     assert not asks_for_absent(analyse("How large can an uploaded file be?"), text + " Filer får vara högst 20 MB.", words)
