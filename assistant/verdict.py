@@ -207,11 +207,9 @@ def condition_state(e: Evidence, question: Question) -> bool | None:
     negated = bool(_NEGATION.search(e.condition)) != bool(EXCEPTION.match(e.condition) or _UNTIL.match(e.condition))
     # The negation of the part of the question that says it ("Nämnden har fattat ett särskilt beslut …, inga
     # personnummer"): another clause's "inga" says nothing about the decision.
-    parts = [p for p in _QUESTION_PART.split(question.text) if p.strip()]
-    said = max(parts, key=lambda p: len(cond & _part_stems(p)), default=question.text)
-    if len(cond & _part_stems(said)) < min(2, len(cond)):
-        said = question.text
-    return negated == bool(_NEGATION.search(said))
+    shared, said = max(((len(cond & _part_stems(p)), p) for p in _QUESTION_PART.split(question.text) if p.strip()),
+                       key=lambda scored: scored[0], default=(0, question.text))
+    return negated == bool(_NEGATION.search(said if shared >= min(2, len(cond)) else question.text))
 
 
 _QUESTION_PART = re.compile(r"[.;:!?()]++|,\s*+")
@@ -335,15 +333,15 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             # "endast om …": a condition; and so is "endast när … och endast i AI-portalen" for a question about
             # AI-portalen
             n = replace(n, only=False, condition=True, permit=True)
+        if question.pending and (n.condition or n.only or n.prohibit) and AWAITS_APPROVAL.search(e.text):
+            # "får tas i bruk först efter beslut" and "medan vi väntar på beskedet": what the rule waits for has not
+            # come, so the ban applies and the permission is not yet given.
+            return Decision("no", i, reason="pending_approval", rule=Norms(prohibit=True) if n.prohibit else None)
         # Naming the kind of data a permission under a condition is about ("uppgifter som omfattas av sekretess …
         # kan behandlas … om det säkerställts att …") is what the question asks about, not data pasted into it: what
         # it says about the condition counts. (An "only" rule's scope is not settled so.)
         pasted_here = pasted and (question.findings.personal_data or not (n.condition and n.permit)
                                   or not _about_its_data(e.text, question))
-        if question.pending and (n.condition or n.only or n.prohibit) and AWAITS_APPROVAL.search(e.text):
-            # "får tas i bruk först efter beslut" and "medan vi väntar på beskedet": what the rule waits for has not
-            # come, so the ban applies and the permission is not yet given.
-            return Decision("no", i, reason="pending_approval", rule=Norms(prohibit=True) if n.prohibit else None)
         allows, forbids = _situation(e, pasted_here)
         if n.prohibit and n.condition and (condition_state(e, question) is False or allows):
             continue                           # the question settles the condition the ban depends on
