@@ -401,6 +401,11 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
         return Decision("yes", (only or permits)[0], reason="settled")
     if bans and not (conditions or only):
         return Decision("no", bans[0], reason="ban")
+    if bans and bans[0] < min(conditions + only):
+        # The sentence that answers the question best is an outright ban: the conditions of rules quoted after it
+        # ("Ja, om inte uppgifterna omfattas av sekretess" in a table row beside "Ladda inte upp köpta rapporter")
+        # do not lift it.
+        return Decision("no", bans[0], reason="ban_first")
     if unmet:
         return Decision("no", unmet[0], reason="situation_forbids")
     open_conditions = sorted(set(only + conditions + cond_bans + data_bans + bans))

@@ -836,3 +836,15 @@ def test_a_question_naming_a_product_the_documents_name_is_about_the_documents()
     # a word the documents use only as a common word names no product
     assert not _names_a_product(analyse("hur lång är en sammanfattningstjänst?"), [passage])
     assert not _names_a_product(analyse("hur bokar jag friskvårdstimmen?"), [passage])
+
+
+def test_an_outright_ban_quoted_first_is_not_lifted_by_the_conditions_of_rules_quoted_after_it():
+    q = analyse("kan jag ladda upp en köpt rapport i SkrivStöd och få den sammanfattad?")
+    ban = ev("Ladda inte upp material som kommunen inte har rätt att använda, till exempel köpta rapporter.",
+             Norms(prohibit=True))
+    row = ev("AI-tjänst: SkrivStöd · Hög: Ja, om inte uppgifterna omfattas av sekretess.", Norms(condition=True, permit=True))
+    d = decide(q, [ban, row])
+    assert (d.verdict, d.deciding, d.reason) == ("no", 0, "ban_first")
+    # quoted after the condition, the ban is one of the open conditions, as before
+    d = decide(q, [row, ban])
+    assert d.verdict == "conditional" and set(d.conditions) == {0, 1}
