@@ -50,6 +50,7 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
     "question": ("table", {k: "pattern" for k in ("injection", "permission", "factual", "info_start", "asks_permission_too",
                                                   "followup", "not_open", "absent", "skip", "not_done", "pending", "handling",
                                                   "predicate", "duty", "asks_for", "chat_opener", "refers_back")}),
+    "quoting": ("table", {"continues": "pattern", "asks_list": "pattern"}),
 }
 
 
@@ -74,6 +75,7 @@ class Domain:
     normative: dict[str, re.Pattern]                           # how a rule says what it says
     question: dict[str, re.Pattern]                            # how a question says what it asks
     info_classes: dict                                         # how class tables are read (patterns, scales)
+    quoting: dict[str, re.Pattern]                             # how a quote is cut (where the answer goes on)
 
     def concepts_in(self, text: str) -> list[Concept]:
         return [c for c in self.concepts if c.pattern.search(text)]
@@ -176,6 +178,7 @@ class _Checker:
             normative=self.patterns(data["normative"], "normative"),
             question=self.patterns(data["question"], "question"),
             info_classes=self.info_classes(data["info_classes"]),
+            quoting=self.patterns(data["quoting"], "quoting"),
         )
 
     def info_classes(self, table: dict) -> dict:

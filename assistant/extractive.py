@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from assistant.domain import shipped
 from assistant.language import concepts_in, expansion, expected_answers
 from assistant.question import Question
 from assistant.retrieval import Passage
@@ -119,11 +120,10 @@ def _overlaps(a: Sentence, b: Sentence) -> bool:
 
 
 # A sentence that only makes sense with the one before it ("Ett sådant undantag gäller längst tre månader."):
-# the answer continues there, so the quote does too.
-_CONTINUES = re.compile(r"^\W*(?:ett sådant|en sådan|sådana|sådant|det gäller|detta gäller|detta|dessa|denna|därför|"
-                        r"undantaget|such|this applies|these|that applies)\b", re.I)
+# the answer continues there, so the quote does too. A question asking which ones gets the whole list.
+_CONTINUES = shipped().quoting["continues"]
 _ITEM = re.compile(r"^\s*(?:[-•*–»▪o]|\d{1,2}[.)]|[a-z][.)])\s")
-_ASKS_LIST = re.compile(r"\b(vilka|vilket|vilken|which|what)\b", re.I)
+_ASKS_LIST = shipped().quoting["asks_list"]
 MAX_LIST_ITEMS = 10
 
 

@@ -251,3 +251,31 @@ def test_a_question_asking_what_to_write_expects_words_in_quotes():
             return sentences
 
     assert continued(sentences[0], Index(), analyse(asked)).text == text
+
+
+def test_a_sentence_opening_on_a_pronoun_and_its_verb_goes_on_from_the_one_before():
+    """"It is not permitted in … board meetings." only makes sense with the sentence before it: the quote takes both.
+    A sentence that opens on something of its own stays out, and so does "Det finns …", which refers to nothing."""
+    import numpy as np
+
+    from assistant.extractive import continued
+    from assistant.question import analyse
+    from assistant.retrieval import Passage
+    from assistant.sentence_index import Sentence
+
+    cases = [("Meeting transcription is permitted only in internal meetings.", "It is not permitted in board meetings.", True),
+             ("AI-portalen får användas för intern information.", "Den får inte användas för känsliga uppgifter.", True),
+             ("AI-portalen får användas för intern information.", "Chefen ansvarar för uppföljningen.", False),
+             ("AI-portalen får användas för intern information.", "Det finns en lathund på intranätet.", False)]
+    for first, second, goes_on in cases:
+        text = f"{first} {second}"
+        passage = Passage("p", text, "d", "Riktlinje", "org", True, "policy", "3", 0, len(text))
+        sentences = [Sentence(passage, text.index(p), text.index(p) + len(p), np.ones(2, dtype=np.float32))
+                     for p in (first, second)]
+
+        class Index:
+            def of(self, p):
+                return sentences
+
+        got = continued(sentences[0], Index(), analyse("Får vi använda det på styrelsemötet?")).text
+        assert got == (text if goes_on else first), second
