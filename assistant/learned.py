@@ -153,11 +153,16 @@ def train(X, rows: list[dict], labels: tuple[str, ...], *, hidden, alpha: float,
           target_precision: dict[str, float], out, report_path, title: str, data: str, unit: str, **extra) -> None:
     """Cross-validate, choose the thresholds, fit on everything, save the model and write its report: `title` heads
     the report and `data` says what the rows are ("1400 labelled … pairs from 70 made-up organisations")."""
+    from threadpoolctl import threadpool_limits
+
     y = np.asarray([r["label"] for r in rows])
-    P = cross_validate(X, y, [r["group"] for r in rows], labels, hidden, alpha, folds)
-    th = thresholds(P, y, labels, target_precision)
-    mean, std = standardise(X)
-    save(out, fit((X - mean) / std, y, hidden, alpha), labels, mean, std, th, **extra)
+    # One BLAS thread: the solver's sums then run in one order on every machine, so `make train` gives the same model
+    # on a machine with more cores (two threads moved a threshold by 0.01 here).
+    with threadpool_limits(limits=1):
+        P = cross_validate(X, y, [r["group"] for r in rows], labels, hidden, alpha, folds)
+        th = thresholds(P, y, labels, target_precision)
+        mean, std = standardise(X)
+        save(out, fit((X - mean) / std, y, hidden, alpha), labels, mean, std, th, **extra)
     counts = Counter(y)
     lines = [title, "", f"Training data: {data} (" + ", ".join(f"{label} {counts[label]}" for label in labels) + ").", "",
              *report(rows, y, P, th, labels, folds, unit)]

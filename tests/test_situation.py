@@ -96,3 +96,36 @@ def test_training_reproduces_a_loadable_model(tmp_path):
     s = SituationReader(tmp_path / "m1.npz").read(COPILOT, "Får jag använda Copilot Chat inloggad med kommunkontot?")
     assert s.label in LABELS
     assert "Grouped 5-fold" in (tmp_path / "r.md").read_text(encoding="utf-8")
+
+
+def test_the_shipped_model_was_trained_on_the_features_the_code_reads_now(tmp_path, monkeypatch):
+    """The features depend on ingest/rules/features.toml (where a condition starts) and the rule reader's model: a
+    change to either after training left a model reading features it was never trained on. The model stores what
+    it was trained on, and one trained on something else is refused with the command that mends it."""
+    from ingest.errors import PolicyAssistantError
+    from assistant.situation import reader as mod
+
+    shipped = np.load(mod.MODEL_PATH)
+    assert str(shipped["inputs"]) == mod.inputs_digest(), "the situation reader is stale: run `make train`"
+    monkeypatch.setattr(mod, "inputs_digest", lambda: "0" * 16)
+    with pytest.raises(PolicyAssistantError, match="make train"):
+        mod.SituationReader()
+
+
+def test_training_runs_on_one_blas_thread_so_another_machine_gets_the_same_model(monkeypatch):
+    from assistant import learned
+
+    seen = []
+
+    def fit(X, y, hidden, alpha):
+        from threadpoolctl import threadpool_info
+        seen.extend(info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas")
+        raise StopIteration
+
+    monkeypatch.setattr(learned, "fit", fit)
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    rows = [{"label": "a" if i % 2 else "b", "group": str(i % 5)} for i in range(20)]
+    with pytest.raises(StopIteration):
+        learned.train(X, rows, ("a", "b"), hidden=(2,), alpha=1.0, folds=5, target_precision={}, out="x", report_path="y",
+                      title="", data="", unit="")
+    assert seen and set(seen) == {1}

@@ -107,6 +107,20 @@ def pair_features(rule: str, question: str, vec, product_scale: float) -> np.nda
                            modality_of(rule, vec), (r * q) * product_scale]).astype(np.float32)
 
 
+def inputs_digest() -> str:
+    """What the features are made from besides the embeddings and this module: the patterns and condition spans
+    (ingest/rules/features.toml) and the rule reader's model (its modality is a feature). Stored with the model when
+    it is trained: a model trained on other features is refused, not read with features it never saw."""
+    import hashlib
+
+    from ingest.rules.reader import FEATURES_PATH
+    from ingest.rules.reader import MODEL_PATH as RULE_MODEL
+
+    h = hashlib.sha256(FEATURES_PATH.read_bytes())
+    h.update(RULE_MODEL.read_bytes())
+    return h.hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class Situation:
     label: str                  # allows | forbids | depends | irrelevant
@@ -130,9 +144,9 @@ class SituationReader:
         data = self.network.data
         self.labels, self.thresholds = self.network.labels, self.network.thresholds
         self.product_scale = float(data["product_scale"])
-        if [str(x) for x in data["lexical"]] != list(LEXICAL):
-            raise PolicyAssistantError("ingest/rules/features.toml changed since the situation reader was trained; "
-                                       "run `make train`")
+        if [str(x) for x in data["lexical"]] != list(LEXICAL) or str(data.get("inputs", "")) != inputs_digest():
+            raise PolicyAssistantError("ingest/rules/features.toml or the rule reader changed since the situation "
+                                       "reader was trained; run `make train`")
         self.cache: Path | None = None
 
     def _embed(self, texts: tuple[str, ...]) -> np.ndarray:

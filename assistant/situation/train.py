@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant import learned
-from assistant.situation.reader import DENSE, HERE, LABELS, MODEL_PATH, SituationReader, pair_features
+from assistant.situation.reader import DENSE, HERE, LABELS, MODEL_PATH, SituationReader, inputs_digest, pair_features
 from ingest.rules.reader import LEXICAL
 
 LABELLED = HERE / "labelled"
@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
                   title="# Situation reader: training report\n\nWritten by `make train` (assistant/situation/train.py).",
                   data=f"{len(rows)} labelled (rule, question) pairs from {len({r['group'] for r in rows})} made-up "
                        "organisations",
-                  product_scale=np.float32(PRODUCT_SCALE), lexical=np.asarray(list(LEXICAL)), dense=np.asarray(DENSE))
+                  product_scale=np.float32(PRODUCT_SCALE), lexical=np.asarray(list(LEXICAL)), dense=np.asarray(DENSE),
+                  inputs=np.asarray(inputs_digest()))
     return 0
 
 
