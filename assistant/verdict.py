@@ -433,6 +433,14 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
     # ("Jag jobbar på socialförvaltningen") may: it depends on whether that unit is one of them.
     elsewhere_units = [i for i in permits if other_unit(evidence[i].text, question)]
     permits = [i for i in permits if i not in elsewhere_units]
+    # The safety invariant for a requirement beside the permission: a duty or condition the situation reader reads
+    # as broken by the question, below the confidence it is trusted from alone ("inspelningen ska avbrytas om någon
+    # deltagare motsätter sig den" and "en av deltagarna vill inte bli inspelad, kan vi köra vidare ändå?"), is not
+    # settled: no "yes" while it stands, and it is quoted as the condition.
+    leaning = [i for i, e in relevant if i not in permits and e.situation is not None and e.situation.label == "forbids"
+               and (e.norms.oblige or e.norms.condition or e.norms.only)]
+    if permits and leaning:
+        return Decision("conditional", leaning[0], tuple(leaning), reason="leans_forbids")
     if permits:
         return Decision("yes", permits[0], reason="permit")
     if elsewhere_units:

@@ -848,3 +848,17 @@ def test_an_outright_ban_quoted_first_is_not_lifted_by_the_conditions_of_rules_q
     # quoted after the condition, the ban is one of the open conditions, as before
     d = decide(q, [row, ban])
     assert d.verdict == "conditional" and set(d.conditions) == {0, 1}
+
+
+def test_no_yes_while_the_situation_reader_leans_to_a_requirement_beside_the_permission_being_broken():
+    from assistant.situation.reader import Situation
+
+    q = analyse("Vi är med i piloten. Om en av deltagarna inte vill bli inspelad, kan vi köra vidare ändå?")
+    permit = ev("I piloten får transkribering i Microsoft Teams användas i interna möten.", Norms(permit=True))
+    duty = replace(ev("Inspelningen ska avbrytas om någon deltagare motsätter sig den.", Norms(oblige=True)),
+                   situation=Situation("forbids", 0.7, False))
+    d = decide(q, [permit, duty])
+    assert (d.verdict, d.deciding, d.conditions, d.reason) == ("conditional", 1, (1,), "leans_forbids")
+    # read as not concerning the question, or leaning to it being met, the permission answers
+    for label in ("irrelevant", "allows", "depends"):
+        assert decide(q, [permit, replace(duty, situation=Situation(label, 0.7, False))]).verdict == "yes", label
