@@ -20,7 +20,7 @@ from assistant.answerability.check import get_check
 from assistant.domain import shipped
 from assistant.approval import allowed_tools
 from assistant.gates import Gates, gates_for
-from assistant.extractive import MAX_SENTENCES, PASSAGES_READ, continued, select
+from assistant.extractive import MAX_SENTENCES, PASSAGES_READ, continued, select, within
 from assistant.faq import find_faq
 from assistant.info_classes import DATA_KINDS
 from assistant.language import AI_DOMAIN, CONCEPTS, REQUIRED_ANSWER_TYPES, concepts_in
@@ -156,6 +156,9 @@ class Assistant:
                 # The FAQ entry that asks this question: its short answer is quoted first and gives the verdict.
                 chosen = [(faq.sentence, best), *((s, v) for s, v in chosen if s.text != faq.sentence.text)][:MAX_SENTENCES]
             sentences = [continued(s, self.retriever.sentences, q) for s, _ in chosen]
+            # A quote that went on into the next sentence already holds that sentence: it is not quoted again.
+            kept = [k for k, s in enumerate(sentences) if not any(within(s, t) for t in sentences[:k])]
+            sentences, chosen = [sentences[k] for k in kept], [chosen[k] for k in kept]
             evidence = [evidence_of(s, c, q, faq.answer if faq and c is faq.sentence else "")
                         for s, (c, _) in zip(sentences, chosen)]
             names = " ".join({org.get("name", organisation), *(s.passage.title for s in sentences)})

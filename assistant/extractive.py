@@ -111,6 +111,12 @@ def select(question: Question, query_vec, passages: list[Passage], index: Senten
     return chosen
 
 
+def within(a: Sentence, b: Sentence) -> bool:
+    """Whether a's span lies inside b's, in the same document."""
+    return a.passage.doc_id == b.passage.doc_id and \
+        b.passage.start + b.start <= a.passage.start + a.start and a.passage.start + a.end <= b.passage.start + b.end
+
+
 def _overlaps(a: Sentence, b: Sentence) -> bool:
     if a.passage.doc_id != b.passage.doc_id:
         return False

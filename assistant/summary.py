@@ -8,7 +8,7 @@ import re
 
 from assistant.answer import one_line
 from assistant.terms import stems
-from ingest.sentences import abbreviation_before
+from ingest.sentences import abbreviation_before, split_spans
 
 LEAD = {"sv": {"yes": "Ja", "no": "Nej", "conditional": "Ja, under villkor"},
         "en": {"yes": "Yes", "no": "No", "conditional": "Yes, under conditions"}}
@@ -33,9 +33,14 @@ def clause(quote: str, question: str) -> str:
     """The piece of a quoted rule that the first line repeats: the whole sentence when short, else the clause that
     shares most words with the question (the first one on a tie)."""
     text = one_line(quote)
+    asked = stems(question)
+    sentences = [text[a:b] for a, b in split_spans(text)]   # as the documents' sentences are cut
+    if len(sentences) > 1:
+        # A quote that goes on into the next sentence: the line repeats one sentence, so that the [n] after it
+        # stands at the end of everything it marks.
+        text = max(sentences, key=lambda p: (len(asked & stems(p)), -sentences.index(p)))
     if len(text.split()) <= MAX_WORDS:
         return text.rstrip(_END)
-    asked = stems(question)
     parts = [p for p in _clauses(text) if len(p.split()) >= 3] or [text]
     best = max(parts, key=lambda p: (len(asked & stems(p)), -parts.index(p)))
     words = best.split()

@@ -862,3 +862,32 @@ def test_no_yes_while_the_situation_reader_leans_to_a_requirement_beside_the_per
     # read as not concerning the question, or leaning to it being met, the permission answers
     for label in ("irrelevant", "allows", "depends"):
         assert decide(q, [permit, replace(duty, situation=Situation(label, 0.7, False))]).verdict == "yes", label
+
+
+def test_the_first_line_repeats_one_sentence_of_a_quote_that_goes_on_so_its_marker_ends_what_it_marks():
+    from assistant.summary import clause
+
+    quote = ("Människor ska vara ansvariga för AI och dess handlingar. Detta innebär att det för varje AI ska finnas "
+             "tydliga och identifierbara roller.")
+    assert clause(quote, "Vem är ansvarig för AI-appen?") == "Människor ska vara ansvariga för AI och dess handlingar"
+    line = first_line("sv", "conditional", "Vem är ansvarig för AI-appen?", [quote], [""], [1])
+    assert line.count(".") == 1 and line.endswith("[1].")
+    # an abbreviation's period ends no sentence
+    one = "AI-tjänster får bara användas med öppen information, t. ex. sådant som redan är publicerat."
+    assert clause(one, "får jag använda chatgpt?") == one.rstrip(".")
+
+
+def test_a_quote_that_went_on_into_the_next_sentence_is_not_followed_by_that_sentence_again():
+    import numpy as np
+
+    from assistant.extractive import within
+    from assistant.retrieval import Passage
+    from assistant.sentence_index import Sentence
+
+    text = "Människor ska vara ansvariga för AI. Detta innebär tydliga roller. Annat."
+    passage = Passage("p", text, "d", "Policy", "org", True, "policy", "1", 0, len(text))
+    v = np.ones(2, dtype=np.float32)
+    both, second, third = Sentence(passage, 0, 66, v), Sentence(passage, 37, 66, v), Sentence(passage, 67, 73, v)
+    assert within(second, both) and not within(both, second) and not within(third, both)
+    other = Passage("q", text, "e", "Policy", "org", True, "policy", "1", 0, len(text))
+    assert not within(Sentence(other, 37, 66, v), both)      # the same words in another document
