@@ -19,6 +19,19 @@ def test_clauses_keep_each_negation_with_what_it_negates():
         "Jag är inloggad med kommunkontot", "texten är inte publicerad"]
 
 
+def test_a_condition_stated_with_without_is_negated_on_the_rule_side_too():
+    """"… utan att alla deltagare har informerats" and "without informing the participants" negate what they state,
+    as "inte" does: the alignment features compare the rule's and the question's negation."""
+    from assistant.situation.reader import dense_features, DENSE, _negated
+
+    assert _negated("utan att alla deltagare har informerats") and _negated("without informing the participants")
+    assert not _negated("när alla deltagare har informerats") and not _negated("utanför kontoret")
+    rule = "Det är inte tillåtet att spela in möten utan att alla deltagare har informerats i förväg."
+    vec = lambda texts: np.ones((len(texts), 2), dtype=np.float32) / np.sqrt(2)   # noqa: E731 - alignment only
+    f = dict(zip(DENSE, dense_features(rule, "Alla deltagare är informerade. Får vi spela in?", vec)))
+    assert f["condition_negated"] == 1.0
+
+
 @pytest.mark.parametrize("rule, question, unsaid", [
     (COPILOT, "Får jag sammanfatta ett internt PM i Copilot Chat? Jag är inloggad med kommunkontot.",
      "Får jag sammanfatta ett internt PM i Copilot Chat?"),

@@ -44,8 +44,11 @@ def _stems(text: str) -> set[str]:
     return {w.lower()[:5] for w in _STEM.findall(text)}
 
 
+_WITHOUT = re.compile(r"\b(?:utan|without)\b", re.I)
+
+
 def _negated(text: str) -> bool:
-    return bool(_NEG.search(text)) or "n't" in text.lower() or "n’t" in text.lower()
+    return bool(_NEG.search(text) or _WITHOUT.search(text)) or "n't" in text.lower() or "n’t" in text.lower()
 
 
 def condition_of(rule: str) -> str:
