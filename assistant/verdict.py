@@ -27,6 +27,8 @@ PUBLIC_SCOPE, CUSTOM_SCOPE = _LEXICON["public_scope"], _LEXICON["custom_scope"]
 EXCEPTION = _LEXICON["exception"]
 APPROVED = _LEXICON["approved"]
 AWAITS_APPROVAL = _LEXICON["awaits_approval"]
+AT_MOST, AT_LEAST = _LEXICON["at_most"], _LEXICON["at_least"]
+_COUNT = re.compile(r"(\d{1,6}+)\s*+([a-zåäöé]{3,}+)", re.I)     # "45 medarbetare", "3 months"
 
 
 @dataclass
@@ -325,6 +327,10 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             floor = class_floor(question, next(iter(left_out))[0], organisation_text)
             if floor is not None and any(r[0] == floor[0] and r[1] <= floor[1] for r in left_out):
                 return Decision("no", i, reason="class_excluded", rule=Norms(prohibit=True))
+        if beyond_limit(e.text, question):
+            # "Piloten omfattar högst 40 medarbetare" and "Vi är 45 medarbetare …": the question states what the
+            # rule's limit rules out.
+            return Decision("no", i, reason="beyond_limit", rule=Norms(prohibit=True))
         if not n.prohibit and (n.permit or i == row_at) and excepted(e.text, question):
             # "Copilot Chat får användas för information på nivå Måttlig, med undantag för personuppgifter om barn och
             # elever" and a question about the pupils' names: what it permits excepts what the question is about.
@@ -459,6 +465,21 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
 # every question that names Copilot (nor its product word: "Copilot Chat", "ChatGPT Plus").
 _TOOLS = re.compile(r"\b(" + "|".join(re.escape(t) for t in shipped().tools) + r")\b", re.I)
 _TOOL_MENTION = re.compile(_TOOLS.pattern + r"(?:[ -][\w-]{1,20}+)?", re.I)
+
+
+def beyond_limit(rule: str, question: Question) -> bool:
+    """Whether the question states a number of what the rule sets a limit on, beyond it: "högst 40 medarbetare" and
+    "vi är 45 medarbetare", "minst 3 dagar" and "2 dagar"."""
+    for pattern, beyond in ((AT_MOST, lambda stated, limit: stated > limit), (AT_LEAST, lambda stated, limit: stated < limit)):
+        for m in pattern.finditer(rule):
+            limit = _COUNT.match(rule, m.end())
+            if limit is None:
+                continue
+            what = key(limit.group(2).lower())
+            if any(key(c.group(2).lower()) == what and beyond(int(c.group(1)), int(limit.group(1)))
+                   for c in _COUNT.finditer(question.text)):
+                return True
+    return False
 
 
 def tools_in(text: str) -> frozenset[str]:

@@ -891,3 +891,21 @@ def test_a_quote_that_went_on_into_the_next_sentence_is_not_followed_by_that_sen
     assert within(second, both) and not within(both, second) and not within(third, both)
     other = Passage("q", text, "e", "Policy", "org", True, "policy", "1", 0, len(text))
     assert not within(Sentence(other, 37, 66, v), both)      # the same words in another document
+
+
+def test_a_number_the_question_states_beyond_a_rules_limit_is_a_no():
+    from assistant.verdict import beyond_limit
+
+    limit = ev("Piloten omfattar högst 40 medarbetare.", Norms())
+    permit = ev("I piloten får transkribering i Microsoft Teams användas i interna möten.", Norms(permit=True))
+    over = replace(analyse("Vi är 45 medarbetare som vill vara med i Teams-piloten. Kan alla vara med?"), kind="permission")
+    d = decide(over, [permit, limit])
+    assert (d.verdict, d.deciding, d.reason) == ("no", 1, "beyond_limit") and d.rule.prohibit
+    under = replace(over, text="Vi är 12 medarbetare som vill vara med i Teams-piloten. Kan alla vara med?")
+    assert decide(under, [permit, limit]).verdict == "yes"
+    # a number of something else is not the limited thing; nor is a number without one
+    assert not beyond_limit(limit.text, analyse("Får 45 elever vara med i piloten?"))
+    assert not beyond_limit(limit.text, analyse("Kan vi vara med i piloten 2025?"))
+    # a lower limit, in English too
+    assert beyond_limit("Staff must have at least 3 months of employment.", analyse("I have worked 2 months, may I?"))
+    assert not beyond_limit("Staff must have at least 3 months of employment.", analyse("I have worked 4 months, may I?"))
