@@ -111,18 +111,20 @@ def select(question: Question, query_vec, passages: list[Passage], index: Senten
     return chosen
 
 
+def _span(s: Sentence) -> tuple[int, int]:
+    """The sentence's character span in its document."""
+    return s.passage.start + s.start, s.passage.start + s.end
+
+
 def within(a: Sentence, b: Sentence) -> bool:
     """Whether a's span lies inside b's, in the same document."""
-    return a.passage.doc_id == b.passage.doc_id and \
-        b.passage.start + b.start <= a.passage.start + a.start and a.passage.start + a.end <= b.passage.start + b.end
+    (a0, a1), (b0, b1) = _span(a), _span(b)
+    return a.passage.doc_id == b.passage.doc_id and b0 <= a0 and a1 <= b1
 
 
 def _overlaps(a: Sentence, b: Sentence) -> bool:
-    if a.passage.doc_id != b.passage.doc_id:
-        return False
-    a0, a1 = a.passage.start + a.start, a.passage.start + a.end
-    b0, b1 = b.passage.start + b.start, b.passage.start + b.end
-    return a0 < b1 and b0 < a1
+    (a0, a1), (b0, b1) = _span(a), _span(b)
+    return a.passage.doc_id == b.passage.doc_id and a0 < b1 and b0 < a1
 
 
 # A sentence that only makes sense with the one before it ("Ett sådant undantag gäller längst tre månader."):

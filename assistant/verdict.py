@@ -443,11 +443,11 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
     # as broken by the question, below the confidence it is trusted from alone ("inspelningen ska avbrytas om någon
     # deltagare motsätter sig den" and "en av deltagarna vill inte bli inspelad, kan vi köra vidare ändå?"), is not
     # settled: no "yes" while it stands, and it is quoted as the condition.
-    leaning = [i for i, e in relevant if i not in permits and e.situation is not None and e.situation.label == "forbids"
-               and (e.norms.oblige or e.norms.condition or e.norms.only)]
-    if permits and leaning:
-        return Decision("conditional", leaning[0], tuple(leaning), reason="leans_forbids")
     if permits:
+        leaning = [i for i, e in relevant if i not in permits and e.situation is not None
+                   and e.situation.label == "forbids" and (e.norms.oblige or e.norms.condition or e.norms.only)]
+        if leaning:
+            return Decision("conditional", leaning[0], tuple(leaning), reason="leans_forbids")
         return Decision("yes", permits[0], reason="permit")
     if elsewhere_units:
         return Decision("conditional", elsewhere_units[0], tuple(elsewhere_units), reason="other_unit")

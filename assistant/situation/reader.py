@@ -112,16 +112,12 @@ def pair_features(rule: str, question: str, vec, product_scale: float) -> np.nda
 
 def inputs_digest() -> str:
     """What the features are made from besides the embeddings and this module: the patterns and condition spans
-    (ingest/rules/features.toml) and the rule reader's model (its modality is a feature). Stored with the model when
-    it is trained: a model trained on other features is refused, not read with features it never saw."""
-    import hashlib
+    (ingest/rules/features.toml) and the rule reader's model (its modality is a feature), as the ingest cache keys
+    them. Stored with the model when it is trained: a model trained on other features is refused, not read with
+    features it never saw."""
+    from ingest.rules.reader import fingerprint
 
-    from ingest.rules.reader import FEATURES_PATH
-    from ingest.rules.reader import MODEL_PATH as RULE_MODEL
-
-    h = hashlib.sha256(FEATURES_PATH.read_bytes())
-    h.update(RULE_MODEL.read_bytes())
-    return h.hexdigest()[:16]
+    return fingerprint()
 
 
 @dataclass(frozen=True)
