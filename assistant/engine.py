@@ -20,6 +20,7 @@ from assistant.answerability.check import get_check
 from assistant.domain import shipped
 from assistant.approval import allowed_tools
 from assistant.gates import Gates, gates_for
+from assistant.selection_weights import ranking_for
 from assistant.extractive import MAX_SENTENCES, PASSAGES_READ, continued, select, within
 from assistant.faq import find_faq
 from assistant.info_classes import DATA_KINDS
@@ -53,6 +54,7 @@ class Assistant:
         self._llm = None
         # The not-covered gate's thresholds for this embedding model (assistant/data/gates.toml).
         self.gates = gates_for(f"{settings.embedding_backend}:{settings.embedding_model}")
+        self.ranking = ranking_for(f"{settings.embedding_backend}:{settings.embedding_model}")
         # The chat serves many sessions from threads; the store refresh, caches and the embedding engine are
         # shared, so the extractive part runs one at a time (it takes tens of milliseconds). LLM streaming does not.
         self._lock = threading.Lock()
@@ -130,7 +132,7 @@ class Assistant:
         passages = retriever.search(q.query, organisation, k=SEARCH_K, query_vec=vec, timings=timings)
         timings["embed"] = embed
         t1 = time.perf_counter()
-        chosen = select(q, vec, passages, self.retriever.sentences, retriever.named_documents(q.text))
+        chosen = select(q, vec, passages, self.retriever.sentences, retriever.named_documents(q.text), self.ranking)
         if q.findings.any and chosen:
             chosen = self._with_rule_on_sensitive(q, organisation, chosen)
         org = retriever.organisations().get(organisation, {})
@@ -232,7 +234,7 @@ class Assistant:
             return True
         alone, vec = q.alone
         passages = self.retriever.search(alone.query, organisation, k=SEARCH_K, query_vec=vec)
-        chosen = select(alone, vec, passages, self.retriever.sentences)
+        chosen = select(alone, vec, passages, self.retriever.sentences, ranking=self.ranking)
         return covered(alone, chosen, passages, self.gates) and self._answered(alone, vec, passages)
 
     @property
@@ -270,7 +272,8 @@ class Assistant:
         query = SENSITIVE_QUERY["special" if q.findings.special_categories or q.findings.secrecy else "personal"]
         vec = self.retriever.search_vector(query)
         rule_q = replace(q, kind="permission", query=query)
-        extra = select(rule_q, vec, self.retriever.search(query, organisation, k=3, query_vec=vec), self.retriever.sentences)
+        extra = select(rule_q, vec, self.retriever.search(query, organisation, k=3, query_vec=vec), self.retriever.sentences,
+                       ranking=self.ranking)
         for sentence, score in extra:
             n = sentence_norms(sentence)
             if n.prohibit or n.only:

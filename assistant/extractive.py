@@ -12,71 +12,76 @@ from assistant.domain import shipped
 from assistant.language import concepts_in, expansion, expected_answers
 from assistant.question import Question
 from assistant.retrieval import Passage
+from assistant.selection_weights import Ranking, default_ranking
 from assistant.sentence_index import Sentence, SentenceIndex
 from assistant.terms import TOKEN, stems
 from assistant.verdict import applies, sentence_norms
 
 MAX_SENTENCES = 3
 PASSAGES_READ = 5          # sentences are taken from this many top passages
-MARGIN = 0.035             # a further sentence must score this close to the best one
-OVERLAP_WEIGHT = 0.06
-RANK_WEIGHT = 0.02         # prior from the passage's fused rank
-NORM_BONUS = 0.015         # a permission question is answered by a rule, not by background prose
-NAMED_BONUS = 0.03         # "what does the checklist say ..." is answered from the checklist
 TYPE_MARGIN = 0.1          # how far below the best a sentence holding a second kind of answer asked for may score
-ANSWER_BONUS = 0.05        # a sentence holding the kind of answer asked for (a date, a role, a length of time)
-CONCEPT_BONUS = 0.005      # per concept of the question the sentence names too (in its own words: "myndighetsutövning")
 REDUNDANT_COS = 0.93
 FACT_CONCEPTS = {"document_facts", "validity"}
-FIELD_BONUS = 0.05         # a header field is short, so its cosine to the question is low for what it says
 FIELD = re.compile(r"^[A-ZÅÄÖ][\w ]{1,40}+:[ \t]*+\S[^\n]{0,100}+$")   # "Beslutad av: Kommunstyrelsen"
 MIN_WORDS = 4              # headings and fragments are not answers
 # ... but a short whole sentence is ("Digitaliseringschefen fattar beslut."): three words, a capital, a full stop.
 _SHORT_SENTENCE = re.compile(r"^[A-ZÅÄÖ]\w*+(?: [\w-]++){1,2}\.$")
 
 
-def select(question: Question, query_vec, passages: list[Passage], index: SentenceIndex,
-           named: set[str] = frozenset()) -> list[tuple[Sentence, float]]:
-    """The best sentences, best first, at most MAX_SENTENCES, none repeating another.
-
-    The organisation's own rules answer; general guidance is quoted when it answers better, or when the
-    question asks for that document by name, and is not mixed in beside a binding rule.
-    """
+def candidates(question: Question, query_vec, passages: list[Passage], index: SentenceIndex,
+               named: set[str] = frozenset()) -> list[tuple[Sentence, np.ndarray]]:
+    """Every sentence of the passages read that may answer, with its features (selection_weights.FEATURES)."""
     q = np.asarray(query_vec, dtype=np.float32)
     q /= max(float(np.linalg.norm(q)), 1e-9)
     terms = stems(question.query + " " + expansion(question.query, question.language))
     expected = expected_answers(question.text)
     # A question about the document itself (who decided it, when, who owns it) is answered by its header fields.
     facts = bool(question.concepts & FACT_CONCEPTS)
-    scored = []
+    permission = question.kind == "permission"
+    out = []
     for rank, passage in enumerate(passages[:PASSAGES_READ]):
         for sentence in index.of(passage):
             text = sentence.text
-            if len(TOKEN.findall(text)) < MIN_WORDS and not (facts and FIELD.match(text)) and not _SHORT_SENTENCE.match(text):
+            field = facts and bool(FIELD.match(text))
+            if len(TOKEN.findall(text)) < MIN_WORDS and not field and not _SHORT_SENTENCE.match(text):
                 continue
-            score = float(sentence.vector @ q)
-            if terms:
-                score += OVERLAP_WEIGHT * len(terms & stems(text)) / len(terms)
-            score += RANK_WEIGHT / (rank + 1)
-            # Each kind of answer asked for that the sentence holds counts: for "vem …, och när?", the sentence
-            # naming a role and a deadline answers both.
-            score += ANSWER_BONUS * sum(1 for p in expected if p.search(text))
-            if question.concepts:
-                score += CONCEPT_BONUS * len(question.concepts & _concepts_of(text))
-            if facts and FIELD.match(text):
-                score += FIELD_BONUS
-            if passage.doc_id in named:
-                score += NAMED_BONUS
-            elif not passage.binding:
-                score -= RANK_WEIGHT
-            if question.kind == "permission":
-                n = sentence_norms(sentence)
-                if n.prohibit or n.only or n.condition or n.permit:
-                    score += NORM_BONUS
-                if not applies(text, question):
-                    score -= 2 * NORM_BONUS
-            scored.append((sentence, score))
-    scored.sort(key=lambda item: -item[1])
+            n = sentence_norms(sentence) if permission else None
+            out.append((sentence, np.asarray([
+                float(sentence.vector @ q),
+                len(terms & stems(text)) / len(terms) if terms else 0.0,
+                1 / (rank + 1),
+                # Each kind of answer asked for that the sentence holds counts: for "vem …, och när?", the sentence
+                # naming a role and a deadline answers both.
+                sum(1 for p in expected if p.search(text)),
+                len(question.concepts & _concepts_of(text)) if question.concepts else 0,
+                float(field),
+                float(passage.doc_id in named),
+                float(passage.doc_id not in named and not passage.binding),
+                float(bool(n and (n.prohibit or n.only or n.condition or n.permit))),
+                float(permission and not applies(text, question)),
+            ], dtype=np.float64)))
+    return out
+
+
+def select(question: Question, query_vec, passages: list[Passage], index: SentenceIndex,
+           named: set[str] = frozenset(), ranking: Ranking | None = None) -> list[tuple[Sentence, float]]:
+    """The best sentences, best first, at most MAX_SENTENCES, none repeating another.
+
+    The organisation's own rules answer; general guidance is quoted when it answers better, or when the
+    question asks for that document by name, and is not mixed in beside a binding rule.
+
+    Sentences are ranked with the weights for the question's kind (assistant/data/selection.toml); the scores
+    returned are on the default weights' scale, which the not-covered gate's thresholds are set on, and the first
+    is the best of all the sentences read: how well the documents match at all.
+    """
+    ranking = ranking or default_ranking()
+    weights, gate = ranking.of(question.kind), ranking.default
+    found = candidates(question, query_vec, passages, index, named)
+    if not found:
+        return []
+    expected = expected_answers(question.text)
+    relevance = {id(s): gate.score(f) for s, f in found}
+    scored = sorted(((s, weights.score(f)) for s, f in found), key=lambda item: -item[1])
     chosen: list[tuple[Sentence, float]] = []
 
     def fits(sentence: Sentence, new_kind: bool = False) -> bool:
@@ -87,7 +92,7 @@ def select(question: Question, query_vec, passages: list[Passage], index: Senten
         return not (chosen and chosen[0][0].passage.binding and not sentence.passage.binding)
 
     for sentence, score in scored:
-        if chosen and score < chosen[0][1] - MARGIN:
+        if chosen and score < chosen[0][1] - weights.margin:
             break
         if fits(sentence):
             chosen.append((sentence, score))
@@ -108,7 +113,8 @@ def select(question: Question, query_vec, passages: list[Passage], index: Senten
                 continue
             del chosen[spare[-1]]
         chosen.append(extra)
-    return chosen
+    best = max(relevance.values())
+    return [(s, best if k == 0 else relevance[id(s)]) for k, (s, _) in enumerate(chosen)]
 
 
 def _span(s: Sentence) -> tuple[int, int]:

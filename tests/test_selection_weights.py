@@ -1,0 +1,72 @@
+"""The sentence-selection weights as data (assistant/data/selection.toml): checked when loaded, per embedding model
+and question kind, and what `select` ranks with while the not-covered gate keeps reading the default scale."""
+import pytest
+
+from assistant.selection_weights import FEATURES, ranking_for, load
+from ingest.errors import PolicyAssistantError
+from tests.test_answer_types import _one_passage
+
+DEFAULT = "\n".join(f"{name} = {w}" for name, w in zip(FEATURES, (1, 0.06, 0.02, 0.05, 0.005, 0.05, 0.03, -0.02, 0.015, -0.03)))
+
+
+def _write(tmp_path, text: str):
+    path = tmp_path / "selection.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_shipped_file_loads_and_a_model_without_an_entry_gets_the_default():
+    entries = load()
+    assert "default" in entries
+    other = ranking_for("sentence-transformers:/nowhere")
+    assert (other.default.vector == entries["default"].default.vector).all() and other.of("info") is other.default
+
+
+def test_a_kind_of_its_own_leaves_the_other_kinds_the_default(tmp_path):
+    info = "\n".join(f"{name} = 0.5" for name in FEATURES)
+    entries = load(_write(tmp_path, f'[default]\n{DEFAULT}\nmargin = 0.035\n\n["m:".info]\n{info}\nmargin = 0.1\n'))
+    ranking = entries["m:"]
+    assert ranking.of("info").margin == 0.1 and ranking.of("info").vector[1] == 0.5
+    assert ranking.of("permission") is entries["default"].default
+
+
+@pytest.mark.parametrize("text, says", [
+    (f"[default]\n{DEFAULT}\n", "margin"),                                   # a weight missing
+    (f"[default]\n{DEFAULT}\nmargin = 0.03\nbonus = 1\n", "unknown bonus"),
+    (f"[default]\n{DEFAULT}\nmargin = -1\n", "margin: must not be negative"),
+    (f'[default]\n{DEFAULT}\nmargin = 0.03\n["m:".howto]\n{DEFAULT}\nmargin = 0.1\n', "unknown question kind howto"),
+    (f'[default]\n{DEFAULT.replace("cos = 1", "cos = true")}\nmargin = 0.03\n', "cos: must be a number"),
+    ('["m:"]\ncos = 1\n', "needs a [default] entry"),
+    ("[default\n", "cannot read"),
+])
+
+
+def test_a_bad_weights_file_is_one_line_naming_the_problem(tmp_path, text, says):
+    with pytest.raises(PolicyAssistantError) as err:
+        load(_write(tmp_path, text))
+    assert says in str(err.value) and "\n" not in str(err.value)
+
+
+def test_select_ranks_with_the_kinds_weights_and_reports_the_gates_scale(tmp_path):
+    """Weighted to the question's words, an info question quotes the sentence that names them; the score the gate
+    reads is still the default scale's best."""
+    from assistant.extractive import select
+    from assistant.question import analyse
+
+    text = ("AI-tjänster ska användas med omdöme i hela verksamheten. "
+            "Chatthistoriken raderas efter sju dagar av systemförvaltaren.")
+    passage, index = _one_passage(text, ["AI-tjänster", "Chatthistoriken"], [[1.0, 0.0], [0.9, 0.436]])
+    q = analyse("Hur länge sparas chatthistoriken?")
+    assert q.kind == "info"
+    entries = load()
+    plain = select(q, [1.0, 0.0], [passage], index, ranking=entries["default"])
+    assert plain[0][0].text.startswith("AI-tjänster")
+    words = "\n".join(f"{n} = {2.0 if n == 'overlap' else 1.0 if n == 'cos' else 0.0}" for n in FEATURES)
+    ranking = load(_write(tmp_path, f'[default]\n{DEFAULT}\nmargin = 0.035\n\n["m:".info]\n{words}\nmargin = 0.0\n'))["m:"]
+    chosen = select(q, [1.0, 0.0], [passage], index, ranking=ranking)
+    assert [s.text[:15] for s, _ in chosen] == ["Chatthistoriken"]
+    assert chosen[0][1] == pytest.approx(plain[0][1])
+    # A permission question keeps the default weights.
+    p = analyse("Får jag spara chatthistoriken i Copilot?")
+    assert select(p, [1.0, 0.0], [passage], index, ranking=ranking)[0][0].text.startswith("AI-tjänster")
+
