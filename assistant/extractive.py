@@ -103,8 +103,10 @@ def select(question: Question, query_vec, passages: list[Passage], index: Senten
     for pattern in expected if len(expected) > 1 else ():
         if not chosen or any(pattern.search(c.text) for c, _ in chosen):
             continue
-        extra = next(((s, sc) for s, sc in scored if sc >= chosen[0][1] - TYPE_MARGIN and pattern.search(s.text)
-                      and fits(s, new_kind=True)), None)
+        # (near enough on the default weights' scale, which TYPE_MARGIN is set on: a kind's own weights spread
+        # their scores wider)
+        extra = next(((s, sc) for s, sc in scored if relevance[id(s)] >= relevance[id(chosen[0][0])] - TYPE_MARGIN
+                      and pattern.search(s.text) and fits(s, new_kind=True)), None)
         if extra is None:
             continue
         if len(chosen) == MAX_SENTENCES:

@@ -56,6 +56,15 @@ def test_answers_are_scoped_to_the_organisation(assistant, org):
         assert {p["organisation"] for p in answer.passages} <= {org, "general"}
 
 
+def test_a_question_about_who_and_when_quotes_the_header_field_holding_each(assistant):
+    """Issue 15's example: "När och av vem beslutades Askersunds AI-policy?" names the body and the date, two
+    fields of the header block, under the learned weights for who/what/when questions."""
+    answer = assistant.ask("När och av vem beslutades Askersunds AI-policy?", "askersund")
+    assert answer.verdict == "info"
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "Kommunstyrelsen" in quotes and "2025-01-07" in quotes
+
+
 def test_follow_up_is_read_with_the_earlier_question(assistant):
     history = [{"question": "Får jag lägga in sekretessbelagda uppgifter i ChatGPT?", "answer": "Nej."}]
     alone = assistant.ask("Och om texten redan är publicerad på webbplatsen?", "nacka")

