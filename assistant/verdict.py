@@ -762,8 +762,13 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     # A name asks about what it names, however common its words: "Solbacka Bostäder" (a capitalised word after the
     # first of its sentence, not a tool or the organisation's own name).
     untooled = _TOOL_MENTION.sub(" ", question.text)        # "Copilot Chat" names a tool, not what is asked
-    asked_words |= {w.lower() for w in _NAME_WORD.findall(untooled) if not framed(w.lower())
-                    and key(w.lower()) not in question.absent_words}
+    names = {w.lower() for w in _NAME_WORD.findall(untooled)}
+    if _PREDICATE.search(question.text):
+        # What a question predicates a tool's standing of ("Is Sana AI considered a publicly available AI service?",
+        # "Räknas Copilot som godkänt?") is about that tool: the sentence that lists it settles the question.
+        names |= {w.lower() for m in _TOOLS.finditer(question.text) for w in TOKEN.findall(m.group(0))
+                  if not framed(w.lower()) and w.lower() != "ai"}
+    asked_words |= {w for w in names if not framed(w) and key(w) not in question.absent_words}
     asked = {key(w): w for w in asked_words}
     if not asked:
         return Decision("info")
@@ -796,10 +801,13 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         hits = named(text)
         return hits + 1 if hits == 1 and predicates and _PREDICATE.search(text) else hits
 
-    def rank(text: str) -> tuple[int, int]:
-        return (named(text, in_asking) if in_asking else 0, score(text))
+    # Among sentences naming as much, the one naming what the question names by name (a tool, a company) settles it.
+    by_name = {k: w for k, w in asked.items() if w in names}
 
-    (_, hits), i = max((rank(e.text), -i) for i, e in enumerate(evidence)) if evidence else ((0, 0), 0)
+    def rank(text: str) -> tuple[int, int, int]:
+        return (named(text, in_asking) if in_asking else 0, score(text), named(text, by_name) if by_name else 0)
+
+    (_, hits, _), i = max((rank(e.text), -i) for i, e in enumerate(evidence)) if evidence else ((0, 0, 0), 0)
     if hits < min(2, len(asked)):
         return Decision("info")
     text = evidence[-i].text

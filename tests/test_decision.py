@@ -644,6 +644,16 @@ def test_a_tool_named_in_a_factual_question_does_not_settle_it():
     assert decide(q, [row, marking]).verdict == "no"
 
 
+def test_a_factual_question_about_a_tools_standing_is_settled_by_the_sentence_that_lists_the_tool():
+    """Issue 14's example: "Is Sana AI considered a publicly available AI service?" is settled by the definition that
+    lists Sana AI, not by a rule about such services that names no tool."""
+    rule = ev("Därför är det endast tillåtet att dela öppen information i allmänt tillgängliga AI-tjänster.")
+    definition = ev("Allmänt tillgängliga AI-tjänster: AI-tjänster som är tillgängliga för vem som helst att använda, "
+                    "som t ex ChatGPT, Sana AI eller Midjourney.")
+    d = decide(analyse("Is Sana AI considered a publicly available AI service?"), [rule, definition])
+    assert d.verdict == "yes" and d.deciding == 1
+
+
 def test_a_ban_until_something_is_done_applies_while_the_question_says_it_is_not_done():
     from assistant.verdict import condition_state
 
