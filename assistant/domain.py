@@ -47,7 +47,7 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
                                                    "at_least")}),
     "info_classes": ("table", {"tool_field": "pattern", "highest_field": "pattern", "comment_field": "pattern",
                                "unpublished": "pattern", "definition": "pattern", "excluded": "pattern",
-                               "scales": "names"}),
+                               "scales": "names", "activity": "pattern"}),
     "question": ("table", {k: "pattern" for k in ("injection", "permission", "factual", "info_start", "asks_permission_too",
                                                   "followup", "not_open", "absent", "skip", "not_done", "pending", "handling",
                                                   "predicate", "duty", "asks_for", "chat_opener", "refers_back")}),
@@ -193,6 +193,9 @@ class _Checker:
                 self.fail("[info_classes] scales", f"{scale!r} must be two or more level names, lowest first")
             scales.append(words)
         out["scales"] = tuple(scales)
+        # Each activity on its own: a row names one the question may not.
+        out["activity"] = tuple(self.pattern([p], f"[info_classes] activity")
+                                for p in self.list_of_strings(table["activity"], "[info_classes] activity"))
         return out
 
     def patterns(self, table: dict, section: str) -> dict[str, re.Pattern]:

@@ -25,8 +25,9 @@ from assistant.terms import STOP, TOKEN, key
 
 _DATA = shipped().info_classes
 _NORMATIVE = shipped().normative
-TOOL_FIELD, HIGHEST_FIELD, COMMENT_FIELD, UNPUBLISHED, DEFINITION, EXCLUDED = (
-    _DATA[k] for k in ("tool_field", "highest_field", "comment_field", "unpublished", "definition", "excluded"))
+TOOL_FIELD, HIGHEST_FIELD, COMMENT_FIELD, UNPUBLISHED, DEFINITION, EXCLUDED, ACTIVITY = (
+    _DATA[k] for k in ("tool_field", "highest_field", "comment_field", "unpublished", "definition", "excluded",
+                       "activity"))
 SCALES: tuple[tuple[str, ...], ...] = _DATA["scales"]
 _NUMBERED = re.compile(r"\b(?:klass|class|nivå|level|informationsklass)\s++([0-9]|[a-d])\b", re.I)
 _NAMED = re.compile(r"\b(" + "|".join(w for scale in SCALES for w in scale) + r")\b", re.I)
@@ -81,6 +82,18 @@ def read_row(text: str) -> ClassRow | None:
     return ClassRow(tool.strip(), highest, " ".join(c for c in (cell, *comments) if c))
 
 
+_PARENTHESES = re.compile(r"\([^()]{0,200}+\)")
+
+
+def activity_fit(row: ClassRow, question: Question) -> int | None:
+    """How many of the activities a row is for with its tool ("Bildgenerering i Copilot Chat") the question names;
+    None when it names one the question does not: that row is not the one for "Copilot Chat för information på nivå
+    Måttlig"."""
+    named = _PARENTHESES.sub(" ", row.tool)
+    found = [p.search(question.text) is not None for p in ACTIVITY if p.search(named)]
+    return None if not all(found) else len(found)
+
+
 def lowest(scale: str, text: str) -> Rank | None:
     """The lowest class of a scale that the organisation's documents name (Klass 0 or Klass 1, A, Låg)."""
     if scale not in ("number", "letter"):
@@ -89,10 +102,27 @@ def lowest(scale: str, text: str) -> Rank | None:
     return min(ranks, key=lambda r: r[1]) if ranks else None
 
 
+# The class a question names for its information ("för information på nivå Hög", "Klass 3 information", "ett klass
+# C-dokument"): a class word and its level, not negated just before ("inte klass 3").
+_STATED = re.compile(r"\b(?:klass|class|nivå|nivån|level|informationsklass|\w+nivå)\s++(?:[0-9]|[a-d]|"
+                     + "|".join(w for scale in SCALES for w in scale) + r")\b", re.I)
+_NEGATED_BEFORE = re.compile(r"\b(?:inte|ej|icke|not|no|ingen|inget|inga|utan|without|än|than)\W++(?:\w++\W++){0,2}$", re.I)
+
+
+def stated_class(question: Question, scale: str) -> Rank | None:
+    """The class the question itself names for its information, on the given scale (the highest it names)."""
+    found = [r for m in _STATED.finditer(question.text) if not _NEGATED_BEFORE.search(question.text[:m.start()])
+             and (r := rank(m.group(0))) is not None and r[0] == scale]
+    return max(found, key=lambda r: r[1]) if found else None
+
+
 def question_class(question: Question, scale: str, organisation_text: str) -> Rank | None:
     """The class of the information the question describes, on the given scale, where it says so plainly."""
     if question.risky or question.concepts & DATA_KINDS:
         return None
+    stated = stated_class(question, scale)
+    if stated is not None:
+        return stated
     if "open_info" in question.concepts:
         return lowest(scale, organisation_text)
     if "open_info" in question.absent and {"personal_data", "secrecy"} <= question.absent:
@@ -151,11 +181,13 @@ def class_floor(question: Question, scale: str, organisation_text: str) -> Rank 
     question that one definition lists and no other does ("contract" under "Klass 3 Konfidentiell: customer data,
     contracts, …"; "elevhälsomöten" under "… inom elevhälsa är klass D"). Only ever a floor: it can say that a
     tool's class or a rule's is too low, never that a tool may be used."""
+    stated = stated_class(question, scale)
     definitions = _definitions(scale, organisation_text)
     if len(definitions) < 2:
-        return None
+        return stated
     asked = {stem for stem in _stems(question.text) if stem[:6] not in question.absent_words}
     found = [r for r, distinct in definitions if any(a.startswith(d) for d in distinct for a in asked)]
+    found += [stated] if stated is not None else []
     return max(found, key=lambda r: r[1]) if found else None
 
 

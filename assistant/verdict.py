@@ -16,7 +16,8 @@ from assistant.question import Question
 from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import TOKEN, key, names_part_of, specific_words, stems
-from assistant.info_classes import ClassRow, class_floor, comment_met, excluded_classes, question_class, read_row
+from assistant.info_classes import (ClassRow, activity_fit, class_floor, comment_met, excluded_classes, question_class,
+                                    read_row)
 from ingest.rules.reader import condition_span
 
 # The normative lexicon is data (assistant/data/domain.toml, [normative]).
@@ -275,9 +276,12 @@ def _class_row(question: Question, evidence: list[Evidence]) -> tuple[int | None
     asked = {key(w) for w in specific_words(question.text, question.language)}
 
     def match(row: ClassRow) -> int:
+        fit = activity_fit(row, question)
+        if fit is None:
+            return 0                  # the row is for another activity with the tool ("Bildgenerering i Copilot Chat")
         shared = {key(w) for w in specific_words(row.tool, question.language)} & asked
         tools = len(tools_in(row.tool) & asked_tools)
-        return len(shared) + tools if tools or len(shared) >= 2 else 0
+        return len(shared) + tools + fit if tools or len(shared) >= 2 else 0
 
     scores = sorted(((match(row), i) for i, row in rows.items()), reverse=True)
     if not scores or scores[0][0] == 0 or (len(scores) > 1 and scores[1][0] == scores[0][0]):

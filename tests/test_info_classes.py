@@ -176,3 +176,38 @@ def test_a_row_whose_class_the_information_may_exceed_stays_a_condition():
     licensed = Evidence(row, row, Norms(only=True), "", Situation("allows", 0.96, True))
     decision = decide(q, [licensed], organisation_text=DEFINED)
     assert (decision.verdict, decision.deciding) == ("conditional", 0)
+
+
+def test_a_class_the_question_names_is_its_class():
+    from assistant.info_classes import stated_class
+
+    assert stated_class(analyse("Får jag använda DeepL Pro för information på nivå Hög?"), "låg måttlig hög") == ("låg måttlig hög", 2)
+    assert stated_class(analyse("May I use Copilot Chat for Klass 3 information?"), "number") == ("number", 3)
+    assert stated_class(analyse("kan jag köra ett klass C-dokument i copilot chat?"), "letter") == ("letter", 2)
+    # Not when negated, not a level word without a class word, not on another scale.
+    assert stated_class(analyse("Det är inte klass 3, får jag använda Copilot?"), "number") is None
+    assert stated_class(analyse("Får vi ta i bruk en AI-tjänst som klassats som hög risk?"), "låg måttlig hög") is None
+    assert stated_class(analyse("Får jag använda DeepL för nivå Hög?"), "number") is None
+    # With personal data the named class is a floor, not the whole of what the information is.
+    pupils = analyse("Får jag använda DeepL Pro för information på nivå Låg med elevernas personuppgifter?")
+    assert question_class(pupils, "låg måttlig hög", ORG_TEXT) is None
+    assert class_floor(pupils, "låg måttlig hög", ORG_TEXT) == ("låg måttlig hög", 0)
+
+
+IMAGES = "AI-tjänst: Bildgenerering i Copilot Chat · Låg: Ja · Måttlig: Nej · Hög: Nej"
+CHAT = "AI-tjänst: Microsoft Copilot Chat med kommunkonto · Låg: Ja · Måttlig: Ja · Hög: Nej"
+
+
+def test_the_row_for_a_named_class_decides_and_a_row_for_another_activity_does_not():
+    high = analyse("Får jag använda DeepL Pro via kommunens licens för information på nivå Hög?")
+    decision = decide(high, _evidence(LEVELS), organisation_text=ORG_TEXT)
+    assert (decision.verdict, decision.reason) == ("no", "class_exceeds")
+    middle = analyse("Får jag använda DeepL Pro via kommunens licens för information på nivå Måttlig?")
+    assert decide(middle, _evidence(LEVELS), organisation_text=ORG_TEXT).verdict == "conditional"   # "med undantag …"
+    # "Bildgenerering i Copilot Chat" is the row for making images in Copilot Chat, not for the chat's information.
+    chat = analyse("Får jag använda Copilot Chat för information på nivå Måttlig?")
+    assert decide(chat, _evidence(IMAGES), organisation_text=ORG_TEXT).reason != "class_exceeds"
+    decision = decide(chat, _evidence(IMAGES, CHAT), organisation_text=ORG_TEXT)
+    assert (decision.verdict, decision.deciding) == ("yes", 1)
+    images = analyse("Får jag göra bilder i Copilot Chat av information på nivå Måttlig?")
+    assert decide(images, _evidence(IMAGES, CHAT), organisation_text=ORG_TEXT).deciding == 0
