@@ -109,10 +109,11 @@ _STATED = re.compile(r"\b(?:klass|class|nivå|nivån|level|informationsklass|\w+
 _NEGATED_BEFORE = re.compile(r"\b(?:inte|ej|icke|not|no|ingen|inget|inga|utan|without|än|than)\W++(?:\w++\W++){0,2}$", re.I)
 
 
-def stated_class(question: Question, scale: str) -> Rank | None:
-    """The class the question itself names for its information, on the given scale (the highest it names)."""
+def stated_class(question: Question, scale: str | None = None) -> Rank | None:
+    """The class the question itself names for its information, on the given scale (any, without one; the highest
+    it names)."""
     found = [r for m in _STATED.finditer(question.text) if not _NEGATED_BEFORE.search(question.text[:m.start()])
-             and (r := rank(m.group(0))) is not None and r[0] == scale]
+             and (r := rank(m.group(0))) is not None and (scale is None or r[0] == scale)]
     return max(found, key=lambda r: r[1]) if found else None
 
 

@@ -17,7 +17,7 @@ from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import TOKEN, key, names_part_of, specific_words, stems
 from assistant.info_classes import (ClassRow, activity_fit, class_floor, comment_met, excluded_classes, question_class,
-                                    read_row)
+                                    read_row, stated_class)
 from ingest.rules.reader import condition_span
 
 # The normative lexicon is data (assistant/data/domain.toml, [normative]).
@@ -251,6 +251,12 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
             if span and not _TEMPORAL.match(evidence[faq].text, span[0]):
                 return Decision("conditional", faq, (faq,), reason="faq")
             return Decision("yes", faq, reason="faq")
+        if asked and any(read_row(e.text) for e in evidence) and stated_class(question) is not None:
+            # "Is Copilot Chat approved for Klass 3?", "funkar copilot chat för info på nivå måttlig?": whether a tool
+            # may be used for a class of information is a permission, decided by the tool's row as one.
+            decision = _decide_permission(question, evidence, allowed, organisation_text)
+            read = decision.deciding is not None and _read_norms(evidence[decision.deciding], question)
+            return decision if decision.rule is not None else replace(decision, rule=read or None)
         return _factual(question, evidence, names)
     decision = _decide_permission(question, evidence, allowed, organisation_text)
     if decision.rule is not None:

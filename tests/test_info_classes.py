@@ -211,3 +211,14 @@ def test_the_row_for_a_named_class_decides_and_a_row_for_another_activity_does_n
     assert (decision.verdict, decision.deciding) == ("yes", 1)
     images = analyse("Får jag göra bilder i Copilot Chat av information på nivå Måttlig?")
     assert decide(images, _evidence(IMAGES, CHAT), organisation_text=ORG_TEXT).deciding == 0
+
+
+def test_a_yes_no_question_on_a_tool_for_a_named_class_is_decided_by_the_tools_row():
+    """"Är DeepL godkänt för nivå Hög?", "funkar copilot chat för nivå hög?": whether a tool may be used for a class
+    is a permission, whatever the question's form."""
+    q = analyse("Är DeepL Pro via kommunens licens godkänt för information på nivå Hög?")
+    assert q.kind == "factual"
+    decision = decide(q, _evidence(LEVELS), organisation_text=ORG_TEXT)
+    assert (decision.verdict, decision.reason) == ("no", "class_exceeds")
+    low = analyse("Är DeepL Pro via kommunens licens godkänt för information på nivå Låg?")
+    assert decide(low, _evidence(LEVELS), organisation_text=ORG_TEXT).verdict in ("yes", "conditional")
