@@ -23,7 +23,7 @@ from assistant.gates import Gates, gates_for
 from assistant.selection_weights import ranking_for
 from assistant.extractive import MAX_SENTENCES, PASSAGES_READ, continued, select, within
 from assistant.faq import find_faq
-from assistant.info_classes import DATA_KINDS
+from assistant.info_classes import DATA_KINDS, read_row, stated_class
 from assistant.language import AI_DOMAIN, CONCEPTS, REQUIRED_ANSWER_TYPES, concepts_in
 from assistant.sentence_index import Sentence
 from assistant.question import Question, analyse
@@ -31,7 +31,8 @@ from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
 from assistant.summary import first_line
 from assistant.terms import TOKEN, key, names_part_of, specific_stems, specific_words
-from assistant.verdict import READING_CONFIDENCE, Evidence, Norms, contradicts, decide, exempted, sentence_norms, what_is_asked
+from assistant.verdict import (READING_CONFIDENCE, Evidence, Norms, class_row_for, contradicts, decide, exempted,
+                               sentence_norms, tools_in, what_is_asked)
 from ingest.errors import PolicyAssistantError
 
 MAX_QUESTION_CHARS = 4000
@@ -163,6 +164,12 @@ class Assistant:
             sentences, chosen = [sentences[k] for k in kept], [chosen[k] for k in kept]
             evidence = [evidence_of(s, c, q, faq.answer if faq and c is faq.sentence else "")
                         for s, (c, _) in zip(sentences, chosen)]
+            row = self._row_beside(q, passages[:PASSAGES_READ], evidence)
+            if row is not None:
+                # The information-class row for the tool asked about, when the quotes hold none: it decides with them
+                # by the class it allows (what the situation reader makes of a table row is not read).
+                sentences.append(row)
+                evidence.append(replace(evidence_of(row, row, q), situation=None))
             names = " ".join({org.get("name", organisation), *(s.passage.title for s in sentences)})
             scope_text = retriever.scope_text(organisation)[0]
             tools = allowed_tools(scope_text)
@@ -226,6 +233,16 @@ class Assistant:
         timings["total"] = time.perf_counter() - t0
         base.timings = {k: round(v, 5) for k, v in timings.items()}
         return base, passages
+
+    def _row_beside(self, q: Question, passages: list[Passage], evidence: list[Evidence]) -> Sentence | None:
+        """The information-class table row for the tool a permission question names ("Microsoft Copilot Chat (company
+        account) · Highest class: Klass 2 …"), among the sentences of the passages read, when no quoted one is it."""
+        if q.kind == "permission" or (q.kind == "factual" and stated_class(q) is not None):
+            if tools_in(q.text) and class_row_for(q, [e.text for e in evidence])[1] is None:
+                rows = [s for p in passages for s in self.retriever.sentences.of(p) if read_row(s.text) is not None]
+                at = class_row_for(q, [s.text for s in rows])[0] if rows else None
+                return rows[at] if at is not None else None
+        return None
 
     def _stands_alone(self, q: Question, organisation: str) -> bool:
         """History adds context to a question about the documents; it never lets an unrelated question through:

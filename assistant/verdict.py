@@ -277,14 +277,22 @@ def _read_norms(e: Evidence, question: Question) -> Norms:
 def _class_row(question: Question, evidence: list[Evidence]) -> tuple[int | None, ClassRow | None, set[int]]:
     """The quoted information-class row for the tool the question names (its index and reading, or None when no row
     or no single row names it best), and the rows about other tools, which decide nothing for this question."""
-    rows = {i: row for i, e in enumerate(evidence) if (row := read_row(e.text)) is not None}
+    return class_row_for(question, [e.text for e in evidence])
+
+
+def class_row_for(question: Question, texts: list[str]) -> tuple[int | None, ClassRow | None, set[int]]:
+    """Of the texts, the information-class row for the tool the question names (see `_class_row`)."""
+    rows = {i: row for i, t in enumerate(texts) if (row := read_row(t)) is not None}
     asked_tools = tools_in(question.text)
     asked = {key(w) for w in specific_words(question.text, question.language)}
+    asked_products = [p for p in products_in(question.text)]
 
     def match(row: ClassRow) -> int:
         fit = activity_fit(row, question)
         if fit is None:
             return 0                  # the row is for another activity with the tool ("Bildgenerering i Copilot Chat")
+        if any(not product <= asked_tools and product not in asked_products for product in products_in(row.tool)):
+            return 0                  # another product of the tool's maker ("GitHub Copilot" for "Copilot Chat")
         shared = {key(w) for w in specific_words(row.tool, question.language)} & asked
         tools = len(tools_in(row.tool) & asked_tools)
         return len(shared) + tools + fit if tools or len(shared) >= 2 else 0

@@ -222,3 +222,37 @@ def test_a_yes_no_question_on_a_tool_for_a_named_class_is_decided_by_the_tools_r
     assert (decision.verdict, decision.reason) == ("no", "class_exceeds")
     low = analyse("Är DeepL Pro via kommunens licens godkänt för information på nivå Låg?")
     assert decide(low, _evidence(LEVELS), organisation_text=ORG_TEXT).verdict in ("yes", "conditional")
+
+
+def test_a_row_for_another_product_of_the_tools_maker_is_not_the_tools_row():
+    from assistant.verdict import class_row_for
+
+    github = "Tool: GitHub Copilot Business (IT department) · Highest class: Klass 2 · Conditions: Only for office IT."
+    chat = "Tool: Microsoft Copilot Chat (company account) · Highest class: Klass 2 · Conditions: No customer data."
+    q = analyse("Får jag använda Copilot Chat för klass 2-information?")
+    assert class_row_for(q, [github])[0] is None and class_row_for(q, [github, chat])[0] == 1
+    assert class_row_for(analyse("Får jag använda GitHub Copilot för klass 2-kod?"), [github, chat])[0] == 0
+
+
+def test_the_tools_row_is_quoted_and_decides_when_the_question_names_a_class(klassby, monkeypatch):
+    question = "Får jag använda ChatGPT gratisversion för information i Klass 1?"
+    answer = klassby.ask(question, "klassby")
+    assert answer.verdict == "no" and answer.flags["decided_by"] == "class_exceeds"
+    assert "Klass 0 (öppen)" in answer.citations[0].quote and answer.citations[0].deciding
+    # The row is quoted when similarity alone did not choose it.
+    from assistant import engine
+
+    def without_rows(question, vec, passages, index, *rest, **kwargs):
+        # The sentences chosen, or the passages' first ones, but no table row; the gate still reads the best score.
+        chosen = _select(question, vec, passages, index, *rest, **kwargs)
+        others = [s for p in passages for s in index.of(p) if "·" not in s.text]
+        kept = [s for s, _ in chosen if "·" not in s.text] or others[:1]
+        return [(s, chosen[0][1]) for s in kept]
+
+    monkeypatch.setattr(engine, "select", without_rows)
+    alone = klassby.ask(question, "klassby")
+    assert alone.verdict == "no" and alone.flags["decided_by"] == "class_exceeds"
+    assert "ChatGPT gratisversion" in alone.citations[0].quote and "·" in alone.citations[0].quote
+
+
+from assistant.extractive import select as _select  # noqa: E402  (the real selection, wrapped above)
