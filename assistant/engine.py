@@ -219,7 +219,7 @@ class Assistant:
                 base.citations[0].deciding = True
             base.flags["conditions"] = [order.index(i) + 1 for i in decision.conditions]
             line = first_line(q.language, base.verdict, q.text, [c.quote for c in base.citations],
-                              [evidence[i].condition for i in decision.conditions], base.flags["conditions"])
+                              [_condition_said(evidence[i]) for i in decision.conditions], base.flags["conditions"])
             base.flags["first_line"] = bool(line)
             repeated = 1 if line and f"{one_line(base.citations[0].quote).rstrip(' .;:,!?')} [1]" in line else None
             if repeated and not sentences[0].lead_in():
@@ -321,6 +321,15 @@ def evidence_of(quoted: Sentence, read: Sentence, q: Question, faq: str = "") ->
     return Evidence(quoted.text, f"{quoted.passage.section}. {quoted.passage.context} {quoted.lead_in()} {quoted.text}",
                     norms, reading.get("condition", ""), situation, faq, reading.get("modality") == "advice_against",
                     reading.get("modality") == "recommendation" and reading.get("confidence", 0.0) >= READING_CONFIDENCE)
+
+
+def _condition_said(e: Evidence) -> str:
+    """What an open rule makes the answer depend on, as the first line lists it: a table row's fields after the tool
+    (its class and what it adds: "Highest class: Klass 3 · Conditions: Licence approved by your manager …"), else the
+    condition read at ingest."""
+    if read_row(e.text) is None:
+        return e.condition
+    return e.text.split(" · ", 1)[1]
 
 
 def read_situation(rule: str, q: Question):

@@ -256,3 +256,11 @@ def test_the_tools_row_is_quoted_and_decides_when_the_question_names_a_class(kla
 
 
 from assistant.extractive import select as _select  # noqa: E402  (the real selection, wrapped above)
+
+
+def test_the_first_line_of_an_answer_depending_on_a_row_names_its_class_not_its_tool(klassby):
+    answer = klassby.ask("Får jag använda Copilot Chat med kommunkontot för att sammanfatta ett internt PM?", "klassby")
+    assert answer.verdict == "conditional" and "·" in answer.citations[0].quote
+    first = answer.text.split("\n")[0]
+    assert first.startswith("Ja, under villkor: Högsta tillåtna informationsklass: Klass 1 (intern)")
+    assert "Microsoft Copilot Chat med kommunkontot ·" not in first
