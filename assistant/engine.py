@@ -318,9 +318,11 @@ def evidence_of(quoted: Sentence, read: Sentence, q: Question, faq: str = "") ->
     if q.kind == "permission" and (norms.condition or norms.only or norms.oblige):
         situation = read_situation(read.text, q)
     reading = read.reading or {}
+    heading = quoted.passage.section.rsplit(" > ", 1)[-1].strip()
     return Evidence(quoted.text, f"{quoted.passage.section}. {quoted.passage.context} {quoted.lead_in()} {quoted.text}",
                     norms, reading.get("condition", ""), situation, faq, reading.get("modality") == "advice_against",
-                    reading.get("modality") == "recommendation" and reading.get("confidence", 0.0) >= READING_CONFIDENCE)
+                    reading.get("modality") == "recommendation" and reading.get("confidence", 0.0) >= READING_CONFIDENCE,
+                    heading if heading.endswith("?") else "")
 
 
 def _condition_said(e: Evidence) -> str:

@@ -118,6 +118,7 @@ class Evidence:
     faq: str = ""             # "yes" / "no": the answer of an FAQ entry that asks the question (assistant/faq.py)
     advice: bool = False      # read at ingest as advising against ("Avråds", "Discouraged"), not forbidding
     recommends: bool = False  # read at ingest as a recommendation ("Märkning rekommenderas …"), not a duty
+    asked_in: str = ""        # the FAQ question the sentence answers, its section's heading ("Får jag använda ChatGPT …?")
 
 
 @dataclass(frozen=True)
@@ -374,6 +375,11 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
         if n.prohibit and not_involved(e.text, question):
             continue                           # what the ban is about, the question says is not involved
         if n.prohibit and about_other_tools(e.text, question, allowed):
+            continue
+        if n.prohibit and tools_in(e.asked_in) and about_other_tools(e.asked_in, question, allowed) \
+                and not {c.name for c in concepts_in(e.text)} & DATA_KINDS:
+            # An FAQ answer is about what its question asks: "Vi avråder ändå från det, eftersom Copilot Chat finns …"
+            # under "Får jag använda ChatGPT på min privata telefon?" advises against ChatGPT, not Copilot Chat.
             continue
         if forbids and not n.prohibit and (n.permit or n.only or n.oblige):
             # The question states that what the rule requires does not hold ("inte inloggad", "inte publicerat").

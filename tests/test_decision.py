@@ -919,3 +919,20 @@ def test_a_number_the_question_states_beyond_a_rules_limit_is_a_no():
     # a lower limit, in English too
     assert beyond_limit("Staff must have at least 3 months of employment.", analyse("I have worked 2 months, may I?"))
     assert not beyond_limit("Staff must have at least 3 months of employment.", analyse("I have worked 4 months, may I?"))
+
+
+def test_an_faq_answer_that_advises_against_one_tool_does_not_ban_the_tool_it_recommends():
+    """Under "Får jag använda ChatGPT på min privata telefon för jobbet?", "Vi avråder ändå från det, eftersom Copilot
+    Chat finns tillgängligt …" advises against ChatGPT: it is no ban on Copilot Chat."""
+    heading = "Får jag använda ChatGPT på min privata telefon för jobbet?"
+    advice = Evidence("Vi avråder ändå från det, eftersom Copilot Chat finns tillgängligt för alla medarbetare.", "",
+                      Norms(prohibit=True), asked_in=heading)
+    q = analyse("Får jag använda Copilot Chat för att sammanfatta ett protokoll som är publicerat?")
+    allowed = frozenset({"copilot"})
+    assert decide(q, [advice], allowed=allowed).verdict != "no"
+    assert decide(q, [replace(advice, asked_in="")], allowed=allowed).verdict == "no"
+    # A ban on a kind of data in such an answer still holds for every tool.
+    data = Evidence("Personuppgifter får aldrig skrivas in, inte heller i Copilot Chat.", "", Norms(prohibit=True),
+                    asked_in=heading)
+    names = analyse("Får jag klistra in personuppgifter i Copilot Chat?")
+    assert decide(names, [data], allowed=allowed).verdict == "no"
