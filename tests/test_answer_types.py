@@ -21,6 +21,16 @@ def test_concept_patterns_do_not_fire_inside_other_words():
     assert "decision_making" in names("Can AI do the grading of the essays?")
 
 
+def test_the_ways_policies_name_training_are_training():
+    """A question about "utbildning" is answered by a rule on "kommunens introduktion i AI", "the e-learning" or
+    "AI-körkortet": the not-covered gate looks for the question's concepts in what was found."""
+    for text in ("Den som ska använda SkrivStöd måste först genomgå kommunens introduktion i AI.",
+                 "All employees must complete the e-learning before they use Microsoft 365 Copilot.",
+                 "Kräver att du har gått AI-körkortet."):
+        assert "training" in names(text)
+    assert "training" not in names("Introduktionen av nya AI-tjänster sker stegvis.")
+
+
 def matches(question: str, passage: str) -> bool:
     return any(p.search(passage) for p in expected_answers(question))
 
