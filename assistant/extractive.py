@@ -152,15 +152,18 @@ def continued(sentence: Sentence, index: SentenceIndex, question: Question) -> S
         return sentence
     text = sentence.passage.text
     start, end = sentence.start, sentence.end
+    def item(i: int) -> bool:
+        # Read from the start of its line: the sentence may begin after its marker ("• Öppna AI-tjänster …").
+        return bool(_ITEM.match(text[text.rfind("\n", 0, sentences[i].start) + 1:sentences[i].end]))
+
     if text[start:end].rstrip().endswith(":") or (_ASKS_LIST.search(question.text) and sentence.lead_in()):
         # The list: from its lead-in through its last item.
         first = k
         while first > 0 and not text[sentences[first].start:sentences[first].end].rstrip().endswith(":") and \
-                _ITEM.match(text[sentences[first].start:sentences[first].end]) and k - first < MAX_LIST_ITEMS:
+                item(first) and k - first < MAX_LIST_ITEMS:
             first -= 1
         last = k
-        while last + 1 < len(sentences) and last - first < MAX_LIST_ITEMS and \
-                _ITEM.match(text[sentences[last + 1].start:sentences[last + 1].end]):
+        while last + 1 < len(sentences) and last - first < MAX_LIST_ITEMS and item(last + 1):
             last += 1
         start, end = min(start, sentences[first].start), max(end, sentences[last].end)
     elif k + 1 < len(sentences) and _CONTINUES.match(text[sentences[k + 1].start:sentences[k + 1].end]):

@@ -289,3 +289,29 @@ def test_a_sentence_opening_on_a_pronoun_and_its_verb_goes_on_from_the_one_befor
 
         got = continued(sentences[0], Index(), analyse("Får vi använda det på styrelsemötet?")).text
         assert got == (text if goes_on else first), second
+
+
+def test_a_lead_in_is_quoted_with_its_items_when_they_begin_after_their_marker():
+    """The sentence index starts an item's sentence after its bullet ("• Öppna AI-tjänster …"): the list is still
+    read from the start of each line, and a question asking which gets the lead-in with every item."""
+    import numpy as np
+
+    from assistant.extractive import continued
+    from assistant.question import analyse
+    from assistant.retrieval import Passage
+    from assistant.sentence_index import Sentence
+
+    parts = ["Följande undantag från reglerna gäller:",
+             "Öppna AI-tjänster får användas för material som kommunikationsenheten har godkänt.",
+             "Copilot Chat får användas för information på nivå Måttlig."]
+    text = f"{parts[0]}\n\n• {parts[1]}\n• {parts[2]}\n\nAnnat stycke om något annat."
+    passage = Passage("p", text, "d", "Regler", "org", True, "policy", "3", 0, len(text))
+    pieces = [*parts, "Annat stycke om något annat."]
+    sentences = [Sentence(passage, text.index(p), text.index(p) + len(p), np.ones(2, dtype=np.float32)) for p in pieces]
+
+    class Index:
+        def of(self, p):
+            return sentences
+
+    got = continued(sentences[0], Index(), analyse("Vilka undantag finns från reglerna?")).text
+    assert got.startswith(parts[0]) and got.endswith(parts[2]) and "Annat stycke" not in got
