@@ -31,6 +31,13 @@ def test_the_ways_policies_name_training_are_training():
     assert "training" not in names("Introduktionen av nya AI-tjänster sker stegvis.")
 
 
+def test_an_accident_told_in_plain_words_is_an_incident():
+    for text in ("Råkade klistra in en lista med elevers namn i gratis-ChatGPT.", "skrev in ett personnummer av misstag",
+                 "I accidentally pasted a customer's invoice into Gemini."):
+        assert "incident" in names(text)
+    assert "incident" not in names("Får jag klistra in en lista med elevers namn i Copilot Chat?")
+
+
 def matches(question: str, passage: str) -> bool:
     return any(p.search(passage) for p in expected_answers(question))
 
