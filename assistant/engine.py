@@ -236,13 +236,18 @@ class Assistant:
 
     def _row_beside(self, q: Question, passages: list[Passage], evidence: list[Evidence]) -> Sentence | None:
         """The information-class table row for the tool a permission question names ("Microsoft Copilot Chat (company
-        account) · Highest class: Klass 2 …"), among the sentences of the passages read, when no quoted one is it."""
-        if q.kind == "permission" or (q.kind == "factual" and stated_class(q) is not None):
-            if tools_in(q.text) and class_row_for(q, [e.text for e in evidence])[1] is None:
-                rows = [s for p in passages for s in self.retriever.sentences.of(p) if read_row(s.text) is not None]
-                at = class_row_for(q, [s.text for s in rows])[0] if rows else None
-                return rows[at] if at is not None else None
-        return None
+        account) · Highest class: Klass 2 …"), among the sentences of the passages read, when no quoted one is it
+        (none is, or a quoted row is for another product: "Microsoft 365 Copilot" for "Copilot Chat")."""
+        if not (q.kind == "permission" or (q.kind == "factual" and stated_class(q) is not None)) or not tools_in(q.text):
+            return None
+        quoted = {e.text for e in evidence}
+        rows = [s for p in passages for s in self.retriever.sentences.of(p)
+                if read_row(s.text) is not None and s.text not in quoted]
+        if not rows:
+            return None
+        texts = [e.text for e in evidence] + [s.text for s in rows]
+        at = class_row_for(q, texts)[0]
+        return rows[at - len(evidence)] if at is not None and at >= len(evidence) else None
 
     def _stands_alone(self, q: Question, organisation: str) -> bool:
         """History adds context to a question about the documents; it never lets an unrelated question through:

@@ -137,6 +137,7 @@ Information som inte är publicerad på klassby.se räknas alltid som lägst Kla
 <tbody>
 <tr><td>Microsoft Copilot Chat med kommunkontot</td><td>Klass 1 (intern)</td><td>Ingen särskild behörighet krävs.</td></tr>
 <tr><td>ChatGPT gratisversion</td><td>Klass 0 (öppen)</td><td>Avråds.</td></tr>
+<tr><td>Microsoft 365 Copilot med licens</td><td>Klass 2 (känslig)</td><td>Kräver att chefen har beställt licens.</td></tr>
 </tbody></table>
 <p>Personuppgifter får inte skrivas in i något AI-verktyg.</p>
 </main></body></html>
@@ -232,6 +233,9 @@ def test_a_row_for_another_product_of_the_tools_maker_is_not_the_tools_row():
     q = analyse("Får jag använda Copilot Chat för klass 2-information?")
     assert class_row_for(q, [github])[0] is None and class_row_for(q, [github, chat])[0] == 1
     assert class_row_for(analyse("Får jag använda GitHub Copilot för klass 2-kod?"), [github, chat])[0] == 0
+    # The tool as the question names it ("Copilot Chat") over a row naming its maker's name alone.
+    m365 = "Tool: Microsoft 365 Copilot (licensed users only) · Highest class: Klass 3 · Conditions: Licence approved."
+    assert class_row_for(analyse("Får jag klistra in en skärmdump från SCADA i Copilot Chat?"), [m365, chat])[0] == 1
 
 
 def test_the_tools_row_is_quoted_and_decides_when_the_question_names_a_class(klassby, monkeypatch):
@@ -264,3 +268,18 @@ def test_the_first_line_of_an_answer_depending_on_a_row_names_its_class_not_its_
     first = answer.text.split("\n")[0]
     assert first.startswith("Ja, under villkor: Högsta tillåtna informationsklass: Klass 1 (intern)")
     assert "Microsoft Copilot Chat med kommunkontot ·" not in first
+
+
+def test_the_tools_row_is_quoted_when_the_quoted_row_is_another_products(klassby, monkeypatch):
+    from assistant import engine
+
+    def other_row_only(question, vec, passages, index, *rest, **kwargs):
+        # Similarity chose the row of another product with the same maker's name ("Microsoft 365 Copilot").
+        chosen = _select(question, vec, passages, index, *rest, **kwargs)
+        other = [s for p in passages for s in index.of(p) if s.text.startswith("AI-verktyg: Microsoft 365 Copilot")]
+        return [(other[0], chosen[0][1])]
+
+    monkeypatch.setattr(engine, "select", other_row_only)
+    answer = klassby.ask("Får jag använda Copilot Chat med kommunkontot för information i Klass 2?", "klassby")
+    assert answer.verdict == "no" and answer.flags["decided_by"] == "class_exceeds"
+    assert answer.citations[0].quote.startswith("AI-verktyg: Microsoft Copilot Chat")
