@@ -218,7 +218,10 @@ class Assistant:
             if decision.deciding is not None:
                 base.citations[0].deciding = True
             base.flags["conditions"] = [order.index(i) + 1 for i in decision.conditions]
-            line = first_line(q.language, base.verdict, q.text, [c.quote for c in base.citations],
+            quotes = [c.quote for c in base.citations]
+            if decision.deciding is not None and read_row(quotes[0]) is not None:
+                quotes[0] = _condition_said(evidence[decision.deciding])   # a row decided: its class says why
+            line = first_line(q.language, base.verdict, q.text, quotes,
                               [_condition_said(evidence[i]) for i in decision.conditions], base.flags["conditions"])
             base.flags["first_line"] = bool(line)
             repeated = 1 if line and f"{one_line(base.citations[0].quote).rstrip(' .;:,!?')} [1]" in line else None
