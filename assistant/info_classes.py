@@ -109,6 +109,22 @@ _STATED = re.compile(r"\b(?:klass|class|nivå|nivån|level|informationsklass|\w+
 _NEGATED_BEFORE = re.compile(r"\b(?:inte|ej|icke|not|no|ingen|inget|inga|utan|without|än|than)\W++(?:\w++\W++){0,2}$", re.I)
 
 
+_LEVEL = r"(?:[0-9]|[a-d]|" + "|".join(w for scale in SCALES for w in scale) + r")"
+_CLASSES = re.compile(rf"\b(?:klass|class|nivå|nivåerna|level|levels|klasserna|classes)\s++{_LEVEL}\b"
+                      rf"(?:(?:\s*+,\s*+|\s++(?:och|eller|and|or)\s++){_LEVEL}\b)*+", re.I)
+
+
+def classes_named(text: str) -> set[Rank]:
+    """Every class a text names, a run of them too ("klass A och B", "Klass 1, 2 eller 3")."""
+    out = set()
+    for m in _CLASSES.finditer(text):
+        word = m.group(0).split()[0]
+        for level in re.findall(_LEVEL + r"\b", m.group(0)[len(word):], re.I):
+            if (r := rank(f"{word} {level}")) is not None:
+                out.add(r)
+    return out
+
+
 def stated_class(question: Question, scale: str | None = None) -> Rank | None:
     """The class the question itself names for its information, on the given scale (any, without one; the highest
     it names)."""

@@ -16,8 +16,8 @@ from assistant.question import Question
 from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import TOKEN, key, names_part_of, specific_words, stems
-from assistant.info_classes import (ClassRow, activity_fit, class_floor, comment_met, excluded_classes, question_class,
-                                    read_row, stated_class)
+from assistant.info_classes import (ClassRow, activity_fit, class_floor, classes_named, comment_met, excluded_classes,
+                                    question_class, read_row, stated_class)
 from ingest.rules.reader import condition_span
 
 # The normative lexicon is data (assistant/data/domain.toml, [normative]).
@@ -583,8 +583,10 @@ def _speaks_to(rule: str, question: Question) -> bool:
     # An English rule names a Swedish question's words through the glossary ("letter" -> "brev").
     translated = {key(t) for w in TOKEN.findall(rule.lower()) if w in GLOSSARY for t in TOKEN.findall(GLOSSARY[w].lower())}
     named = any(k.startswith(t) for t in translated if len(t) >= 4 for k in map(key, what_is_asked(asked)))
+    stated = stated_class(question)
     return bool(_names_what_is_asked(rule, asked) or named or tools_in(rule) & tools_in(asked.text)
-                or {c.name for c in concepts_in(rule)} & question.concepts)
+                or {c.name for c in concepts_in(rule)} & question.concepts
+                or stated is not None and stated in classes_named(rule))     # "klass A och B" for "klass B"
 
 
 def _names_what_is_asked(rule: str, question: Question) -> bool:

@@ -285,3 +285,16 @@ def test_the_tools_row_is_quoted_when_the_quoted_row_is_another_products(klassby
     answer = klassby.ask("Får jag använda Copilot Chat med kommunkontot för information i Klass 2?", "klassby")
     assert answer.verdict == "no" and answer.flags["decided_by"] == "class_exceeds"
     assert answer.citations[0].quote.startswith("AI-verktyg: Microsoft Copilot Chat")
+
+
+def test_a_rule_on_the_classes_the_question_names_speaks_to_it():
+    from assistant.info_classes import classes_named
+
+    rule = "Information i klass A och B får användas i samtliga godkända AI-tjänster."
+    assert classes_named(rule) == {("letter", 0), ("letter", 1)}
+    assert classes_named("Klass 1, 2 eller 3") == {("number", 1), ("number", 2), ("number", 3)}
+    q = analyse("Får jag använda Copilot Chat för klass B-information?")
+    decision = decide(q, [Evidence(rule, rule, Norms(permit=True))])
+    assert (decision.verdict, decision.deciding) == ("yes", 0)
+    other = analyse("Får jag använda Copilot Chat för klass D-information?")
+    assert decide(other, [Evidence(rule, rule, Norms(permit=True))]).verdict != "yes"
