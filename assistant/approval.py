@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from assistant.info_classes import read_row
 from assistant.verdict import APPROVED, norms, tools_in
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -19,6 +20,13 @@ def allowed_tools(scope_text: str) -> frozenset[str]:
     for sentence in _SENTENCE.split(scope_text):
         tools = tools_in(sentence)
         if not tools:
+            continue
+        row = read_row(sentence)
+        if row is not None:
+            # A table row approves its tool up to its highest class, whatever its comment ("Discouraged"); a row
+            # with no class ("Inte godkänt") approves nothing.
+            if row.highest is not None:
+                allowed |= tools_in(row.tool)
             continue
         n = norms(sentence)
         approves = any(not _NEGATED.search(" ".join(sentence[:m.start()].split()[-3:])) for m in APPROVED.finditer(sentence))

@@ -62,3 +62,12 @@ def test_a_ban_on_other_named_tools_does_not_apply_to_an_allowed_one():
     assert decide(q, [ban, permit]).verdict != "yes"
     chatgpt = analyse("Får jag använda ChatGPT för att sammanfatta ett internt protokoll?")
     assert decide(chatgpt, [ban, permit], allowed=allowed_tools(POLICY)).verdict == "no"
+
+
+def test_a_table_row_approves_its_tool_up_to_its_class_whatever_its_comment():
+    text = ("Tool: Microsoft Copilot Chat (company account) · Highest class: Klass 2 · Conditions: No customer data.\n"
+            "Tool: Free AI tools (ChatGPT free, Gemini, etc.) · Highest class: Klass 1 · Conditions: Discouraged.\n"
+            "AI-verktyg: AI-transkribering (t.ex. Otter) · Högsta tillåtna informationsklass: Inte godkänt · "
+            "Villkor och kommentarer: Får inte användas i dagsläget.")
+    allowed = allowed_tools(text)
+    assert {"copilot", "chatgpt", "gemini"} <= allowed and "otter" not in allowed
