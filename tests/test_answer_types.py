@@ -38,6 +38,16 @@ def test_an_accident_told_in_plain_words_is_an_incident():
     assert "incident" not in names("Får jag klistra in en lista med elevers namn i Copilot Chat?")
 
 
+def test_a_question_naming_an_ai_tool_is_about_ai_but_one_naming_an_office_app_is_not():
+    """The not-covered gate asks more of a question that is not about AI: "Is Claude approved?" is about AI, "hur
+    många har anmält sig till teams-piloten?" is not by naming Teams."""
+    from assistant.language import AI_DOMAIN
+
+    for text in ("Is Claude approved?", "Får jag använda DeepL?", "Är Perplexity godkänt?", "kan jag köra otter på apt:n"):
+        assert AI_DOMAIN.search(text), text
+    assert not AI_DOMAIN.search("hur många har anmält sig till teams-piloten hittills?")
+
+
 def matches(question: str, passage: str) -> bool:
     return any(p.search(passage) for p in expected_answers(question))
 
