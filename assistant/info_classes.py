@@ -102,14 +102,11 @@ def lowest(scale: str, text: str) -> Rank | None:
     return min(ranks, key=lambda r: r[1]) if ranks else None
 
 
+_LEVEL = r"(?:[0-9]|[a-d]|" + "|".join(w for scale in SCALES for w in scale) + r")"    # a class's number, letter or name
 # The class a question names for its information ("för information på nivå Hög", "Klass 3 information", "ett klass
 # C-dokument"): a class word and its level, not negated just before ("inte klass 3").
-_STATED = re.compile(r"\b(?:klass|class|nivå|nivån|level|informationsklass|\w+nivå)\s++(?:[0-9]|[a-d]|"
-                     + "|".join(w for scale in SCALES for w in scale) + r")\b", re.I)
+_STATED = re.compile(rf"\b(?:klass|class|nivå|nivån|level|informationsklass|\w+nivå)\s++{_LEVEL}\b", re.I)
 _NEGATED_BEFORE = re.compile(r"\b(?:inte|ej|icke|not|no|ingen|inget|inga|utan|without|än|than)\W++(?:\w++\W++){0,2}$", re.I)
-
-
-_LEVEL = r"(?:[0-9]|[a-d]|" + "|".join(w for scale in SCALES for w in scale) + r")"
 _CLASSES = re.compile(rf"\b(?:klass|class|nivå|nivåerna|level|levels|klasserna|classes)\s++{_LEVEL}\b"
                       rf"(?:(?:\s*+,\s*+|\s++(?:och|eller|and|or)\s++){_LEVEL}\b)*+", re.I)
 

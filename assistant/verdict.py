@@ -258,10 +258,13 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
         if asked and any(read_row(e.text) for e in evidence) and stated_class(question) is not None:
             # "Is Copilot Chat approved for Klass 3?", "funkar copilot chat för info på nivå måttlig?": whether a tool
             # may be used for a class of information is a permission, decided by the tool's row as one.
-            decision = _decide_permission(question, evidence, allowed, organisation_text)
-            read = decision.deciding is not None and _read_norms(evidence[decision.deciding], question)
-            return decision if decision.rule is not None else replace(decision, rule=read or None)
+            return _permission(question, evidence, allowed, organisation_text)
         return _factual(question, evidence, names)
+    return _permission(question, evidence, allowed, organisation_text)
+
+
+def _permission(question: Question, evidence: list[Evidence], allowed: frozenset[str], organisation_text: str) -> Decision:
+    """The permission decision with the deciding rule's norms as the decision read them."""
     decision = _decide_permission(question, evidence, allowed, organisation_text)
     if decision.rule is not None:
         return decision                        # read as the decision read it (the exception of a permission)
@@ -289,7 +292,7 @@ def class_row_for(question: Question, texts: list[str]) -> tuple[int | None, Cla
     rows = {i: row for i, t in enumerate(texts) if (row := read_row(t)) is not None}
     asked_tools = tools_in(question.text)
     asked = {key(w) for w in specific_words(question.text, question.language)}
-    asked_products = [p for p in products_in(question.text)]
+    asked_products = products_in(question.text)
 
     def match(row: ClassRow) -> int:
         fit = activity_fit(row, question)
