@@ -292,13 +292,12 @@ def class_row_for(question: Question, texts: list[str]) -> tuple[int | None, Cla
     rows = {i: row for i, t in enumerate(texts) if (row := read_row(t)) is not None}
     asked_tools = tools_in(question.text)
     asked = {key(w) for w in specific_words(question.text, question.language)}
-    asked_products = products_in(question.text)
 
     def match(row: ClassRow) -> int:
         fit = activity_fit(row, question)
         if fit is None:
             return 0                  # the row is for another activity with the tool ("Bildgenerering i Copilot Chat")
-        if any(not product <= asked_tools and product not in asked_products for product in products_in(row.tool)):
+        if any(not product <= asked_tools for product in products_in(row.tool)):
             return 0                  # another product of the tool's maker ("GitHub Copilot" for "Copilot Chat")
         shared = {key(w) for w in specific_words(row.tool, question.language)} & asked
         tools = len(tools_in(row.tool) & asked_tools)
