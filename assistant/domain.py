@@ -47,7 +47,8 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
                                                    "at_least")}),
     "info_classes": ("table", {"tool_field": "pattern", "highest_field": "pattern", "comment_field": "pattern",
                                "unpublished": "pattern", "definition": "pattern", "excluded": "pattern",
-                               "scales": "names", "activity": "pattern"}),
+                               "scales": "names", "activity": "pattern", "name": "pattern",
+                               "name_ending": "names"}),
     "question": ("table", {k: "pattern" for k in ("injection", "permission", "factual", "info_start", "asks_permission_too",
                                                   "followup", "not_open", "absent", "skip", "not_done", "pending", "handling",
                                                   "predicate", "duty", "asks_for", "chat_opener", "refers_back")}),
@@ -185,7 +186,8 @@ class _Checker:
     def info_classes(self, table: dict) -> dict:
         self.table(table, "info_classes")
         out = {k: self.pattern(table[k], f"[info_classes] {k}") for k in ("tool_field", "highest_field", "comment_field",
-                                                                           "unpublished", "definition", "excluded")}
+                                                                           "unpublished", "definition", "excluded",
+                                                                           "name")}
         scales = []
         for scale in self.names(table["scales"], "[info_classes] scales"):
             words = tuple(scale.lower().split())
@@ -193,6 +195,7 @@ class _Checker:
                 self.fail("[info_classes] scales", f"{scale!r} must be two or more level names, lowest first")
             scales.append(words)
         out["scales"] = tuple(scales)
+        out["name_ending"] = tuple(e.lower() for e in self.names(table["name_ending"], "[info_classes] name_ending"))
         # Each activity on its own: a row names one the question may not.
         out["activity"] = tuple(self.pattern([p], f"[info_classes] activity")
                                 for p in self.list_of_strings(table["activity"], "[info_classes] activity"))

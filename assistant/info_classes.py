@@ -5,8 +5,9 @@ it is approved for, as a table row: "AI-verktyg: Copilot Chat · Högsta tillåt
 or "AI-tjänst: DeepL Pro · Låg: Ja · Måttlig: Ja · Hög: Nej". Such a row permits nothing in words; it permits the tool
 for the question's information when that information's class is known and not above the row's highest.
 
-The question's class is only taken as known where the question says so plainly: open (published) information is
-the lowest class; information that is not published, with no personal data and no secrecy said to be involved, is
+The question's class is only taken as known where the question says so plainly: a class it names by its label or,
+with personal data ruled out, by the organisation's name for it ("internt"); open (published) information is the
+lowest class; information that is not published, with no personal data and no secrecy said to be involved, is
 the class the organisation's own documents give unpublished information ("… räknas alltid som lägst Klass 1").
 Anything else (personal data, a case, a customer) stays unknown and the row decides nothing.
 How rows, fields and levels are written is data (assistant/data/domain.toml, [info_classes]).
@@ -25,9 +26,9 @@ from assistant.terms import STOP, TOKEN, key
 
 _DATA = shipped().info_classes
 _NORMATIVE = shipped().normative
-TOOL_FIELD, HIGHEST_FIELD, COMMENT_FIELD, UNPUBLISHED, DEFINITION, EXCLUDED, ACTIVITY = (
+TOOL_FIELD, HIGHEST_FIELD, COMMENT_FIELD, UNPUBLISHED, DEFINITION, EXCLUDED, ACTIVITY, NAME, NAME_ENDING = (
     _DATA[k] for k in ("tool_field", "highest_field", "comment_field", "unpublished", "definition", "excluded",
-                       "activity"))
+                       "activity", "name", "name_ending"))
 SCALES: tuple[tuple[str, ...], ...] = _DATA["scales"]
 _NUMBERED = re.compile(r"\b(?:klass|class|nivå|level|informationsklass)\s++([0-9]|[a-d])\b", re.I)
 _NAMED = re.compile(r"\b(" + "|".join(w for scale in SCALES for w in scale) + r")\b", re.I)
@@ -130,11 +131,42 @@ def stated_class(question: Question, scale: str | None = None) -> Rank | None:
     return max(found, key=lambda r: r[1]) if found else None
 
 
+@lru_cache(maxsize=32)
+def _names(scale: str, organisation_text: str) -> tuple[tuple[re.Pattern, Rank], ...]:
+    """The organisation's own names for the classes of a scale ("Klass 1 (intern)", "Klass 2 Intern (internal)"),
+    each as the pattern a question writes it with; a name given to two classes names neither. The lowest class's
+    names are left to the open-information concept: "öppna AI-tjänster", "public AI tools" name tools, not data."""
+    named: dict[str, set[Rank]] = {}
+    bottom = lowest(scale, organisation_text)
+    for m in _NUMBERED.finditer(organisation_text):
+        r = rank(m.group(0))
+        if r is None or r[0] != scale or r == bottom or not (n := NAME.match(organisation_text, m.end())):
+            continue
+        for name in filter(None, n.groups()):
+            if name.lower() not in STOP and not name.isdigit():
+                named.setdefault(name.lower(), set()).add(r)
+    endings = "|".join(re.escape(e) for e in NAME_ENDING)
+    return tuple((re.compile(rf"\b{re.escape(name)}(?:{endings})?\b", re.I), next(iter(ranks)))
+                 for name, ranks in named.items() if len(ranks) == 1)
+
+
+def named_class(question: Question, scale: str, organisation_text: str) -> Rank | None:
+    """The class the question calls its information by the class's own name ("Underlaget är internt"), not negated
+    just before ("inte internt"); the highest it names."""
+    found = [r for pattern, r in _names(scale, organisation_text) for m in pattern.finditer(question.text)
+             if not _NEGATED_BEFORE.search(question.text[:m.start()])]
+    return max(found, key=lambda r: r[1]) if found else None
+
+
 def question_class(question: Question, scale: str, organisation_text: str) -> Rank | None:
-    """The class of the information the question describes, on the given scale, where it says so plainly."""
+    """The class of the information the question describes, on the given scale, where it says so plainly: by the
+    class's label, or by its name with personal data ruled out ("Underlaget är internt, inga personuppgifter"; "ett
+    internt PM" may hold personal data, which would put it above its everyday name)."""
     if question.risky or question.concepts & DATA_KINDS:
         return None
     stated = stated_class(question, scale)
+    if stated is None and "personal_data" in question.absent:
+        stated = named_class(question, scale, organisation_text)
     if stated is not None:
         return stated
     if "open_info" in question.concepts:
@@ -195,7 +227,7 @@ def class_floor(question: Question, scale: str, organisation_text: str) -> Rank 
     question that one definition lists and no other does ("contract" under "Klass 3 Konfidentiell: customer data,
     contracts, …"; "elevhälsomöten" under "… inom elevhälsa är klass D"). Only ever a floor: it can say that a
     tool's class or a rule's is too low, never that a tool may be used."""
-    stated = stated_class(question, scale)
+    stated = stated_class(question, scale) or named_class(question, scale, organisation_text)
     definitions = _definitions(scale, organisation_text)
     if len(definitions) < 2:
         return stated

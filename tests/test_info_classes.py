@@ -69,6 +69,25 @@ def test_the_row_for_the_asked_tool_decides_with_the_class():
     assert decide(unknown, _evidence(COPILOT), organisation_text=ORG_TEXT).verdict == "conditional"
 
 
+def test_the_organisations_name_for_a_class_states_it_when_personal_data_is_ruled_out():
+    from assistant.info_classes import named_class
+
+    internal = analyse("Får jag strukturera ett utkast i Copilot Chat? Underlaget är internt, inga personuppgifter.")
+    assert question_class(internal, "number", ORG_TEXT) == ("number", 1)
+    decision = decide(internal, _evidence(COPILOT, FREE), organisation_text=ORG_TEXT)
+    assert (decision.verdict, decision.deciding) == ("yes", 0)
+    assert decide(analyse("Får jag använda ChatGPT gratisversion för ett internt underlag, inga personuppgifter?"),
+                  _evidence(COPILOT, FREE), organisation_text=ORG_TEXT).verdict == "no"
+    # Names from "Klass 2 Intern (internal)" in either language; a class named on its own is a floor at least.
+    assert named_class(analyse("Can I summarise confidential notes?"), "number", DEFINED) == ("number", 3)
+    assert class_floor(analyse("Får jag använda Copilot för känsliga underlag?"), "number", ORG_TEXT) == ("number", 2)
+    # Not negated, not the lowest class (a tool's kind: "öppna AI-tjänster"), not without personal data ruled out.
+    assert named_class(analyse("Det är inte internt, inga personuppgifter. Får jag använda Copilot?"), "number", ORG_TEXT) is None
+    assert named_class(analyse("Får jag använda öppna AI-tjänster, inga personuppgifter?"), "number", ORG_TEXT) is None
+    assert named_class(analyse("Can I use public AI tools for this?"), "number", DEFINED) is None
+    assert question_class(analyse("Får jag sammanfatta ett internt PM i Copilot Chat?"), "number", ORG_TEXT) is None
+
+
 DEFINED = ("Klass 1 Öppen (public): published or intended for publication, e.g. price lists and press releases.\n"
            "Klass 2 Intern (internal): ordinary internal information, e.g. meeting notes without customer data.\n"
            "Klass 3 Konfidentiell (confidential): customer data, contracts, personnel matters.\n"
