@@ -128,6 +128,23 @@ def test_what_the_question_says_is_absent_lifts_a_ban_on_it_but_never_a_plain_ne
     assert decide(analyse("Får jag använda Copilot Chat för ett infoblad?"), [ban, permit]).verdict == "conditional"
 
 
+def test_an_english_rule_in_the_imperative_is_a_ban_and_a_private_subscription_finds_it():
+    from assistant.language import concepts_in
+
+    rule = ("4.8 Do not use a private account or a private paid subscription for company work, and do not register "
+            "for AI services with your company e-mail address unless the tool is approved.")
+    assert norms(rule).prohibit and norms("Do not paste customer data into AI tools.").prohibit
+    assert not norms("If you do not know, ask your manager.").prohibit
+    assert not norms("We do not recommend free tools.").prohibit
+    # A paid version of one's own, however it is said, is what such a rule is about.
+    paid = {c.name for c in concepts_in("chatgpt plus som jag betalar själv, ok för jobbet?")}
+    assert "paid_private" in paid and "paid_private" in {c.name for c in concepts_in(rule)}
+    assert "paid_private" in {c.name for c in concepts_in("Betalversioner som du själv har köpt är inte godkända.")}
+    assert "paid_private" not in {c.name for c in concepts_in("Vilka kunder har obetalda fakturor?")}
+    q = analyse("Can I use my own ChatGPT Plus subscription for company work with Klass 1 information?")
+    assert decide(q, [ev(rule)]).verdict == "no"
+
+
 def test_a_conditional_ban_whose_condition_the_question_states_is_a_no():
     rule = ev("Om det inte har gjorts en analys av behandlingen utifrån GDPR är det olagligt att mata in personuppgifter.",
               Norms(prohibit=True, condition=True), condition="Om det inte har gjorts en analys av behandlingen utifrån GDPR")
