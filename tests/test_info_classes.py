@@ -317,3 +317,14 @@ def test_a_rule_on_the_classes_the_question_names_speaks_to_it():
     assert (decision.verdict, decision.deciding) == ("yes", 0)
     other = analyse("Får jag använda Copilot Chat för klass D-information?")
     assert decide(other, [Evidence(rule, rule, Norms(permit=True))]).verdict != "yes"
+
+
+def test_a_which_tools_question_is_answered_by_the_tools_the_documents_name(klassby):
+    from assistant.language import expected_answers
+
+    asked = expected_answers("Vilka AI-verktyg får jag använda?")
+    assert any(p.search("AI-verktyg: Microsoft Copilot Chat · Högsta tillåtna informationsklass: Klass 1") for p in asked)
+    assert any(p.search("Godkända AI-tjänster är Copilot Chat och AI-portalen.") for p in asked)
+    assert not any(p.search("Personuppgifter får inte skrivas in i något AI-verktyg.") for p in asked)
+    answer = klassby.ask("Vilka AI-verktyg får jag använda?", "klassby")
+    assert read_row(answer.citations[0].quote) is not None
