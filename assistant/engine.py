@@ -459,7 +459,7 @@ def asks_for_absent(q: Question, text: str, words: frozenset[str], read: str | N
         if any(ask.search(m.group(0)) for ask, _ in asked):
             continue                         # "vilket datum": the kind of answer, found above
         noun = next(g for g in m.groups() if g).lower()      # the group of the alternative that matched
-        if noun in specific_words(noun, q.language) and not names_part_of(words, {noun}):
+        if noun in specific_words(noun, q.language) and not names_part_of(words, {noun}, whole=True):
             return True
     return False
 

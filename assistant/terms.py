@@ -42,7 +42,11 @@ def key(word: str) -> str:
     return word[:8] if len(word) > 11 else word[:6]
 
 
-def names_part_of(words: set[str], asked: set[str]) -> bool:
+def names_part_of(words: set[str], asked: set[str], whole: bool = False) -> bool:
     """Whether one of the words names an asked word, as itself or as a part of a compound: "nämndsammanträden"
-    names "sammanträde" (eight letters of a long word are compared, so "sammanfatta" does not)."""
-    return any((a[:8] in w) if len(a) >= 8 else w.startswith(key(a)) for w in words for a in asked)
+    names "sammanträde" (eight letters of a long word are compared, so "sammanfatta" does not). `whole`: an asked
+    compound is compared up to its last three letters, all that an inflection changes, so that "information" does
+    not name "informationsklass", whose head is "klass" (for the thing a question asks for, not its topic words,
+    which may be derived: "formuleringar" and "formulera")."""
+    return any((a[:max(8, len(a) - 3) if whole else 8] in w) if len(a) >= 8 else w.startswith(key(a))
+               for w in words for a in asked)

@@ -457,6 +457,13 @@ def test_an_information_question_the_documents_cannot_answer():
     # A size asked for ("hur stora filer …?") needs a size in what is read.
     assert asks_for_absent(analyse("hur stora filer kan man ladda upp i Solbacka Assistenten?"), text, words)
     assert not asks_for_absent(analyse("How large can an uploaded file be?"), text + " Filer får vara högst 20 MB.", words)
+    # A compound asked for is named by itself, not by its first part: "information" is not "informationsklass".
+    info = text + " Information som inte är offentlig får inte föras in i någon AI-tjänst."
+    info_words = frozenset(w.lower() for w in re.findall(r"[\w-]+", info))
+    assert asks_for_absent(analyse("vilken informationsklass har ett internt pm?"), info, info_words)
+    classed = info + " Ett internt PM har informationsklassen Måttlig."
+    assert not asks_for_absent(analyse("vilken informationsklass har ett internt pm?"), classed,
+                               frozenset(w.lower() for w in re.findall(r"[\w-]+", classed)))
 
 
 def test_an_only_rule_is_met_by_a_question_about_what_it_allows_unless_negated():
