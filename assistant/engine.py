@@ -222,7 +222,8 @@ class Assistant:
             if decision.deciding is not None and read_row(quotes[0]) is not None:
                 quotes[0] = _condition_said(evidence[decision.deciding])   # a row decided: its class says why
             line = first_line(q.language, base.verdict, q.text, quotes,
-                              [_condition_said(evidence[i]) for i in decision.conditions], base.flags["conditions"])
+                              [_condition_said(evidence[i]) for i in decision.conditions], base.flags["conditions"],
+                              exception=decision.reason == "exception_met")
             base.flags["first_line"] = bool(line)
             repeated = 1 if line and f"{one_line(base.citations[0].quote).rstrip(' .;:,!?')} [1]" in line else None
             if repeated and not sentences[0].lead_in():

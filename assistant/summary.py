@@ -13,6 +13,8 @@ from ingest.sentences import abbreviation_before, split_spans
 LEAD = {"sv": {"yes": "Ja", "no": "Nej", "conditional": "Ja, under villkor"},
         "en": {"yes": "Yes", "no": "No", "conditional": "Yes, under conditions"}}
 AND = {"sv": "och", "en": "and"}
+# A "yes" from a ban whose exception the question states: the rule quoted is a ban, so the line says why it allows.
+EXCEPTION_LEAD = {"sv": "Ja, undantaget gäller", "en": "Yes, the exception applies"}
 MAX_WORDS = 28             # a longer rule is cut at a clause boundary
 _CLAUSE = re.compile(r"(?<=[,;:.!?])\s++|(?<!\s)\s++(?=(?:utan|men|but|unless)\b)")   # linear: never starts inside a run
 _END = " \t\n.;:,!?"
@@ -50,11 +52,14 @@ def clause(quote: str, question: str) -> str:
 
 
 def first_line(language: str, verdict: str, question: str, quotes: list[str], conditions: list[str],
-               condition_numbers: list[int]) -> str:
+               condition_numbers: list[int], exception: bool = False) -> str:
     """`quotes` are the cited quotes in citation order (the deciding rule first); `conditions` the condition each
-    open rule states (empty when the rule states none) and `condition_numbers` their [n]."""
+    open rule states (empty when the rule states none) and `condition_numbers` their [n]; `exception`: a "yes" that
+    the deciding ban's own exception gives."""
     if verdict not in LEAD[language] or not quotes:
         return ""
+    if verdict == "yes" and exception:
+        return f"{EXCEPTION_LEAD[language]}: {clause(quotes[0], question)} [1]."
     if verdict == "conditional" and condition_numbers:
         pieces = [f"{clause(cond or quotes[n - 1], question)} [{n}]" for cond, n in zip(conditions, condition_numbers)]
         listed = "; ".join(pieces[:-1]) + f"; {AND[language]} " + pieces[-1] if len(pieces) > 1 else pieces[0]

@@ -319,7 +319,7 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
         for i, e in relevant:
             if e.norms.oblige and skipped & (stems(e.text) | {c.name for c in concepts_in(e.text)}):
                 return Decision("no", i, reason="skipped_duty")
-    bans, data_bans, cond_bans, only, conditions, permits, unmet, read_met = [], [], [], [], [], [], [], []
+    bans, data_bans, cond_bans, only, conditions, permits, unmet, read_met, lifted = [], [], [], [], [], [], [], [], []
     pasted = carries_data(question)
     row_at, row, other_rows = _class_row(question, evidence)
     for i, e in relevant:
@@ -374,6 +374,7 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                                   or not _about_its_data(e.text, question))
         allows, forbids = _situation(e, pasted_here)
         if n.prohibit and n.condition and (condition_state(e, question) is False or allows):
+            lifted.append(i)
             continue                           # the question settles the condition the ban depends on
         if n.prohibit and exempted(e.text, question):
             continue                           # the ban's own exception is what the question is about
@@ -487,6 +488,11 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
         listing = [i for i, e in relevant if asked & tools_in(e.text) and APPROVED.search(e.text)]
         if listing:
             return Decision("yes", listing[0], reason="approved_tool")
+    if lifted and not (bans or cond_bans or data_bans or only or conditions or unmet):
+        # Every rule that speaks to the question is a ban whose exception the question states ("om inte den
+        # ansvariga nämnden har fattat ett särskilt beslut" and "Nämnden har fattat ett särskilt beslut om att …"):
+        # the exception allows it.
+        return Decision("yes", lifted[0], reason="exception_met", rule=Norms(permit=True, condition=True))
     return Decision("conditional", None, reason="no_rule")
 
 

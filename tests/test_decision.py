@@ -145,6 +145,25 @@ def test_an_english_rule_in_the_imperative_is_a_ban_and_a_private_subscription_f
     assert decide(q, [ev(rule)]).verdict == "no"
 
 
+def test_a_ban_whose_exception_the_question_states_alone_is_a_yes_from_the_exception():
+    from assistant.summary import first_line
+
+    cond = "om inte den ansvariga nämnden har fattat ett särskilt beslut om att tillåta det för en viss ärendetyp"
+    ban = ev(f"AI får inte användas för att ta fram förslag till beslut, {cond}.", Norms(prohibit=True, condition=True),
+             condition=cond)
+    stated = analyse("Nämnden har fattat ett särskilt beslut om att tillåta det för ärendetypen strandskyddsdispens. "
+                     "Får vi låta AI ta fram förslag till beslut?")
+    decision = decide(stated, [ban])
+    assert (decision.verdict, decision.deciding, decision.reason) == ("yes", 0, "exception_met")
+    assert not contradicts(decision.verdict, decision.rule)
+    # Another rule still open beside it keeps it a condition; a question that states nothing leaves the ban standing.
+    duty = ev("Den som använder AI ska först ha gått kommunens introduktion.", Norms(oblige=True, condition=True))
+    assert decide(stated, [ban, duty]).verdict != "yes"
+    assert decide(analyse("Får vi låta AI ta fram förslag till beslut?"), [ban]).verdict != "yes"
+    line = first_line("sv", "yes", stated.text, [ban.text], [], [], exception=True)
+    assert line.startswith("Ja, undantaget gäller: ") and line.endswith("[1].")
+
+
 def test_a_conditional_ban_whose_condition_the_question_states_is_a_no():
     rule = ev("Om det inte har gjorts en analys av behandlingen utifrån GDPR är det olagligt att mata in personuppgifter.",
               Norms(prohibit=True, condition=True), condition="Om det inte har gjorts en analys av behandlingen utifrån GDPR")
