@@ -8,8 +8,8 @@ from functools import lru_cache
 
 from assistant.info_classes import read_row
 from assistant.verdict import APPROVED, norms, tools_in
+from ingest.sentences import split_spans
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _NEGATED = re.compile(r"\b(inte|ej|icke|not|never)\b", re.I)
 
 
@@ -17,7 +17,8 @@ _NEGATED = re.compile(r"\b(inte|ej|icke|not|never)\b", re.I)
 def allowed_tools(scope_text: str) -> frozenset[str]:
     """The known tools named in a sentence that permits, restricts to ("endast …") or approves, and bans nothing."""
     allowed: set[str] = set()
-    for sentence in _SENTENCE.split(scope_text):
+    # Each line cut as the documents' sentences are: a table row's "(t.ex. Gemini, Le Chat)" does not end it.
+    for sentence in (line[a:b] for line in scope_text.split("\n") for a, b in split_spans(line)):
         tools = tools_in(sentence)
         if not tools:
             continue

@@ -71,3 +71,9 @@ def test_a_table_row_approves_its_tool_up_to_its_class_whatever_its_comment():
             "Villkor och kommentarer: Får inte användas i dagsläget.")
     allowed = allowed_tools(text)
     assert {"copilot", "chatgpt", "gemini"} <= allowed and "otter" not in allowed
+
+
+def test_a_row_is_read_whole_past_an_abbreviation_in_it():
+    text = ("Tabellen visar verktygen. AI-verktyg: ChatGPT, gratisversion, och andra gratis AI-chattar (t.ex. Gemini, "
+            "Le Chat) · Högsta tillåtna informationsklass: Klass 0 (öppen) · Villkor och kommentarer: Avråds.")
+    assert {"chatgpt", "gemini"} <= allowed_tools(text)
