@@ -15,7 +15,7 @@ from assistant.language import GLOSSARY, concepts_in
 from assistant.question import Question
 from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
-from assistant.terms import TOKEN, key, names_part_of, specific_words, stems
+from assistant.terms import STOP, TOKEN, key, names_part_of, specific_words, stems
 from assistant.info_classes import (ClassRow, activity_fit, class_floor, classes_named, comment_met, excluded_classes,
                                     question_class, read_row, stated_class)
 from ingest.rules.reader import condition_span
@@ -303,8 +303,14 @@ def class_row_for(question: Question, texts: list[str]) -> tuple[int | None, Cla
         tools = len(tools_in(row.tool) & asked_tools)
         return len(shared) + tools + fit if tools or len(shared) >= 2 else 0
 
-    scores = sorted(((match(row), i) for i, row in rows.items()), reverse=True)
-    if not scores or scores[0][0] == 0 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
+    def plain(row: ClassRow) -> int:
+        # On a tie, the plain words of the tool's name the question uses too: "Chat" of "Microsoft Copilot Chat
+        # (company account)" against "Microsoft 365 Copilot (licensed users only)" for "Is Copilot Chat approved …?"
+        name = {w.lower() for w in TOKEN.findall(row.tool.split("(")[0])} - STOP
+        return len(name & {w.lower() for w in TOKEN.findall(question.text)})
+
+    scores = sorted((((m := match(row)), plain(row) if m else 0), i) for i, row in rows.items())[::-1]
+    if not scores or scores[0][0][0] == 0 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
         return None, None, set()
     best = scores[0][1]
     return best, rows[best], set(rows) - {best} if asked_tools else set()

@@ -328,3 +328,15 @@ def test_a_which_tools_question_is_answered_by_the_tools_the_documents_name(klas
     assert not any(p.search("Personuppgifter får inte skrivas in i något AI-verktyg.") for p in asked)
     answer = klassby.ask("Vilka AI-verktyg får jag använda?", "klassby")
     assert read_row(answer.citations[0].quote) is not None
+
+
+def test_rows_for_two_products_of_a_maker_are_told_apart_by_the_plain_words_of_their_names(klassby):
+    from assistant.verdict import class_row_for
+
+    rows = ["Tool: Microsoft 365 Copilot (licensed users only) · Highest class: Klass 3 · Conditions: Licence approved.",
+            "Tool: Microsoft Copilot Chat (company account) · Highest class: Klass 2 · Conditions: No customer data."]
+    assert class_row_for(analyse("Is Copilot Chat approved for Klass 3?"), rows)[0] == 1
+    assert class_row_for(analyse("Can I use Microsoft 365 Copilot for Klass 3?"), rows)[0] == 0
+    assert class_row_for(analyse("Can I use Copilot for Klass 3?"), rows)[0] is None       # which one: not said
+    answer = klassby.ask("Får jag använda Copilot Chat för information i Klass 2?", "klassby")
+    assert answer.verdict == "no" and "Klass 1" in answer.citations[0].quote
