@@ -21,10 +21,13 @@ _END = " \t\n.;:,!?"
 
 
 def _clauses(text: str) -> list[str]:
-    """The text cut at clause boundaries, never after an abbreviation's period ("e.g.", "t.ex.")."""
+    """The text cut at clause boundaries, never after an abbreviation's period ("e.g.", "t.ex.") nor inside
+    parentheses ("(till exempel uppgifter om hälsa, etniskt ursprung, …)" is one clause with what it explains)."""
     parts, start = [], 0
     for m in _CLAUSE.finditer(text):
         if text[m.start() - 1:m.start()] == "." and abbreviation_before(text, m.start() - 1):
+            continue
+        if text.count("(", 0, m.start()) > text.count(")", 0, m.start()):
             continue
         parts.append(text[start:m.start()])
         start = m.end()
