@@ -237,7 +237,8 @@ def test_first_line_never_cuts_after_an_abbreviation_and_marks_a_cut_rule():
     assert first_line("sv", "yes", "Får jag?", [short], [], []) == f"Ja: {short[:-1]} [1]."
     # Nor inside parentheses: what they explain stays whole.
     listed = ("Skriv aldrig in personnummer, samordningsnummer eller känsliga personuppgifter (till exempel uppgifter om "
-              "hälsa, etniskt ursprung, politiska åsikter, religion eller sexualliv) i en AI-tjänst.")
+              "hälsa, etniskt ursprung, politiska åsikter, religion eller sexualliv) i en AI-tjänst – inte heller i Copilot "
+              "Chat eller SkrivStöd.")
     line = first_line("sv", "no", "Får jag klistra in uppgifter om hälsa och religion?", [listed], [], [])
     assert line.count("(") == line.count(")") and "sexualliv)" in line
 
