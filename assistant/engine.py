@@ -164,7 +164,7 @@ class Assistant:
             sentences, chosen = [sentences[k] for k in kept], [chosen[k] for k in kept]
             evidence = [evidence_of(s, c, q, faq.answer if faq and c is faq.sentence else "")
                         for s, (c, _) in zip(sentences, chosen)]
-            row = self._row_beside(q, passages[:PASSAGES_READ], evidence)
+            row = self._row_beside(q, organisation, evidence)
             if row is not None:
                 # The information-class row for the tool asked about, when the quotes hold none: it decides with them
                 # by the class it allows (what the situation reader makes of a table row is not read).
@@ -238,15 +238,17 @@ class Assistant:
         base.timings = {k: round(v, 5) for k, v in timings.items()}
         return base, passages
 
-    def _row_beside(self, q: Question, passages: list[Passage], evidence: list[Evidence]) -> Sentence | None:
+    def _row_beside(self, q: Question, organisation: str, evidence: list[Evidence]) -> Sentence | None:
         """The information-class table row for the tool a permission question names ("Microsoft Copilot Chat (company
-        account) · Highest class: Klass 2 …"), among the sentences of the passages read, when no quoted one is it
+        account) · Highest class: Klass 2 …"), among the organisation's documents (the search may not reach the row
+        for "Can I use ChatGPT for a press release that has already been published?"), when no quoted one is it
         (none is, or a quoted row is for another product: "Microsoft 365 Copilot" for "Copilot Chat")."""
         if not (q.kind == "permission" or (q.kind == "factual" and stated_class(q) is not None)) or not tools_in(q.text):
             return None
         quoted = {e.text for e in evidence}
-        rows = [s for p in passages for s in self.retriever.sentences.of(p)
-                if read_row(s.text) is not None and s.text not in quoted]
+        scope = set(self.retriever.scope(organisation))
+        rows = [s for p in self.retriever.passages().values() if p.organisation in scope
+                for s in self.retriever.sentences.of(p) if read_row(s.text) is not None and s.text not in quoted]
         if not rows:
             return None
         texts = [e.text for e in evidence] + [s.text for s in rows]

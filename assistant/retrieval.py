@@ -330,7 +330,8 @@ class Retriever:
         cache_key = (self.generation.name, scope, self.not_in_force())
         cached = self._scope_text.get(cache_key)
         if cached is None:
-            text = "\n".join(f"{p.title} {p.section} {p.text}" for p in self.passages().values() if p.organisation in scope)
+            # (title and section on a line of their own: a passage's first sentence, a table row, is read whole)
+            text = "\n".join(f"{p.title} {p.section}\n{p.text}" for p in self.passages().values() if p.organisation in scope)
             cached = (text, frozenset(w.lower() for w in re.findall(r"[\w-]+", text)))
             if len(self._scope_text) > 64:
                 self._scope_text.clear()

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from assistant.domain import shipped
 from assistant.language import GLOSSARY, concepts_in
-from assistant.question import Question
+from assistant.question import NOT_OPEN, Question
 from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import STOP, TOKEN, key, names_part_of, specific_words, stems
@@ -380,12 +380,15 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                                   or not _about_its_data(e.text, question))
         allows, forbids = _situation(e, pasted_here)
         if n.prohibit and n.condition and (condition_state(e, question) is False or allows):
-            lifted.append(i)
+            if allows or settled(e, question) is False or _states_exception(e.condition, question):
+                lifted.append(i)               # (common words alone lift a ban, but never make a "yes")
             continue                           # the question settles the condition the ban depends on
         if n.prohibit and exempted(e.text, question):
             continue                           # the ban's own exception is what the question is about
         if n.prohibit and not_involved(e.text, question):
             continue                           # what the ban is about, the question says is not involved
+        if n.prohibit and "open_info" in question.concepts and not question.risky and NOT_OPEN.search(e.text):
+            continue                           # a ban on information that is not published, and it is published
         if n.prohibit and about_other_tools(e.text, question, allowed):
             continue
         if n.prohibit and tools_in(e.asked_in) and about_other_tools(e.asked_in, question, allowed) \
@@ -608,6 +611,15 @@ def _speaks_to(rule: str, question: Question) -> bool:
 
 def _names_what_is_asked(rule: str, question: Question) -> bool:
     return names_part_of(specific_words(rule, question.language), what_is_asked(question))
+
+
+def _states_exception(condition: str, question: Question) -> bool:
+    """Whether the question says in uncommon words of its own what the ban's condition names ("Nämnden har fattat ett
+    särskilt beslut om att …" and "om inte den ansvariga nämnden har fattat ett särskilt beslut …"; not "has already
+    been published" and "before it has been approved")."""
+    said = {key(w) for w in specific_words(condition, question.language)} & {
+        key(w) for w in specific_words(question.text, question.language)}
+    return len(said) >= 2
 
 
 def not_involved(rule: str, question: Question) -> bool:

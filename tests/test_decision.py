@@ -164,6 +164,21 @@ def test_a_ban_whose_exception_the_question_states_alone_is_a_yes_from_the_excep
     assert line.startswith("Ja, undantaget gäller: ") and line.endswith("[1].")
 
 
+def test_a_ban_on_unpublished_information_does_not_hold_for_published_information():
+    ban = ev("4.5 Information that is not published on our website is at least Klass 2, and must not be entered into "
+             "a tool approved only for Klass 1.", Norms(prohibit=True))
+    published = analyse("Can I use ChatGPT to rewrite a press release that has already been published?")
+    assert decide(published, [ban]).verdict != "no"
+    assert decide(analyse("Can I use ChatGPT to rewrite our internal minutes?"), [ban]).verdict == "no"
+
+
+def test_common_words_shared_with_a_bans_condition_never_make_a_yes():
+    ban = ev("A tool may not be used, tested or piloted with company information before it has been approved.",
+             Norms(prohibit=True, condition=True), condition="before it has been approved")
+    q = analyse("Can I use ChatGPT to rewrite a press release that has already been published?")
+    assert decide(q, [ban]).reason != "exception_met"
+
+
 def test_a_conditional_ban_whose_condition_the_question_states_is_a_no():
     rule = ev("Om det inte har gjorts en analys av behandlingen utifrån GDPR är det olagligt att mata in personuppgifter.",
               Norms(prohibit=True, condition=True), condition="Om det inte har gjorts en analys av behandlingen utifrån GDPR")

@@ -340,3 +340,34 @@ def test_rows_for_two_products_of_a_maker_are_told_apart_by_the_plain_words_of_t
     assert class_row_for(analyse("Can I use Copilot for Klass 3?"), rows)[0] is None       # which one: not said
     answer = klassby.ask("Får jag använda Copilot Chat för information i Klass 2?", "klassby")
     assert answer.verdict == "no" and "Klass 1" in answer.citations[0].quote
+
+
+FARAWAY_MANIFEST = """
+[organisations.faraway]
+name = "Faraway Energy"
+contact = "the IT Service Desk"
+
+[[documents]]
+id = "faraway-guideline"
+file = "faraway-guideline.md"
+title = "Guideline for AI tools"
+organisation = "faraway"
+language = "en"
+"""
+_TOPICS = ["press releases", "published reports", "the website", "newsletters", "customer letters", "social media posts",
+           "annual reports", "job adverts"]
+FARAWAY = "# Guideline for AI tools\n\n" + "".join(
+    f"## {i}. Writing {topic} with AI\n\n{topic.capitalize()} that have already been published may be rewritten "
+    f"with help from AI by the communications team. Every one of the {topic} is proofread by a second person before "
+    f"it is published again, and the author keeps a copy of what was published on the website.\n\n"
+    for i, topic in enumerate(_TOPICS, 1)) + (
+    "## 9. Tools\n\nTool: Free AI tools (ChatGPT free, Gemini) · Highest class: Klass 1 · Conditions: Discouraged.\n\n"
+    "Tool: Microsoft Copilot Chat (company account) · Highest class: Klass 2 · Conditions: None.\n\n"
+    "## 10. Classes\n\nKlass 1 Public: published information. Klass 2 Internal: internal information.\n")
+
+
+def test_the_tools_row_is_found_where_the_search_did_not_reach_it(tmp_path, embedding_cache):
+    faraway = small_store(tmp_path, embedding_cache, FARAWAY_MANIFEST, {"faraway-guideline.md": FARAWAY})
+    answer = faraway.ask("Can I use ChatGPT to rewrite a press release that has already been published?", "faraway")
+    assert any("Free AI tools" in c.quote for c in answer.citations), [c.quote for c in answer.citations]
+    assert answer.verdict in ("yes", "conditional")
