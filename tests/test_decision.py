@@ -463,6 +463,12 @@ def test_a_question_opening_with_not_even_or_asking_what_follows_then_continues_
     assert analyse("and if a customer joins? what then?", history).continues
     # a question of its own after a thank-you does not
     assert not analyse("tack! vad kostar en copilot-licens per månad för vår enhet?", history).continues
+    # what "it", the tool asked about before, may do asks what the question before asked
+    tool = [{"question": "Får jag använda Copilot Chat för att skriva ett tjänsteutlåtande?", "answer": "…"}]
+    it = analyse("kan den också ta fram förslaget till beslut? gäller ett biståndsärende", tool)
+    assert it.continues and it.kind == "permission"
+    assert analyse("Can it also draft the decision itself for the applicant?", tool).continues
+    assert not analyse("kan det vara bra att fråga chefen först om vi vill testa något nytt?", tool).continues
 
 
 def test_a_ban_beside_a_permission_is_found_through_compounds_but_not_tool_names():
