@@ -332,3 +332,12 @@ def test_a_lead_in_is_quoted_with_its_items_when_they_begin_after_their_marker()
 
     got = continued(sentences[0], Index(), analyse("Vilka undantag finns från reglerna?")).text
     assert got.startswith(parts[0]) and got.endswith(parts[2]) and "Annat stycke" not in got
+
+
+def test_what_to_do_after_a_mistake_is_answered_by_what_to_do():
+    asked = expected_answers("har råkat klistra in ett personnummer i chatgpt, vad ska jag göra?")
+    assert any(p.search("Om information har skrivits in i strid med reglerna ska det rapporteras till närmaste chef.")
+               for p in asked)
+    assert not any(p.search("Skriv aldrig in personnummer i en AI-tjänst.") for p in asked)
+    assert expected_answers("What should I do if I pasted customer data into ChatGPT?")
+    assert "incident" in names("har råkat klistra in ett personnummer") and "incident" in names("jag råkar ofta …")
