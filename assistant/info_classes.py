@@ -143,7 +143,7 @@ def _names(scale: str, organisation_text: str) -> tuple[tuple[re.Pattern, Rank],
         if r is None or r[0] != scale or r == bottom or not (n := NAME.match(organisation_text, m.end())):
             continue
         for name in filter(None, n.groups()):
-            if name.lower() not in STOP and not name.isdigit():
+            if name.lower() not in STOP and not name.isdigit() and len(name) >= MIN_NAME:
                 named.setdefault(name.lower(), set()).add(r)
     endings = "|".join(re.escape(e) for e in NAME_ENDING)
     return tuple((re.compile(rf"\b{re.escape(name)}(?:{endings})?\b", re.I), next(iter(ranks)))
@@ -184,6 +184,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9])|\n+")
 _CLASS_WORD = re.compile(r"\b(?:klass|class|nivå|level|informationsklass)\b", re.I)
 _NEGATED = re.compile(r"\b(?:inte|ej|icke|not|no)\b", re.I)
 MIN_STEM = 5          # shorter stems ("data", "uppg") say nothing about one class
+MIN_NAME = 3          # a class's name shorter than this ("Klass 1 (A)") is a label, not a word a question uses
 FUNCTION_ZIPF = 5.5   # words this common ("about", "enligt") say nothing about a class, wherever they stand
 
 

@@ -86,6 +86,9 @@ def test_the_organisations_name_for_a_class_states_it_when_personal_data_is_rule
     assert named_class(analyse("Får jag använda öppna AI-tjänster, inga personuppgifter?"), "number", ORG_TEXT) is None
     assert named_class(analyse("Can I use public AI tools for this?"), "number", DEFINED) is None
     assert question_class(analyse("Får jag sammanfatta ett internt PM i Copilot Chat?"), "number", ORG_TEXT) is None
+    # A label in parentheses is not a name ("Klass 2 (B)" and "a b-list"): "a", "b" name nothing.
+    labelled = "Klass 1 (A), Klass 2 (B) och Klass 3 (C)."
+    assert named_class(analyse("Can I use a b-list of names, no personal data?"), "number", labelled) is None
 
 
 DEFINED = ("Klass 1 Öppen (public): published or intended for publication, e.g. price lists and press releases.\n"
