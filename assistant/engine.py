@@ -31,8 +31,8 @@ from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
 from assistant.summary import first_line
 from assistant.terms import TOKEN, key, names_part_of, specific_stems, specific_words
-from assistant.verdict import (READING_CONFIDENCE, Evidence, Norms, class_row_for, contradicts, decide, exempted,
-                               sentence_norms, tools_in, what_is_asked)
+from assistant.verdict import (APPROVED, READING_CONFIDENCE, Evidence, Norms, asks_unapproved, class_row_for, contradicts,
+                               decide, exempted, only_met, sentence_norms, tools_in, what_is_asked)
 from ingest.errors import PolicyAssistantError
 
 MAX_QUESTION_CHARS = 4000
@@ -170,9 +170,15 @@ class Assistant:
                 # by the class it allows (what the situation reader makes of a table row is not read).
                 sentences.append(row)
                 evidence.append(replace(evidence_of(row, row, q), situation=None))
-            names = " ".join({org.get("name", organisation), *(s.passage.title for s in sentences)})
             scope_text = retriever.scope_text(organisation)[0]
             tools = allowed_tools(scope_text)
+            rule = self._approved_only_beside(q, organisation, evidence, tools)
+            if rule is not None:
+                # A tool the documents never allow, and no quote says that only allowed tools may be used: the rule
+                # that says so is quoted and decides ("Använd bara godkända verktyg" for "får jag använda DeepL …?").
+                sentences.append(rule)
+                evidence.append(evidence_of(rule, rule, q))
+            names = " ".join({org.get("name", organisation), *(s.passage.title for s in sentences)})
             decision = decide(q, evidence, names=names, allowed=tools, organisation_text=scope_text)
             if decision.verdict in ("yes", "conditional") and q.kind == "permission":
                 # The safety invariant: no "yes" while a rule among the retrieved passages, quoted or not, bans or
@@ -254,6 +260,20 @@ class Assistant:
         texts = [e.text for e in evidence] + [s.text for s in rows]
         at = class_row_for(q, texts)[0]
         return rows[at - len(evidence)] if at is not None and at >= len(evidence) else None
+
+    def _approved_only_beside(self, q: Question, organisation: str, evidence: list[Evidence],
+                              allowed: frozenset[str]) -> Sentence | None:
+        """The organisation's rule that only approved tools may be used ("I arbetet får endast godkända AI-tjänster
+        användas"), for a question on a tool it does not allow, when no quote restricts to approved tools or lists
+        them; its own documents before general guidance."""
+        if not asks_unapproved(q, allowed) or any(e.norms.only and not only_met(e.text, q) or APPROVED.search(e.text)
+                                                  or read_row(e.text) for e in evidence):
+            return None
+        scope = set(self.retriever.scope(organisation))
+        passages = sorted((p for p in self.retriever.passages().values() if p.organisation in scope),
+                          key=lambda p: p.organisation != organisation)
+        return next((s for p in passages for s in self.retriever.sentences.of(p)
+                     if APPROVED.search(s.text) and sentence_norms(s).only and not read_row(s.text)), None)
 
     def _stands_alone(self, q: Question, organisation: str) -> bool:
         """History adds context to a question about the documents; it never lets an unrelated question through:

@@ -219,6 +219,17 @@ def condition_state(e: Evidence, question: Question) -> bool | None:
 _QUESTION_PART = re.compile(r"[.;:!?()]++|,\s*+")
 
 
+def asks_unapproved(question: Question, allowed: frozenset[str]) -> bool:
+    """Whether a permission question (or "Är X godkänt?") names a tool the documents do not allow, where they allow
+    tools by name. A product named by two tool names ("GitHub Copilot") is not the one the documents approve by one
+    of them ("Copilot Chat"): every name of it must be approved."""
+    asked = tools_in(question.text)
+    unapproved = allowed and asked and (not asked & allowed
+                                        or any(not product <= allowed for product in products_in(question.text)))
+    return bool(unapproved) and (question.kind == "permission"
+                                 or question.kind == "factual" and bool(APPROVED.search(question.text)))
+
+
 def decide(question: Question, evidence: list[Evidence], names: str = "", allowed: frozenset[str] = frozenset(),
            organisation_text: str = "") -> Decision:
     """The verdict from the sentences that will be quoted, and which of them decided it.
@@ -229,11 +240,7 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
     `organisation_text`: all of the organisation's documents, where an information-class table's classes are defined.
     """
     asked = tools_in(question.text)
-    # A product named by two tool names ("GitHub Copilot") is not the one the documents approve by one of them
-    # ("Copilot Chat"): every name of it must be approved.
-    unapproved = allowed and asked and (not asked & allowed
-                                        or any(not product <= allowed for product in products_in(question.text)))
-    if unapproved and (question.kind == "permission" or question.kind == "factual" and APPROVED.search(question.text)):
+    if asks_unapproved(question, allowed):
         # "Är Midjourney godkänt?", "Får jag använda ChatGPT Plus?" where only approved tools may be used and the
         # approved ones are named: no, by the rule that says only approved tools (or the list that names them).
         only = [i for i, e in enumerate(evidence) if e.norms.only and not only_met(e.text, question)]
