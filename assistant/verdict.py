@@ -248,8 +248,11 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
         listing = sorted((i for i, e in enumerate(evidence) if APPROVED.search(e.text) or read_row(e.text)),
                          key=lambda i: not (tools_in(evidence[i].text) and APPROVED.search(evidence[i].text)
                                             or read_row(evidence[i].text)))
-        if only or listing:
-            return Decision("no", (only or listing)[0], reason="not_approved")
+        # A sentence that says the very tool asked about is not approved says it best of all ("Fria AI-tjänster …,
+        # till exempel gratisversionen av ChatGPT, är inte godkända").
+        named = [i for i in listing if evidence[i].norms.prohibit and tools_in(evidence[i].text) & asked]
+        if named or only or listing:
+            return Decision("no", (named or only or listing)[0], reason="not_approved")
     if question.kind not in ("factual", "permission"):
         return Decision("info")
     faq = next((i for i, e in enumerate(evidence) if e.faq), None)

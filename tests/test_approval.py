@@ -1,7 +1,7 @@
 """Which tools an organisation's documents allow, and the "no" for a tool they never allow (assistant/approval.py)."""
 from assistant.approval import allowed_tools
 from assistant.question import analyse
-from assistant.verdict import Evidence, decide, norms
+from assistant.verdict import Evidence, Norms, decide, norms
 
 POLICY = """I arbetet får endast godkända AI-tjänster användas.
 Godkända AI-tjänster är för närvarande Copilot Chat med kommunkontot och AI-portalen.
@@ -38,6 +38,10 @@ def test_an_unapproved_tool_is_no_by_the_only_rule_or_the_list():
     # A factual question that does not ask about approval is not answered by the list.
     other = analyse("Är Midjourney bra på bilder?")
     assert decide(other, listing, allowed=allowed_tools(POLICY)).reason != "not_approved"
+    # The sentence that says the very tool is not approved decides before the rule on approved tools in general.
+    free = "Fria AI-tjänster, till exempel gratisversionen av ChatGPT, är inte godkända för arbetsuppgifter."
+    named = evidence + [Evidence(free, free, Norms(prohibit=True))]              # as the rule reader reads it
+    assert decide(q, named, allowed=allowed_tools(POLICY)).deciding == 2
 
 
 
