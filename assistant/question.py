@@ -95,12 +95,16 @@ def absent_words(text: str, language: str) -> set[str]:
     return out
 
 
-def skipped_duty(text: str) -> str:
-    return _group(_SKIP.search(text)) or _group(_NOT_DONE.search(text))
+def skipped_duty(text: str, absent: set[str] = frozenset()) -> str:
+    """The duty the question wants to leave out or says is not done; not a kind of data it says is not involved
+    ("without personal data" is no duty skipped; "without any GDPR analysis" is)."""
+    skipped = _group(_SKIP.search(text)) or _group(_NOT_DONE.search(text))
+    named = {c.name for c in concepts_in(skipped)} if skipped else set()
+    return "" if named and named <= RISKY & absent else skipped
 
 
 def _group(m: re.Match | None) -> str:
-    return next((g for g in m.groups() if g), "").strip() if m else ""     # each alternative has its own group     # each alternative has its own group
+    return next((g for g in m.groups() if g), "").strip() if m else ""     # each alternative has its own group
 
 
 # A short question that opens like this continues the previous one ("Och om uppgifterna är anonymiserade?").
@@ -219,5 +223,5 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
                     kind = earlier_kind
             concepts -= absent
     return Question(question, redacted, text, language, findings, injection, kind, concepts, query, followup, absent,
-                    skipped_duty(text), continues, absent_words=absent_words(text, language),
+                    skipped_duty(text, absent), continues, absent_words=absent_words(text, language),
                     pending=bool(PENDING.search(text)))

@@ -114,6 +114,9 @@ def test_skipping_a_duty_is_no():
     assert (d.verdict, d.deciding, d.reason) == ("no", 1, "skipped_duty")
     # The same question without skipping anything is not decided by the duty.
     assert decide(analyse("Kan jag skicka en text som AI har skrivit till en invånare?"), evidence).reason != "skipped_duty"
+    # "without" a kind of data says what is not involved, not a duty left out; "without" an analysis is one.
+    assert analyse("Can I use Copilot Chat for internal documents without personal data?").skipped == ""
+    assert analyse("May I feed personal data into an AI system without any GDPR analysis?").skipped
 
 
 def test_what_the_question_says_is_absent_lifts_a_ban_on_it_but_never_a_plain_negation():
