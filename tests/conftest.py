@@ -49,6 +49,13 @@ def corpus_store(tmp_path_factory, embedding_cache):
     return settings
 
 
+def one_document_manifest(org: str, name: str, doc_id: str, file: str, title: str, language: str = "") -> str:
+    """The manifest of an organisation with one document (for a small store)."""
+    lang = f'\nlanguage = "{language}"' if language else ""
+    return (f'[organisations.{org}]\nname = "{name}"\ncontact = "AI-stödet"\n\n[[documents]]\nid = "{doc_id}"\n'
+            f'file = "{file}"\ntitle = "{title}"\norganisation = "{org}"{lang}\n')
+
+
 def small_store(root: Path, embedding_cache: str, manifest: str, files: dict[str, str]):
     """An Assistant over a real store ingested from a few documents written into root/corpus."""
     from assistant.engine import Assistant

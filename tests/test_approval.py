@@ -83,17 +83,6 @@ def test_a_row_is_read_whole_past_an_abbreviation_in_it():
     assert {"chatgpt", "gemini"} <= allowed_tools(text)
 
 
-APPROVAL_MANIFEST = """
-[organisations.tabellby]
-name = "Tabellby kommun"
-contact = "AI-stödet"
-
-[[documents]]
-id = "tabellby-ai"
-file = "tabellby-ai.md"
-title = "AI i arbetet"
-organisation = "tabellby"
-"""
 APPROVAL_PAGE = """# AI i arbetet
 
 ## Så här använder du AI
@@ -112,9 +101,10 @@ AI-verktyg: Microsoft Copilot Chat med kommunkontot · Högsta tillåtna informa
 
 
 def test_a_tool_never_allowed_is_no_by_the_rule_that_only_approved_tools_may_be_used(tmp_path, embedding_cache):
-    from conftest import small_store
+    from conftest import one_document_manifest, small_store
 
-    store = small_store(tmp_path, embedding_cache, APPROVAL_MANIFEST, {"tabellby-ai.md": APPROVAL_PAGE})
+    manifest = one_document_manifest("tabellby", "Tabellby kommun", "tabellby-ai", "tabellby-ai.md", "AI i arbetet")
+    store = small_store(tmp_path, embedding_cache, manifest, {"tabellby-ai.md": APPROVAL_PAGE})
     answer = store.ask("Får jag använda DeepL för att översätta ett brev till en invånare?", "tabellby")
     assert (answer.verdict, answer.flags["decided_by"]) == ("no", "not_approved")
     assert "bara godkända verktyg" in answer.citations[0].quote and answer.citations[0].deciding

@@ -345,18 +345,6 @@ def test_rows_for_two_products_of_a_maker_are_told_apart_by_the_plain_words_of_t
     assert answer.verdict == "no" and "Klass 1" in answer.citations[0].quote
 
 
-FARAWAY_MANIFEST = """
-[organisations.faraway]
-name = "Faraway Energy"
-contact = "the IT Service Desk"
-
-[[documents]]
-id = "faraway-guideline"
-file = "faraway-guideline.md"
-title = "Guideline for AI tools"
-organisation = "faraway"
-language = "en"
-"""
 _TOPICS = ["press releases", "published reports", "the website", "newsletters", "customer letters", "social media posts",
            "annual reports", "job adverts"]
 FARAWAY = "# Guideline for AI tools\n\n" + "".join(
@@ -370,7 +358,11 @@ FARAWAY = "# Guideline for AI tools\n\n" + "".join(
 
 
 def test_the_tools_row_is_found_where_the_search_did_not_reach_it(tmp_path, embedding_cache):
-    faraway = small_store(tmp_path, embedding_cache, FARAWAY_MANIFEST, {"faraway-guideline.md": FARAWAY})
+    from conftest import one_document_manifest
+
+    manifest = one_document_manifest("faraway", "Faraway Energy", "faraway-guideline", "faraway-guideline.md",
+                                     "Guideline for AI tools", language="en")
+    faraway = small_store(tmp_path, embedding_cache, manifest, {"faraway-guideline.md": FARAWAY})
     answer = faraway.ask("Can I use ChatGPT to rewrite a press release that has already been published?", "faraway")
     assert any("Free AI tools" in c.quote for c in answer.citations), [c.quote for c in answer.citations]
     assert answer.verdict in ("yes", "conditional")
