@@ -252,9 +252,8 @@ class Assistant:
         if not (q.kind == "permission" or (q.kind == "factual" and stated_class(q) is not None)) or not tools_in(q.text):
             return None
         quoted = {e.text for e in evidence}
-        scope = set(self.retriever.scope(organisation))
-        rows = [s for p in self.retriever.passages().values() if p.organisation in scope
-                for s in self.retriever.sentences.of(p) if read_row(s.text) is not None and s.text not in quoted]
+        rows = [s for p in self.retriever.scope_passages(organisation) for s in self.retriever.sentences.of(p)
+                if read_row(s.text) is not None and s.text not in quoted]
         if not rows:
             return None
         texts = [e.text for e in evidence] + [s.text for s in rows]
@@ -269,9 +268,7 @@ class Assistant:
         verktyget är godkänt för", says less); its own documents before general guidance."""
         if not asks_unapproved(q, allowed) or any(e.norms.only and not only_met(e.text, q) for e in evidence):
             return None
-        scope = set(self.retriever.scope(organisation))
-        passages = sorted((p for p in self.retriever.passages().values() if p.organisation in scope),
-                          key=lambda p: p.organisation != organisation)
+        passages = sorted(self.retriever.scope_passages(organisation), key=lambda p: p.organisation != organisation)
         return next((s for p in passages for s in self.retriever.sentences.of(p)
                      if APPROVED.search(s.text) and sentence_norms(s).only and not read_row(s.text)), None)
 

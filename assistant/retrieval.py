@@ -331,12 +331,17 @@ class Retriever:
         cached = self._scope_text.get(cache_key)
         if cached is None:
             # (title and section on a line of their own: a passage's first sentence, a table row, is read whole)
-            text = "\n".join(f"{p.title} {p.section}\n{p.text}" for p in self.passages().values() if p.organisation in scope)
+            text = "\n".join(f"{p.title} {p.section}\n{p.text}" for p in self.scope_passages(organisation))
             cached = (text, frozenset(w.lower() for w in re.findall(r"[\w-]+", text)))
             if len(self._scope_text) > 64:
                 self._scope_text.clear()
             self._scope_text[cache_key] = cached
         return cached
+
+    def scope_passages(self, organisation: str) -> list[Passage]:
+        """The passages in force that an answer for the organisation may quote (its own and general guidance)."""
+        scope = set(self.scope(organisation))
+        return [p for p in self.passages().values() if p.organisation in scope]
 
     def passages(self) -> dict[str, Passage]:
         """The passages of the versions in force (what may be quoted today)."""

@@ -291,14 +291,9 @@ def _read_norms(e: Evidence, question: Question) -> Norms:
     return n
 
 
-def _class_row(question: Question, evidence: list[Evidence]) -> tuple[int | None, ClassRow | None, set[int]]:
-    """The quoted information-class row for the tool the question names (its index and reading, or None when no row
-    or no single row names it best), and the rows about other tools, which decide nothing for this question."""
-    return class_row_for(question, [e.text for e in evidence])
-
-
 def class_row_for(question: Question, texts: list[str]) -> tuple[int | None, ClassRow | None, set[int]]:
-    """Of the texts, the information-class row for the tool the question names (see `_class_row`)."""
+    """Of the texts, the information-class row for the tool the question names (its index and reading, or None when
+    no row or no single row names it best), and the rows about other tools, which decide nothing for this question."""
     rows = {i: row for i, t in enumerate(texts) if (row := read_row(t)) is not None}
     asked_tools = tools_in(question.text)
     asked = {key(w) for w in specific_words(question.text, question.language)}
@@ -337,7 +332,7 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 return Decision("no", i, reason="skipped_duty")
     bans, data_bans, cond_bans, only, conditions, permits, unmet, read_met, lifted = [], [], [], [], [], [], [], [], []
     pasted = carries_data(question)
-    row_at, row, other_rows = _class_row(question, evidence)
+    row_at, row, other_rows = class_row_for(question, [e.text for e in evidence])
     for i, e in relevant:
         if i in other_rows:
             continue                           # a table row about another tool than the one asked about
