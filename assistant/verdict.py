@@ -871,7 +871,11 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     if hits < min(2, len(asked)):
         return Decision("info")
     text = evidence[-i].text
-    if _DENIES.search(text):
+    # "Chatthistorik … ska raderas senast efter sju dagar, om den inte har betydelse för ett ärende": a negation
+    # inside the sentence's condition denies nothing; inside an exception ("med undantag för …") it does.
+    span = condition_span(text)
+    said = text if not span or EXCEPTION.match(text, span[0]) else text[:span[0]] + " " + text[span[1]:]
+    if _DENIES.search(said):
         return Decision("no", -i, reason="factual")
     if evidence[-i].recommends and _DUTY.search(question.text):
         # "Måste ett internt underlag märkas?" and "Märkning rekommenderas även i interna underlag": recommended, not
@@ -879,7 +883,6 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         return Decision("no", -i, reason="factual_recommended")
     # "Ja, om texten skickas till invånare …", "Förtroendevalda omfattas när de använder kommunens utrustning": a yes
     # that holds only under the sentence's own condition, which is quoted.
-    span = condition_span(text)
     # A clause that itself names what is asked ("… vad som gäller när medarbetare och förtroendevalda använder
     # AI-tjänster i arbetet") says whom or what the rules are for, not a condition on it.
     if span and named(text[span[0]:span[1]]) and not named(text[:span[0]] + " " + text[span[1]:]):

@@ -670,6 +670,19 @@ def test_a_duty_question_settled_by_a_recommendation_is_answered_no():
     assert decide(analyse("Gäller märkningen även interna underlag till nämnder?"), [recommended]).verdict == "yes"
 
 
+def test_a_negation_inside_a_condition_does_not_deny_a_factual_question():
+    q = analyse("måste jag radera min chatthistorik i copilot?")
+    assert q.kind == "factual"
+    kept = ev("Chatthistorik i Copilot Chat som rör arbetet ska raderas senast efter sju dagar, om den inte har "
+              "betydelse för ett ärende.", Norms(oblige=True, condition=True))
+    d = decide(q, [kept])
+    assert (d.verdict, d.reason) == ("conditional", "factual_condition")
+    # A negation in the main clause, or in an exception, still denies.
+    assert decide(q, [ev("Chatthistorik i Copilot Chat behöver inte raderas, om den inte har betydelse för ett ärende.")]).verdict == "no"
+    scope = analyse("Gäller riktlinjen för de kommunala bolagen?")
+    assert decide(scope, [ev("Riktlinjen gäller alla förvaltningar, med undantag för de kommunala bolagen.")]).verdict == "no"
+
+
 def test_an_approval_the_question_says_is_still_awaited_is_not_met():
     first = ev("Ny AI-tjänst får tas i bruk först efter beslut av IT-chefen.", Norms(permit=True, condition=True))
     waiting = analyse("Jag skickade ansökan om ett nytt AI-verktyg för två veckor sedan. Kan vi börja använda det "
