@@ -16,6 +16,8 @@ AND = {"sv": "och", "en": "and"}
 # A "yes" from a ban whose exception the question states: the rule quoted is a ban, so the line says why it allows.
 EXCEPTION_LEAD = {"sv": "Ja, undantaget gäller", "en": "Yes, the exception applies"}
 MAX_WORDS = 28             # a longer rule is cut at a clause boundary
+MIN_WORDS = 8              # … into a piece that still says something on its own
+MIN_CONDITION = 5          # a shorter condition ("innan du använder den") is shown with its rule
 _CLAUSE = re.compile(r"(?<=[,;:.!?])\s++|(?<!\s)\s++(?=(?:utan|men|but|unless)\b)")   # linear: never starts inside a run
 _END = " \t\n.;:,!?"
 
@@ -46,12 +48,27 @@ def clause(quote: str, question: str) -> str:
         text = max(sentences, key=lambda p: (len(asked & stems(p)), -sentences.index(p)))
     if len(text.split()) <= MAX_WORDS:
         return text.rstrip(_END)
-    parts = [p for p in _clauses(text) if len(p.split()) >= 3] or [text]
-    best = max(parts, key=lambda p: (len(asked & stems(p)), -parts.index(p)))
+    parts = _clauses(text)
+    k = max(range(len(parts)), key=lambda j: (len(parts[j].split()) >= 3, len(asked & stems(parts[j])), -j))
+    # A clause too short to stand alone ("detta genom att granska,") takes the clauses before it, which it refers
+    # back to, and then those after it, while the whole stays within the limit.
+    first, last = k, k
+    while _words(parts[first:last + 1]) < MIN_WORDS:
+        if first > 0 and _words(parts[first - 1:last + 1]) <= MAX_WORDS:
+            first -= 1
+        elif last + 1 < len(parts) and _words(parts[first:last + 2]) <= MAX_WORDS:
+            last += 1
+        else:
+            break
+    best = " ".join(parts[first:last + 1])
     words = best.split()
     if len(words) <= MAX_WORDS:
         return best.rstrip(_END)
     return " ".join(words[:MAX_WORDS]).rstrip(_END) + " …"   # cut mid-clause: say so, so no one reads it as whole
+
+
+def _words(parts: list[str]) -> int:
+    return sum(len(p.split()) for p in parts)
 
 
 def first_line(language: str, verdict: str, question: str, quotes: list[str], conditions: list[str],
@@ -64,7 +81,8 @@ def first_line(language: str, verdict: str, question: str, quotes: list[str], co
     if verdict == "yes" and exception:
         return f"{EXCEPTION_LEAD[language]}: {clause(quotes[0], question)} [1]."
     if verdict == "conditional" and condition_numbers:
-        pieces = [f"{clause(cond or quotes[n - 1], question)} [{n}]" for cond, n in zip(conditions, condition_numbers)]
+        pieces = [f"{clause(cond if len(cond.split()) >= MIN_CONDITION else quotes[n - 1], question)} [{n}]"
+                  for cond, n in zip(conditions, condition_numbers)]
         listed = "; ".join(pieces[:-1]) + f"; {AND[language]} " + pieces[-1] if len(pieces) > 1 else pieces[0]
         return f"{LEAD[language][verdict]}: {listed}."
     return f"{LEAD[language][verdict]}: {clause(quotes[0], question)} [1]."

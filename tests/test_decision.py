@@ -237,9 +237,13 @@ def test_first_line_repeats_the_rules_verbatim_with_their_markers():
               "Uppgifter som omfattas av sekretess får inte delas där."]
     line = first_line("sv", "no", "Får jag?", quotes, [], [])
     assert line == "Nej: Allmänt tillgängliga AI-tjänster får bara användas med öppen information [1]."
-    line = first_line("sv", "conditional", "Får jag?", quotes, ["", "om tjänsten är upphandlad"], [1, 2])
+    line = first_line("sv", "conditional", "Får jag?", quotes, ["", "om tjänsten är upphandlad av kommunen"], [1, 2])
     assert line == ("Ja, under villkor: Allmänt tillgängliga AI-tjänster får bara användas med öppen information [1]; "
-                    "och om tjänsten är upphandlad [2].")
+                    "och om tjänsten är upphandlad av kommunen [2].")
+    # A condition too short to say anything alone ("innan du använder den") is shown with its rule.
+    check = "Granska alltid texten innan du använder den, och kontrollera sakuppgifter mot en tillförlitlig källa."
+    line = first_line("sv", "conditional", "Får jag?", [check], ["innan du använder den"], [1])
+    assert line == f"Ja, under villkor: {check[:-1]} [1]."
     assert first_line("en", "info", "What?", quotes, [], []) == ""
 
 
@@ -259,6 +263,13 @@ def test_first_line_never_cuts_after_an_abbreviation_and_marks_a_cut_rule():
               "Chat eller SkrivStöd.")
     line = first_line("sv", "no", "Får jag klistra in uppgifter om hälsa och religion?", [listed], [], [])
     assert line.count("(") == line.count(")") and "sexualliv)" in line
+    # A clause too short to stand alone takes the clause before it, which it refers back to.
+    duty = ("För att lyckas med detta ska varje användare följa ett antal anvisningar: AI är ett arbetsverktyg och den "
+            "som använder det är ansvarig för resultatet, detta genom att granska, rätta och vid behov rapportera "
+            "felaktigheter i den information som produceras vid användning av AI.")
+    line = first_line("sv", "yes", "måste jag granska det ai:n skriver?", [duty], [], [])
+    assert line == ("Ja: AI är ett arbetsverktyg och den som använder det är ansvarig för resultatet, detta genom att "
+                    "granska [1].")
 
 
 # -- the engine on the corpus -----------------------------------------------------------------------------
