@@ -436,13 +436,15 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 conditions.append(i)
             if n.permit or met:
                 permits.append(i)
-    named = [i for i in bans + data_bans if _names_what_is_asked(evidence[i].text, question)]
+    public = "public_ai" in question.concepts and "custom_ai" not in question.concepts
+    safe = ("open_info" in question.concepts or "anonymised" in question.concepts) and not question.risky
+    # A ban on a kind of information (secrecy, personal data) does not hold for information the question says is
+    # open, whatever words it shares with it ("en offentlig rapport" and "Offentlighets- och sekretesslagen").
+    named = [i for i in bans + ([] if safe else data_bans) if _names_what_is_asked(evidence[i].text, question)]
     if named:
         # An outright ban on the very thing the question asks about ("kallelser … får inte översättas med AI" and a
         # kallelse to translate) decides, whatever else is quoted beside it.
         return Decision("no", named[0], reason="named_ban")
-    public = "public_ai" in question.concepts and "custom_ai" not in question.concepts
-    safe = ("open_info" in question.concepts or "anonymised" in question.concepts) and not question.risky
     if question.risky and (bans or only or (public and cond_bans)):
         return Decision("no", (bans or only or cond_bans)[0], reason="risky")
     # The safety invariant: never "yes" while an applicable outright ban is among the quoted rules, whatever the

@@ -694,6 +694,19 @@ def test_a_negation_inside_a_condition_does_not_deny_a_factual_question():
     assert decide(scope, [ev("Riktlinjen gäller alla förvaltningar, med undantag för de kommunala bolagen.")]).verdict == "no"
 
 
+def test_a_ban_on_secret_information_is_not_named_by_a_question_about_an_open_report():
+    q = analyse("får jag använda chatgpt för att sammanfatta en offentlig rapport?")
+    assert "open_info" in q.concepts
+    osl = ev("Känsliga personuppgifter eller uppgifter som omfattas av sekretess enligt Offentlighets- och "
+             "sekretesslagen (OSL) får inte delas i allmänt tillgängliga AI-tjänster.")
+    only_open = ev("Allmänt tillgängliga AI-tjänster får bara användas med öppen information.", Norms(only=True))
+    d = decide(q, [osl, only_open])
+    assert d.reason != "named_ban" and d.verdict == "yes"
+    # With personal data in it, the ban holds.
+    risky = analyse("får jag använda chatgpt för att sammanfatta en offentlig rapport med personnummer på brukare?")
+    assert decide(risky, [osl, only_open]).verdict == "no"
+
+
 def test_an_approval_the_question_says_is_still_awaited_is_not_met():
     first = ev("Ny AI-tjänst får tas i bruk först efter beslut av IT-chefen.", Norms(permit=True, condition=True))
     waiting = analyse("Jag skickade ansökan om ett nytt AI-verktyg för två veckor sedan. Kan vi börja använda det "
