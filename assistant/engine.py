@@ -450,13 +450,15 @@ def _names_a_title(q: Question, passages: list[Passage]) -> bool:
     return bool(subject & asked)
 
 
-_PRODUCT_NAME = re.compile(r"\b[A-ZÅÄÖ][a-zåäö]++[A-ZÅÄÖ]\w*+")      # "SkrivStöd", "ChatGPT": a capital inside
+# "SkrivStöd", "ChatGPT": a capital inside; "Ekby-Elin": a name after a name, which is asked by itself ("Elin")
+_PRODUCT_NAME = re.compile(r"\b[A-ZÅÄÖ][a-zåäö]++(?:[A-ZÅÄÖ]\w*+|-([A-ZÅÄÖ][a-zåäö]{2,}+)\b)")
 
 
 def _names_a_product(q: Question, passages: list[Passage]) -> bool:
     """Whether the question names a product the documents read name ("kan jag ladda upp en rapport i skrivstöd?" and
     "SkrivStöd (upphandlad skriv- och sammanfattningstjänst)"): it is about the documents, as a question on AI is."""
-    names = {m.group(0).lower() for p in passages[:PASSAGES_READ] for m in _PRODUCT_NAME.finditer(p.text)}
+    names = {n.lower() for p in passages[:PASSAGES_READ] for m in _PRODUCT_NAME.finditer(p.text)
+             for n in (m.group(0), m.group(1)) if n}
     return bool(names & {w.lower() for w in TOKEN.findall(q.query)})
 
 

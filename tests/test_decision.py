@@ -956,6 +956,11 @@ def test_a_question_naming_a_product_the_documents_name_is_about_the_documents()
     # a word the documents use only as a common word names no product
     assert not _names_a_product(analyse("hur lång är en sammanfattningstjänst?"), [passage])
     assert not _names_a_product(analyse("hur bokar jag friskvårdstimmen?"), [passage])
+    # A name after a name ("Ekby-Elin", the company's chatbot) is asked by itself.
+    text = "7.1 Ekby-Elin answers general questions on ekbyenergi.se about prices, outages and moving house."
+    bot = Passage("p", text, "d", "Guideline", "org", True, "policy", "7", 0, len(text))
+    assert _names_a_product(analyse("Do I need to tell customers they are talking to Elin?"), [bot])
+    assert not _names_a_product(analyse("Do I need to tell customers about the outage?"), [bot])
 
 
 def test_an_outright_ban_quoted_first_is_not_lifted_by_the_conditions_of_rules_quoted_after_it():
