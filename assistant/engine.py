@@ -23,7 +23,7 @@ from assistant.gates import Gates, gates_for
 from assistant.selection_weights import ranking_for
 from assistant.extractive import MAX_SENTENCES, PASSAGES_READ, continued, select, within
 from assistant.faq import find_faq
-from assistant.info_classes import DATA_KINDS, read_row, stated_class
+from assistant.info_classes import DATA_KINDS, class_runs, classes_named, read_row, stated_class
 from assistant.language import AI_DOMAIN, CONCEPTS, REQUIRED_ANSWER_TYPES, concepts_in
 from assistant.sentence_index import Sentence
 from assistant.question import Question, analyse
@@ -170,6 +170,10 @@ class Assistant:
                 # by the class it allows (what the situation reader makes of a table row is not read).
                 sentences.append(row)
                 evidence.append(replace(evidence_of(row, row, q), situation=None))
+            rule = self._class_rule_beside(q, organisation, evidence)
+            if rule is not None:
+                sentences.append(rule)
+                evidence.append(evidence_of(rule, rule, q))
             scope_text = retriever.scope_text(organisation)[0]
             tools = allowed_tools(scope_text)
             rule = self._approved_only_beside(q, organisation, evidence, tools)
@@ -268,9 +272,26 @@ class Assistant:
         verktyget är godkänt för", says less); its own documents before general guidance."""
         if not asks_unapproved(q, allowed) or any(e.norms.only and not only_met(e.text, q) for e in evidence):
             return None
-        passages = sorted(self.retriever.scope_passages(organisation), key=lambda p: p.organisation != organisation)
-        return next((s for p in passages for s in self.retriever.sentences.of(p)
+        return next((s for s in self._organisation_sentences(organisation)
                      if APPROVED.search(s.text) and sentence_norms(s).only and not read_row(s.text)), None)
+
+    def _class_rule_beside(self, q: Question, organisation: str, evidence: list[Evidence]) -> Sentence | None:
+        """The organisation's rule on the class of information a permission question states ("Information i klass D
+        får under inga omständigheter användas i några AI-tjänster" for "kan AI-portalen användas för klass D?"),
+        when no quote names that class: the rules on other classes quoted instead decide nothing for it."""
+        stated = stated_class(q) if q.kind == "permission" else None
+        if stated is None or any(stated in classes_named(e.text) for e in evidence):
+            return None
+        # A rule about that class alone, or with others in one run ("klass A och B"); not one that weighs classes
+        # against each other ("at least Klass 2, and must not be entered into a tool approved only for Klass 1").
+        return next((s for s in self._organisation_sentences(organisation)
+                     if (runs := class_runs(s.text)) and len(runs) == 1 and stated in runs[0]
+                     and not read_row(s.text) and ((n := sentence_norms(s)).prohibit or n.only or n.permit)), None)
+
+    def _organisation_sentences(self, organisation: str):
+        """Every sentence of the documents in the organisation's scope, its own documents before general guidance."""
+        passages = sorted(self.retriever.scope_passages(organisation), key=lambda p: p.organisation != organisation)
+        return (s for p in passages for s in self.retriever.sentences.of(p))
 
     def _stands_alone(self, q: Question, organisation: str) -> bool:
         """History adds context to a question about the documents; it never lets an unrelated question through:

@@ -112,15 +112,21 @@ _CLASSES = re.compile(rf"\b(?:klass|class|nivå|nivåerna|level|levels|klasserna
                       rf"(?:(?:\s*+,\s*+|\s++(?:och|eller|and|or)\s++){_LEVEL}\b)*+", re.I)
 
 
-def classes_named(text: str) -> set[Rank]:
-    """Every class a text names, a run of them too ("klass A och B", "Klass 1, 2 eller 3")."""
-    out = set()
+def class_runs(text: str) -> list[set[Rank]]:
+    """The classes a text names, one set per mention: a run of them is one ("klass A och B", "Klass 1, 2 eller 3")."""
+    runs = []
     for m in _CLASSES.finditer(text):
         word = m.group(0).split()[0]
-        for level in re.findall(_LEVEL + r"\b", m.group(0)[len(word):], re.I):
-            if (r := rank(f"{word} {level}")) is not None:
-                out.add(r)
-    return out
+        run = {r for level in re.findall(_LEVEL + r"\b", m.group(0)[len(word):], re.I)
+               if (r := rank(f"{word} {level}")) is not None}
+        if run:
+            runs.append(run)
+    return runs
+
+
+def classes_named(text: str) -> set[Rank]:
+    """Every class a text names, a run of them too."""
+    return set().union(*class_runs(text))
 
 
 def stated_class(question: Question, scale: str | None = None) -> Rank | None:

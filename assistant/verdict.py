@@ -336,6 +336,8 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
     for i, e in relevant:
         if i in other_rows:
             continue                           # a table row about another tool than the one asked about
+        if i != row_at and other_class(e.text, question):
+            continue                           # "Information i klass C får användas endast i AI-portalen" for klass D
         if i == row_at:
             if row.highest is None:
                 return Decision("no", i, reason="class_row")        # the tool is approved for no class at all
@@ -614,6 +616,17 @@ def _speaks_to(rule: str, question: Question) -> bool:
     return bool(_names_what_is_asked(rule, asked) or named or tools_in(rule) & tools_in(asked.text)
                 or {c.name for c in concepts_in(rule)} & question.concepts
                 or stated is not None and stated in classes_named(rule))     # "klass A och B" for "klass B"
+
+
+def other_class(rule: str, question: Question) -> bool:
+    """Whether a rule says what holds for classes of information on the scale of the class the question states, and
+    not for that one: what it says of klass C does not decide a question about klass D. A rule that names classes
+    to leave them out ("where no Klass 3 or Klass 4 information is discussed") speaks of the others too."""
+    stated = stated_class(question)
+    named = classes_named(rule) if stated is not None else set()
+    if not named or stated in named or stated[0] not in {r[0] for r in named}:
+        return False
+    return not _NEGATION.search(rule)
 
 
 def _names_what_is_asked(rule: str, question: Question) -> bool:

@@ -366,3 +366,40 @@ def test_the_tools_row_is_found_where_the_search_did_not_reach_it(tmp_path, embe
     answer = faraway.ask("Can I use ChatGPT to rewrite a press release that has already been published?", "faraway")
     assert any("Free AI tools" in c.quote for c in answer.citations), [c.quote for c in answer.citations]
     assert answer.verdict in ("yes", "conditional")
+
+
+def test_a_rule_on_another_class_does_not_decide_a_question_about_this_one():
+    from assistant.verdict import Evidence, Norms, decide, other_class
+
+    q = analyse("kan ai-portalen användas för klass d?")
+    class_c = "Information i klass C får användas endast i AI-portalen."
+    assert other_class(class_c, q)
+    assert not other_class("Information i klass C och D får användas endast i AI-portalen.", q)
+    # a rule that leaves classes out speaks of the others
+    assert not other_class("Transcription is permitted only where no Klass 3 or Klass 4 information is discussed.",
+                           analyse("Can we transcribe a meeting with Klass 2 information?"))
+    assert not other_class(class_c, analyse("kan ai-portalen användas för personuppgifter?"))
+    only = Evidence(class_c, class_c, Norms(only=True, permit=True))
+    assert decide(q, [only]).verdict != "yes" and decide(q, [only]).deciding is None
+
+
+_LETTERS = ("# Regler för AI\n\n## 1. Om reglerna\n\n" + "".join(
+    f"AI-portalen kan hjälpa till med {topic}. Den som skriver {topic} i AI-portalen läser igenom texten innan den "
+    f"skickas vidare.\n\n" for topic in ("kallelser", "protokoll", "nyhetsbrev", "rapporter", "utredningar"))
+    + "## 2. Informationsklasser\n\nInformation i klass A och B får användas i samtliga godkända AI-tjänster.\n\n"
+      "Information i klass C får användas endast i AI-portalen.\n\n"
+      "## 3. Särskilt skyddad information\n\nInformation i klass D får under inga omständigheter användas i några "
+      "AI-tjänster.\n")
+
+
+def test_the_rule_on_the_class_the_question_states_is_found_and_decides(tmp_path, embedding_cache):
+    from conftest import one_document_manifest
+
+    manifest = one_document_manifest("bokstavby", "Bokstavby kommun", "bokstavby-regler", "bokstavby-regler.md",
+                                     "Regler för AI")
+    store = small_store(tmp_path, embedding_cache, manifest, {"bokstavby-regler.md": _LETTERS})
+    answer = store.ask("kan ai-portalen användas för klass d?", "bokstavby")
+    assert answer.verdict == "no", answer.text
+    assert "klass D" in answer.citations[0].quote
+    b = store.ask("får jag använda AI-portalen för klass B?", "bokstavby")
+    assert b.verdict == "yes", b.text
