@@ -134,6 +134,7 @@ class Decision:
 DATA_KINDS = frozenset({"personal_data", "sensitive_data", "secrecy"})
 # A sentence that settles a yes/no question negatively ("Policyn gäller inte för bolagen", "är inte godkänt").
 _DENIES = _LEXICON["denies"]
+_RELATIVE_NEGATION = _LEXICON["relative_negation"]
 _PREDICATE = shipped().question["predicate"]
 _DUTY = shipped().question["duty"]
 _ASKS = shipped().question["permission"]
@@ -890,7 +891,7 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     # inside the sentence's condition denies nothing; inside an exception ("med undantag för …") it does.
     span = condition_span(text)
     said = text if not span or EXCEPTION.match(text, span[0]) else text[:span[0]] + " " + text[span[1]:]
-    if _DENIES.search(said):
+    if _DENIES.search(_RELATIVE_NEGATION.sub(" ", said)):
         return Decision("no", -i, reason="factual")
     if evidence[-i].recommends and _DUTY.search(question.text):
         # "Måste ett internt underlag märkas?" and "Märkning rekommenderas även i interna underlag": recommended, not

@@ -690,6 +690,13 @@ def test_a_negation_inside_a_condition_does_not_deny_a_factual_question():
     assert (d.verdict, d.reason) == ("conditional", "factual_condition")
     # A negation in the main clause, or in an exception, still denies.
     assert decide(q, [ev("Chatthistorik i Copilot Chat behöver inte raderas, om den inte har betydelse för ett ärende.")]).verdict == "no"
+    # Nor does one in a relative clause that says which things are meant.
+    form = analyse("behöver jag fylla i en blankett för att få använda ett nytt ai-verktyg?")
+    request = ev("En verksamhet som vill använda en AI-tjänst som inte är godkänd ska skicka en förfrågan till "
+                 "IT-enheten på blanketten \"Förfrågan om ny AI-tjänst\".", Norms(oblige=True))
+    assert decide(form, [request]).verdict == "yes"
+    staff = analyse("Gäller riktlinjen för förtroendevalda?")
+    assert decide(staff, [ev("Förtroendevalda som inte är anställda omfattas inte av riktlinjen.")]).verdict == "no"
     scope = analyse("Gäller riktlinjen för de kommunala bolagen?")
     assert decide(scope, [ev("Riktlinjen gäller alla förvaltningar, med undantag för de kommunala bolagen.")]).verdict == "no"
 
