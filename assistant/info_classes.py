@@ -95,6 +95,12 @@ def activity_fit(row: ClassRow, question: Question) -> int | None:
     return None if not all(found) else len(found)
 
 
+def other_activity(text: str, question: Question) -> bool:
+    """Whether a text is about an activity the question does not name ("Meeting transcription … only where no Klass 3
+    … information is discussed" for a question on drafting a contract)."""
+    return any(p.search(text) and not p.search(question.text) for p in ACTIVITY)
+
+
 def lowest(scale: str, text: str) -> Rank | None:
     """The lowest class of a scale that the organisation's documents name (Klass 0 or Klass 1, A, Låg)."""
     if scale not in ("number", "letter"):

@@ -17,7 +17,7 @@ from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import STOP, TOKEN, key, names_part_of, specific_words, stems
 from assistant.info_classes import (ClassRow, activity_fit, class_floor, classes_named, comment_met, excluded_classes,
-                                    question_class, read_row, stated_class)
+                                    other_activity, question_class, read_row, stated_class)
 from ingest.rules.reader import condition_span
 
 # The normative lexicon is data (assistant/data/domain.toml, [normative]).
@@ -359,7 +359,8 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             # A row that approves the tool up to a class and advises against it ("Discouraged") bans nothing: with the
             # question's class unknown, which class its information is, is a condition.
             n = replace(n, prohibit=False, condition=True, permit=True)
-        if not n.prohibit and (n.permit or n.only) and (left_out := excluded_classes(e.text)):
+        if not n.prohibit and (n.permit or n.only) and (left_out := excluded_classes(e.text)) \
+                and not other_activity(e.text, question):
             # "… permitted only in internal meetings where no Klass 3 or Klass 4 information is discussed", and a
             # supplier contract, which the organisation's definitions put in Klass 3.
             floor = class_floor(question, next(iter(left_out))[0], organisation_text)
