@@ -403,3 +403,17 @@ def test_the_rule_on_the_class_the_question_states_is_found_and_decides(tmp_path
     assert "klass D" in answer.citations[0].quote
     b = store.ask("får jag använda AI-portalen för klass B?", "bokstavby")
     assert b.verdict == "yes", b.text
+
+
+def test_a_class_limit_on_another_activity_does_not_decide():
+    from assistant.verdict import Evidence, Norms, decide
+
+    rule = ("Meeting transcription (e.g. Teams transcription with Copilot) is permitted only in internal meetings where "
+            "no Klass 3 or Klass 4 information is discussed.")
+    row = "Tool: Microsoft Copilot Chat (company account) · Highest class: Klass 2 · Conditions: None."
+    transcription = Evidence(rule, rule, Norms(only=True, permit=True))
+    drafting = analyse("Is Copilot Chat ok for drafting a contract with a supplier (Klass 3)?")
+    d = decide(drafting, [transcription, Evidence(row, row, Norms())])
+    assert (d.verdict, d.deciding) == ("no", 1)
+    meeting = analyse("Can we use Teams transcription in a meeting where we discuss Klass 3 information?")
+    assert decide(meeting, [transcription]).reason == "class_excluded"
