@@ -29,7 +29,7 @@ from assistant.sentence_index import Sentence
 from assistant.question import Question, analyse
 from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
-from assistant.summary import first_line
+from assistant.summary import MAX_WORDS, first_line
 from assistant.terms import TOKEN, key, names_part_of, specific_stems, specific_words
 from assistant.verdict import (APPROVED, READING_CONFIDENCE, Evidence, Norms, asks_unapproved, class_row_for, contradicts,
                                decide, exempted, only_met, sentence_norms, tools_in, what_is_asked)
@@ -229,8 +229,9 @@ class Assistant:
                 base.citations[0].deciding = True
             base.flags["conditions"] = [order.index(i) + 1 for i in decision.conditions]
             quotes = [c.quote for c in base.citations]
-            if decision.deciding is not None and read_row(quotes[0]) is not None:
-                quotes[0] = _condition_said(evidence[decision.deciding])   # a row decided: its class says why
+            if decision.deciding is not None and read_row(quotes[0]) is not None and len(quotes[0].split()) > MAX_WORDS:
+                # A row decided: the whole row when short (the tool and its class), else its class and comment.
+                quotes[0] = _condition_said(evidence[decision.deciding])
             line = first_line(q.language, base.verdict, q.text, quotes,
                               [_condition_said(evidence[i]) for i in decision.conditions], base.flags["conditions"],
                               exception=decision.reason == "exception_met")

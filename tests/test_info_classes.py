@@ -178,8 +178,8 @@ def test_a_real_store_answers_from_the_table_row(klassby):
     free = klassby.ask(f"Får jag använda ChatGPT gratisversion för att sammanfatta en intern rutin? {INTERNAL}", "klassby")
     assert free.verdict == "no" and free.flags["decided_by"] == "class_exceeds"
     assert "Klass 0" in free.citations[0].quote and free.citations[0].deciding
-    # The first line says why: the row's class, not its tool again.
-    assert free.text.startswith("Nej: Högsta tillåtna informationsklass: Klass 0 (öppen)")
+    # The first line says why: the short row whole, the tool with its class.
+    assert free.text.startswith(f"Nej: {FREE[:-1]} [1]")
 
 
 def test_a_row_that_advises_against_its_tool_is_a_condition_not_a_ban():
