@@ -51,7 +51,8 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
                                "name_ending": "names"}),
     "question": ("table", {k: "pattern" for k in ("injection", "permission", "factual", "info_start", "asks_permission_too",
                                                   "followup", "not_open", "absent", "skip", "not_done", "pending", "handling",
-                                                  "predicate", "duty", "asks_for", "chat_opener", "refers_back")}),
+                                                  "predicate", "duty", "asks_for", "chat_opener", "refers_back",
+                                                  "points_back")}),
     "quoting": ("table", {"continues": "pattern", "asks_list": "pattern"}),
 }
 

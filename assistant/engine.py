@@ -26,7 +26,7 @@ from assistant.faq import find_faq
 from assistant.info_classes import DATA_KINDS, class_runs, classes_named, read_row, stated_class
 from assistant.language import AI_DOMAIN, CONCEPTS, REQUIRED_ANSWER_TYPES, concepts_in
 from assistant.sentence_index import Sentence
-from assistant.question import Question, analyse
+from assistant.question import Question, analyse, foreign_subject
 from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
 from assistant.summary import MAX_WORDS, first_line
@@ -115,9 +115,11 @@ class Assistant:
         q = analyse(question, history, normalise)
         vec = self.retriever.search_vector(q.query)
         q.kind = self._kind(q, vec)
-        if q.followup and not q.continues and specific_stems(q.text, q.language):
+        if q.followup and not q.continues and (specific_stems(q.text, q.language)
+                                               or normalise is not None and foreign_subject(q.text, normalise.keys)):
             # A question that neither opens as a continuation nor leans on the previous one for what it is about
-            # (it names something of its own) is also judged on its own (`_stands_alone`).
+            # (it names something of its own, or something no document mentions) is also judged on its own
+            # (`_stands_alone`).
             alone = analyse(question, None, normalise)
             alone_vec = self.retriever.search_vector(alone.query)
             alone.kind = self._kind(alone, alone_vec)

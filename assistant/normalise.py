@@ -21,6 +21,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from assistant import domain
+from assistant.terms import key
 _FOLD = str.maketrans("åäöéÅÄÖÉ", "aaoeAAOE")
 _TOKEN = re.compile(r"[A-Za-zÅÄÖåäöÉé]{2,40}")
 MARGIN = 1.0          # zipf: a restored form must be ten times as common as the typed one
@@ -97,6 +98,7 @@ class Normaliser:
         self._documents = sorted(self.words, key=lambda w: (-_zipf(w), w))
         self._own = self.words | set(display)
         self._pools: dict[str, tuple[dict[int, list[str]], dict[str, int]]] = {}
+        self.keys = {key(w) for w in self._own}     # the documents' words as a question's words are matched to them
 
     def _pool(self, language: str) -> tuple[dict[int, list[str]], dict[str, int]]:
         """Typo targets by length, and each one's rank where two are as near: for a Swedish question the documents'

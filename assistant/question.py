@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from assistant.domain import shipped
 from assistant.language import concepts_in, detect_language
 from assistant.sensitive import SensitiveFindings, scan
-from assistant.terms import key, specific_words
+from assistant.terms import STOP, key, specific_words
 
 # How a question says what it asks is data (assistant/data/domain.toml, [question]).
 _LEXICON = shipped().question
@@ -60,6 +60,18 @@ def question_kind(text: str) -> str:
     if PERMISSION.search(text):
         return "permission"
     return "factual" if FACTUAL.search(text) else "info"
+
+
+_POINTS_BACK = _LEXICON["points_back"]
+
+
+def foreign_subject(text: str, document_keys: set[str]) -> bool:
+    """Whether a follow-up names something of its own that no document mentions ("vad har vi för lunch idag?")
+    and does not point back at the question before it: it is about something else, and is judged on its own too."""
+    if _POINTS_BACK.search(text):
+        return False
+    return any(key(w) not in document_keys for w in (t.lower() for t in re.findall(r"[^\W\d_]{3,}+", text))
+               if w not in STOP)
 
 
 # What the question says is absent ("inga personuppgifter", "inget känsligt", "no personal data"): a concept whose

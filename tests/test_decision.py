@@ -294,6 +294,23 @@ def test_an_unrelated_follow_up_is_refused_as_it_would_be_first(assistant):
     # A continuation still takes its context from the previous question.
     followup = assistant.ask("Och om uppgifterna är anonymiserade?", "nacka", history=history)
     assert followup.verdict != "not_covered" and followup.flags["followup"]
+    # A short question made only of everyday words, none of them in any document, is refused after one on AI too;
+    # one that asks who or points back leans on the history.
+    lunch = assistant.ask("vad har vi för lunch idag?", "nacka", history=history)
+    assert lunch.verdict == "not_covered" and lunch.flags["followup"]
+    assert assistant.ask("vem ringer jag då?", "nacka", history=history).verdict != "not_covered"
+
+
+def test_a_follow_up_with_a_subject_no_document_mentions_is_judged_alone():
+    from assistant.question import foreign_subject
+
+    from assistant.terms import key
+
+    keys = {key(w) for w in ("copilot", "chatt", "personuppgifter", "kontakta")}
+    assert foreign_subject("vad har vi för lunch idag?", keys)
+    assert not foreign_subject("när slutar den?", keys)            # points back
+    assert not foreign_subject("vem ringer jag?", keys)             # asks who, of what was said before
+    assert not foreign_subject("och copilot chatt?", keys)          # every word of its own is in the documents
 
 
 def test_a_message_that_says_more_about_the_previous_question_continues_it(assistant):
