@@ -31,7 +31,7 @@ from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
 from assistant.summary import MAX_WORDS, first_line
 from assistant.terms import TOKEN, key, names_part_of, specific_stems, specific_words
-from assistant.verdict import (APPROVED, READING_CONFIDENCE, Evidence, Norms, asks_unapproved, class_row_for, contradicts,
+from assistant.verdict import (SETTLES, APPROVED, READING_CONFIDENCE, Evidence, Norms, asks_unapproved, class_row_for, contradicts,
                                decide, exempted, only_met, sentence_norms, tools_in, what_is_asked)
 from ingest.errors import PolicyAssistantError
 
@@ -447,7 +447,9 @@ def covered(q: Question, chosen: list[tuple[Sentence, float]], passages: list[Pa
     # What the question is about (secrecy, public records, ...) must appear somewhere in what was found: what it
     # asks, not the setting it tells first ("Har gått grundutbildningen i AI. Får jag använda AI-portalen …?").
     found = _read_text(passages)
-    concepts = asked_concepts(q)
+    # That its information is open ("for our website") is what the question says of its information, not what it is
+    # about: documents that never say "website" may still answer it.
+    concepts = [c for c in asked_concepts(q) if c.name not in SETTLES]
     return not concepts or any(c.pattern.search(found) for c in concepts)
 
 

@@ -970,6 +970,24 @@ def test_what_a_question_is_about_is_what_its_asking_sentence_names_not_the_sett
     assert "training" in {c.name for c in asked_concepts(asking)}
 
 
+def test_that_the_information_is_open_does_not_make_a_question_covered():
+    from assistant.engine import covered
+    from assistant.gates import Gates
+    from assistant.retrieval import Passage
+
+    text = "Texts published on ekbyenergi.se are proofread by the communications team."
+    passage = Passage("p", text, "d", "Guideline", "org", True, "policy", "3", 0, len(text))
+    gates = Gates(any=0.5, off_domain=0.5)
+    # What the question is about (labelling AI texts) is nowhere in what was found; that the text is on the website
+    # is not what it asks.
+    labelling = analyse("do we have to label AI-written texts on ekbyenergi.se?")
+    assert {"open_info", "transparency"} <= labelling.concepts
+    assert not covered(labelling, [(None, 0.99)], [passage], gates)
+    # A question whose only concept is that its information is open is judged by the score alone.
+    image = analyse("Can I make an AI image for our website?")
+    assert covered(image, [(None, 0.99)], [passage], gates)
+
+
 def test_a_question_naming_a_product_the_documents_name_is_about_the_documents():
     from assistant.engine import _names_a_product
     from assistant.retrieval import Passage
