@@ -30,7 +30,7 @@ from assistant.question import Question, analyse, foreign_subject
 from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
 from assistant.summary import MAX_WORDS, first_line
-from assistant.terms import TOKEN, key, names_part_of, specific_stems, specific_words
+from assistant.terms import PRODUCT_NAME, TOKEN, key, names_part_of, specific_stems, specific_words
 from assistant.verdict import (SETTLES, APPROVED, READING_CONFIDENCE, Evidence, Norms, asks_unapproved, class_row_for, contradicts,
                                decide, exempted, only_met, sentence_norms, tools_in, what_is_asked)
 from ingest.errors import PolicyAssistantError
@@ -476,14 +476,12 @@ def _names_a_title(q: Question, passages: list[Passage]) -> bool:
     return bool(subject & asked)
 
 
-# "SkrivStöd", "ChatGPT": a capital inside; "Ekby-Elin": a name after a name, which is asked by itself ("Elin")
-_PRODUCT_NAME = re.compile(r"\b[A-ZÅÄÖ][a-zåäö]++(?:[A-ZÅÄÖ]\w*+|-([A-ZÅÄÖ][a-zåäö]{2,}+)\b)")
 
 
 def _names_a_product(q: Question, passages: list[Passage]) -> bool:
     """Whether the question names a product the documents read name ("kan jag ladda upp en rapport i skrivstöd?" and
     "SkrivStöd (upphandlad skriv- och sammanfattningstjänst)"): it is about the documents, as a question on AI is."""
-    names = {n.lower() for p in passages[:PASSAGES_READ] for m in _PRODUCT_NAME.finditer(p.text)
+    names = {n.lower() for p in passages[:PASSAGES_READ] for m in PRODUCT_NAME.finditer(p.text)
              for n in (m.group(0), m.group(1)) if n}
     return bool(names & {w.lower() for w in TOKEN.findall(q.query)})
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 TOKEN = re.compile(r"[a-zåäöéü0-9]+(?:-[a-zåäö]+)?", re.I)
+# A product's name: "SkrivStöd", "ChatGPT" (a capital inside); "Ekby-Elin" (a name after a name, group 1: "Elin").
+PRODUCT_NAME = re.compile(r"\b[A-ZÅÄÖ][a-zåäö]++(?:[A-ZÅÄÖ]\w*+|-([A-ZÅÄÖ][a-zåäö]{2,}+)\b)")
 STOP = {"och", "att", "det", "är", "jag", "får", "som", "en", "ett", "på", "för", "med", "om", "vi", "inte", "kan", "min",
         "vad", "vem", "hur", "när", "ska", "till", "av", "eller", "mig", "i", "de", "den", "du", "man", "sig", "har", "the",
         "a", "an", "to", "of", "in", "is", "can", "may", "i", "we", "it", "and", "or", "my", "our", "what", "who", "how", "do",

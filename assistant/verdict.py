@@ -15,7 +15,7 @@ from assistant.language import GLOSSARY, concepts_in
 from assistant.question import NOT_OPEN, Question
 from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
-from assistant.terms import STOP, TOKEN, key, names_part_of, specific_words, stems
+from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_words, stems
 from assistant.info_classes import (ClassRow, activity_fit, class_floor, classes_named, comment_met, excluded_classes,
                                     other_activity, question_class, read_row, stated_class)
 from ingest.rules.reader import condition_span
@@ -632,7 +632,10 @@ def other_class(rule: str, question: Question) -> bool:
 
 
 def _names_what_is_asked(rule: str, question: Question) -> bool:
-    return names_part_of(specific_words(rule, question.language), what_is_asked(question))
+    # A product the rule names says where it applies ("… inte heller i Copilot Chat eller SkrivStöd"), as a tool
+    # does, not what it is about.
+    products = {m.group(0).lower() for m in PRODUCT_NAME.finditer(rule)}
+    return names_part_of(specific_words(rule, question.language) - products, what_is_asked(question))
 
 
 def _states_exception(condition: str, question: Question) -> bool:

@@ -731,6 +731,15 @@ def test_a_ban_on_secret_information_is_not_named_by_a_question_about_an_open_re
     assert decide(risky, [osl, only_open]).verdict == "no"
 
 
+def test_a_product_a_ban_names_as_where_it_applies_is_not_what_it_bans():
+    ban = ev("Skriv aldrig in personnummer eller känsliga personuppgifter i en AI-tjänst – inte heller i Copilot Chat "
+             "eller SkrivStöd.")
+    q = analyse("får jag använda skrivstöd för att sammanfatta ett protokoll?")
+    assert decide(q, [ban]).reason != "named_ban"
+    # A question about what the ban is about is still under it.
+    assert decide(analyse("får jag skriva in personnummer i skrivstöd?"), [ban]).verdict == "no"
+
+
 def test_an_approval_the_question_says_is_still_awaited_is_not_met():
     first = ev("Ny AI-tjänst får tas i bruk först efter beslut av IT-chefen.", Norms(permit=True, condition=True))
     waiting = analyse("Jag skickade ansökan om ett nytt AI-verktyg för två veckor sedan. Kan vi börja använda det "
