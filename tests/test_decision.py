@@ -733,7 +733,7 @@ def test_a_ban_on_secret_information_is_not_named_by_a_question_about_an_open_re
 
 def test_a_product_a_ban_names_as_where_it_applies_is_not_what_it_bans():
     ban = ev("Skriv aldrig in personnummer eller känsliga personuppgifter i en AI-tjänst – inte heller i Copilot Chat "
-             "eller SkrivStöd.")
+             "eller SkrivStöd.", Norms(prohibit=True))
     q = analyse("får jag använda skrivstöd för att sammanfatta ett protokoll?")
     assert decide(q, [ban]).reason != "named_ban"
     # A question about what the ban is about is still under it.
