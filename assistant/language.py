@@ -20,10 +20,16 @@ SV_WORDS = set(_domain.shipped().swedish_words)
 EN_WORDS = set(_domain.shipped().english_words)
 
 
+_NAME_INSIDE = re.compile(r"(?<=[^\W\d_]|[,;:]) ++[A-ZÅÄÖ][\w-]*+")
+
+
 def detect_language(text: str) -> str:
     """'sv' or 'en' (Swedish when unsure: the users are Swedish municipal employees)."""
     words = re.findall(r"[a-zåäöéü]+", text.lower())
-    sv = sum(w in SV_WORDS for w in words) + 2 * len(re.findall(r"[åäö]", text.lower()))
+    # A name's å/ä/ö ("Is SkrivStöd approved …?", "Do Gransjö's rules apply …?") says nothing of the language the
+    # question is asked in: a capitalised word inside a sentence is left out of that count.
+    unnamed = _NAME_INSIDE.sub(" ", text)
+    sv = sum(w in SV_WORDS for w in words) + 2 * len(re.findall(r"[åäö]", unnamed.lower()))
     en = sum(w in EN_WORDS for w in words)
     if en > sv:
         # Swedish typed without å/ä/ö ("galler riktlinjen for fortroendevalda ocksa") looks English to the word

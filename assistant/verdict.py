@@ -887,14 +887,26 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     def rank(text: str) -> tuple[int, int, int]:
         return (named(text, in_asking) if in_asking else 0, score(text), named(text, by_name) if by_name else 0)
 
-    (_, hits, _), i = max((rank(e.text), -i) for i, e in enumerate(evidence)) if evidence else ((0, 0, 0), 0)
+    # A table row for another tool settles nothing about the one asked ("Är Copilot Chat godkänt för
+    # sekretessuppgifter?" and SkrivStöd's row "Hög: Ja, om inte …").
+    asked_tools = tools_in(question.text)
+    candidates = [(i, e) for i, e in enumerate(evidence)
+                  if not (asked_tools and (row := read_row(e.text)) is not None and not tools_in(row.tool) & asked_tools)]
+    (_, hits, _), i = max((rank(e.text), -i) for i, e in candidates) if candidates else ((0, 0, 0), 0)
     if hits < min(2, len(asked)):
         return Decision("info")
     text = evidence[-i].text
     # "Chatthistorik … ska raderas senast efter sju dagar, om den inte har betydelse för ett ärende": a negation
     # inside the sentence's condition denies nothing; inside an exception ("med undantag för …") it does.
     span = condition_span(text)
-    said = text if not span or EXCEPTION.match(text, span[0]) else text[:span[0]] + " " + text[span[1]:]
+    rest = text if not span else text[:span[0]] + " " + text[span[1]:]
+    if span and EXCEPTION.match(text, span[0]) and by_name and named(text[span[0]:span[1]], by_name) \
+            and _DENIES.search(rest):
+        # "Uppgifter som omfattas av sekretess får inte skrivas in i någon AI-tjänst, med undantag för SkrivStöd"
+        # and "Is SkrivStöd approved for secret information?": what the ban excepts is what is asked about. Not an
+        # outright yes: what the exception allows, other rules may still limit (SkrivStöd's own row).
+        return Decision("conditional", -i, (-i,), reason="factual_exception", rule=Norms(permit=True, condition=True))
+    said = text if not span or EXCEPTION.match(text, span[0]) else rest
     if _DENIES.search(_RELATIVE_NEGATION.sub(" ", said)):
         return Decision("no", -i, reason="factual")
     if evidence[-i].recommends and _DUTY.search(question.text):

@@ -740,6 +740,17 @@ def test_a_product_a_ban_names_as_where_it_applies_is_not_what_it_bans():
     assert decide(analyse("får jag skriva in personnummer i skrivstöd?"), [ban]).verdict == "no"
 
 
+def test_a_factual_question_on_what_a_ban_excepts_and_on_another_tools_row():
+    excepting = ev("Uppgifter som omfattas av sekretess får inte skrivas in i någon AI-tjänst, med undantag för SkrivStöd.",
+                   Norms(prohibit=True, condition=True))
+    d = decide(analyse("Is SkrivStöd approved for secret information?"), [excepting])
+    assert (d.verdict, d.reason) == ("conditional", "factual_exception")
+    # Another tool's row settles nothing about the tool asked: not a "yes" from SkrivStöd's "Hög: Ja".
+    row = ev("AI-tjänst: SkrivStöd (upphandlad skriv- och sammanfattningstjänst) · Låg: Ja · Måttlig: Ja · Hög: Ja, om "
+             "inte uppgifterna omfattas av sekretess", Norms(condition=True))
+    assert decide(analyse("Är Copilot Chat godkänt för sekretessuppgifter?"), [row]).verdict != "yes"
+
+
 def test_an_approval_the_question_says_is_still_awaited_is_not_met():
     first = ev("Ny AI-tjänst får tas i bruk först efter beslut av IT-chefen.", Norms(permit=True, condition=True))
     waiting = analyse("Jag skickade ansökan om ett nytt AI-verktyg för två veckor sedan. Kan vi börja använda det "

@@ -90,6 +90,10 @@ def test_a_word_before_a_misspelled_tool_name_is_not_swallowed(normalise):
     ("nar ses riktlinjen over nasta gang?", "sv"),
     ("Can I use Copilot for personnummer?", "en"),
     ("What does the policy say about images for the website?", "en"),
+    # a name's å/ä/ö is not the question's language; a Swedish sentence's first word is
+    ("Is SkrivStöd approved for secret information?", "en"),
+    ("Do Gransjö's rules apply to elected members?", "en"),
+    ("Får jag?", "sv"),
 ])
 def test_swedish_without_diacritics_is_read_as_swedish(text, language):
     from assistant.language import detect_language
