@@ -447,13 +447,18 @@ def covered(q: Question, chosen: list[tuple[Sentence, float]], passages: list[Pa
     # What the question is about (secrecy, public records, ...) must appear somewhere in what was found: what it
     # asks, not the setting it tells first ("Har gått grundutbildningen i AI. Får jag använda AI-portalen …?").
     found = _read_text(passages)
-    # That its information is open ("for our website") is what the question says of its information, not what it is
-    # about: documents that never say "website" may still answer it.
-    concepts = [c for c in asked_concepts(q) if c.name not in SETTLES]
-    return not concepts or any(c.pattern.search(found) for c in concepts)
+    # A permission is decided by the rules on its setting (which kind of AI service, whether the information is
+    # open) as much as on its activity; a question for a fact or a duty ("do we have to label AI-written texts on
+    # ekbyenergi.se?") is about its topic, which must be found, not about the setting it names.
+    concepts = asked_concepts(q)
+    topics = [c for c in concepts if c.name not in SETTING] if q.kind != "permission" else []
+    return not concepts or any(c.pattern.search(found) for c in topics or concepts)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s++")
+
+
+SETTING = SETTLES | {"public_ai", "custom_ai"}
 
 
 def asked_concepts(q: Question) -> list:
