@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer import one_line
+from assistant.domain import shipped
 from assistant.terms import stems
 from ingest.sentences import abbreviation_before, split_spans
 
@@ -15,6 +16,7 @@ LEAD = {"sv": {"yes": "Ja", "no": "Nej", "conditional": "Ja, under villkor"},
 AND = {"sv": "och", "en": "and"}
 # A "yes" from a ban whose exception the question states: the rule quoted is a ban, so the line says why it allows.
 EXCEPTION_LEAD = {"sv": "Ja, undantaget gäller", "en": "Yes, the exception applies"}
+_ANSWER = shipped().normative
 MAX_WORDS = 28             # a longer rule is cut at a clause boundary
 MIN_WORDS = 8              # … into a piece that still says something on its own
 MIN_CONDITION = 5          # a shorter condition ("innan du använder den") is shown with its rule
@@ -45,7 +47,7 @@ def clause(quote: str, question: str) -> str:
     if len(sentences) > 1:
         # A quote that goes on into the next sentence: the line repeats one sentence, so that the [n] after it
         # stands at the end of everything it marks.
-        text = max(sentences, key=lambda p: (len(asked & stems(p)), -sentences.index(p)))
+        text = max(sentences, key=lambda p: (len(p.split()) >= 3, len(asked & stems(p)), -sentences.index(p)))
     if len(text.split()) <= MAX_WORDS:
         return text.rstrip(_END)
     parts = _clauses(text)
@@ -85,4 +87,16 @@ def first_line(language: str, verdict: str, question: str, quotes: list[str], co
                   for cond, n in zip(conditions, condition_numbers)]
         listed = "; ".join(pieces[:-1]) + f"; {AND[language]} " + pieces[-1] if len(pieces) > 1 else pieces[0]
         return f"{LEAD[language][verdict]}: {listed}."
-    return f"{LEAD[language][verdict]}: {clause(quotes[0], question)} [1]."
+    return f"{LEAD[language][verdict]}: {_unanswered(clause(quotes[0], question), verdict)} [1]."
+
+
+def _unanswered(piece: str, verdict: str) -> str:
+    """An FAQ answer's own "Ja," or "Nej," left off after the verdict: "Nej: i Solbacka Assistenten, om brevet inte
+    innehåller personnummer …", not "Nej: Ja, i Solbacka Assistenten …" (the answer to the FAQ's question, which is
+    not this one), and not "Ja: Ja, …"."""
+    if verdict not in ("yes", "no"):
+        return piece
+    m = _ANSWER["answer_yes"].match(piece) or _ANSWER["answer_no"].match(piece)
+    if m is None or not piece[m.end():].startswith(","):
+        return piece
+    return piece[m.end() + 1:].lstrip()

@@ -263,6 +263,10 @@ def test_first_line_never_cuts_after_an_abbreviation_and_marks_a_cut_rule():
               "Chat eller SkrivStöd.")
     line = first_line("sv", "no", "Får jag klistra in uppgifter om hälsa och religion?", [listed], [], [])
     assert line.count("(") == line.count(")") and "sexualliv)" in line
+    # An FAQ answer's own "Ja," is not repeated after the verdict, least of all after "Nej"; nor is a bare "Nej.".
+    faq = "Ja, i Solbacka Assistenten, om brevet inte innehåller personnummer eller känsliga personuppgifter."
+    assert first_line("sv", "no", "Får jag?", [faq], [], []) == f"Nej: {faq[4:-1]} [1]."
+    assert first_line("sv", "no", "Får jag?", ["Nej. Det får du inte göra."], [], []) == "Nej: Det får du inte göra [1]."
     # A clause too short to stand alone takes the clause before it, which it refers back to.
     duty = ("För att lyckas med detta ska varje användare följa ett antal anvisningar: AI är ett arbetsverktyg och den "
             "som använder det är ansvarig för resultatet, detta genom att granska, rätta och vid behov rapportera "
