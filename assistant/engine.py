@@ -442,7 +442,7 @@ def covered(q: Question, chosen: list[tuple[Sentence, float]], passages: list[Pa
     embedding model's gate."""
     best = chosen[0][1] if chosen else -1.0
     if best < gates.any or (best < gates.off_domain and not AI_DOMAIN.search(q.query) and not _names_a_title(q, passages)
-                            and not _names_a_product(q, passages)):
+                            and not _names_a_product(q, passages) and not _names_a_class(q, passages)):
         return False
     # What the question is about (secrecy, public records, ...) must appear somewhere in what was found: what it
     # asks, not the setting it tells first ("Har gått grundutbildningen i AI. Får jag använda AI-portalen …?").
@@ -489,6 +489,13 @@ def _names_a_product(q: Question, passages: list[Passage]) -> bool:
     names = {n.lower() for p in passages[:PASSAGES_READ] for m in PRODUCT_NAME.finditer(p.text)
              for n in (m.group(0), m.group(1)) if n}
     return bool(names & {w.lower() for w in TOKEN.findall(q.query)})
+
+
+def _names_a_class(q: Question, passages: list[Passage]) -> bool:
+    """Whether the question names a class of information the documents read name ("what is Klass 4?" and "Klass 4
+    Skyddad (protected): …"): it is about the documents, as a question on AI is."""
+    stated = stated_class(q)
+    return stated is not None and any(stated in classes_named(p.text) for p in passages[:PASSAGES_READ])
 
 
 def _read_text(passages: list[Passage]) -> str:

@@ -1012,6 +1012,17 @@ def test_that_the_information_is_open_does_not_make_a_question_covered():
     assert covered(image, [(None, 0.99)], [passage], gates)
 
 
+def test_a_question_naming_a_class_the_documents_name_is_about_the_documents():
+    from assistant.engine import _names_a_class
+    from assistant.retrieval import Passage
+
+    text = "- Klass 4 Skyddad (protected): information about the grid and heating control systems (SCADA/OT)."
+    passage = Passage("p", text, "d", "Guideline", "org", True, "policy", "4", 0, len(text))
+    assert _names_a_class(analyse("what is Klass 4?"), [passage])
+    assert not _names_a_class(analyse("what is Klass 2?"), [passage])
+    assert not _names_a_class(analyse("what is the weather like?"), [passage])
+
+
 def test_a_question_naming_a_product_the_documents_name_is_about_the_documents():
     from assistant.engine import _names_a_product
     from assistant.retrieval import Passage
