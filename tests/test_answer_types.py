@@ -341,3 +341,15 @@ def test_what_to_do_after_a_mistake_is_answered_by_what_to_do():
     assert not any(p.search("Skriv aldrig in personnummer i en AI-tjänst.") for p in asked)
     assert expected_answers("What should I do if I pasted customer data into ChatGPT?")
     assert "incident" in names("har råkat klistra in ett personnummer") and "incident" in names("jag råkar ofta …")
+
+
+def test_what_is_a_term_is_answered_by_the_sentence_that_defines_it():
+    asked = expected_answers("vad är en godkänd ai-tjänst?")
+    assert any(p.search("Godkänd AI-tjänst: en AI-tjänst som finns upptagen i kommunens förteckning.") for p in asked)
+    assert any(p.search("Godkänd AI-tjänst – en tjänst i kommunens förteckning enligt AI-policyn.") for p in asked)
+    assert any(p.search("- Klass 4 Skyddad (protected): information about the grid.") for p in expected_answers("what is Klass 4?"))
+    # a rule is no definition, nor is a table row's first field
+    assert not any(p.search("I arbetet får endast godkända AI-tjänster användas.") for p in asked)
+    assert not any(p.search("AI-verktyg: Copilot Chat · Högsta tillåtna informationsklass: Klass 1") for p in asked)
+    # a question that asks more than what a term is, is not a definition question
+    assert not expected_answers("vad är det som gäller för ChatGPT på jobbet när man har personuppgifter?")
