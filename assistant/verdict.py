@@ -426,8 +426,10 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 return Decision("no", i, reason="outside_only")
             if n.only and elsewhere(e.text, question):
                 return Decision("no", i, reason="outside_only")
-            if n.condition and (n.permit or n.only) and condition_state(e, question) is False:
-                return Decision("no", i, reason="condition_fails")     # allowed only if …, and it is not so
+            if n.condition and (n.permit or n.only) and not n.oblige and condition_state(e, question) is False:
+                # Allowed only if …, and it is not so. (A duty under a condition, "Om du behöver hjälp med en text om
+                # en viss person, skriv om texten …", does not apply when its condition does not hold.)
+                return Decision("no", i, reason="condition_fails")
             said = settled(e, question) or allows or _leans_met(e, question, pasted_here)
             # "endast Copilot Chat med kommunens konto" is met by a question about Copilot Chat with that account;
             # a condition beside it ("när det är nödvändigt") still has to be said.

@@ -755,6 +755,20 @@ def test_a_factual_question_on_what_a_ban_excepts_and_on_another_tools_row():
     assert decide(analyse("Är Copilot Chat godkänt för sekretessuppgifter?"), [row]).verdict != "yes"
 
 
+def test_a_duty_whose_condition_does_not_hold_does_not_make_a_no():
+    duty = ev("Om du behöver hjälp med en text som handlar om en viss person, skriv om texten så att personen inte kan "
+              "identifieras innan du använder Copilot Chat.", Norms(permit=True, oblige=True, condition=True),
+              condition="Om du behöver hjälp med en text som handlar om en viss person")
+    q = analyse("Jag ska skriva ett veckobrev till föräldrarna, inga namn på elever och ingen viss person. Får jag ta "
+                "hjälp av Copilot Chat med texten?")
+    assert decide(q, [duty]).reason != "condition_fails"
+    # A permission whose condition the question says does not hold is still a no.
+    only_if = ev("Copilot Chat får användas om texten inte handlar om en viss person.", Norms(permit=True, condition=True),
+                 condition="om texten inte handlar om en viss person")
+    about = analyse("Texten handlar om en viss person. Får jag ta hjälp av Copilot Chat med texten?")
+    assert decide(about, [only_if]).reason == "condition_fails"
+
+
 def test_an_approval_the_question_says_is_still_awaited_is_not_met():
     first = ev("Ny AI-tjänst får tas i bruk först efter beslut av IT-chefen.", Norms(permit=True, condition=True))
     waiting = analyse("Jag skickade ansökan om ett nytt AI-verktyg för två veckor sedan. Kan vi börja använda det "
