@@ -184,11 +184,18 @@ def question_class(question: Question, scale: str, organisation_text: str) -> Ra
     if "open_info" in question.concepts:
         return lowest(scale, organisation_text)
     if "open_info" in question.absent and {"personal_data", "secrecy"} <= question.absent:
-        text = " ".join(organisation_text.split())
-        for m in UNPUBLISHED.finditer(text):
-            r = rank(text[m.end():m.end() + 40])
-            if r is not None and r[0] == scale:
-                return r
+        return _unpublished(scale, organisation_text)
+    return None
+
+
+def _unpublished(scale: str, organisation_text: str) -> Rank | None:
+    """The class the organisation's documents give information that is not published ("… ska alltid behandlas som
+    lägst nivå Måttlig")."""
+    text = " ".join(organisation_text.split())
+    for m in UNPUBLISHED.finditer(text):
+        r = rank(text[m.end():m.end() + 40])
+        if r is not None and r[0] == scale:
+            return r
     return None
 
 
@@ -240,13 +247,14 @@ def class_floor(question: Question, scale: str, organisation_text: str) -> Rank 
     question that one definition lists and no other does ("contract" under "Klass 3 Konfidentiell: customer data,
     contracts, …"; "elevhälsomöten" under "… inom elevhälsa är klass D"). Only ever a floor: it can say that a
     tool's class or a rule's is too low, never that a tool may be used."""
-    stated = stated_class(question, scale) or named_class(question, scale, organisation_text)
+    found = [r for r in (stated_class(question, scale) or named_class(question, scale, organisation_text),) if r]
+    # Information the question says is not published is at least the class the documents give such information,
+    # whatever else it holds.
+    found += [r] if "open_info" in question.absent and (r := _unpublished(scale, organisation_text)) else []
     definitions = _definitions(scale, organisation_text)
-    if len(definitions) < 2:
-        return stated
-    asked = {stem for stem in _stems(question.text) if stem[:6] not in question.absent_words}
-    found = [r for r, distinct in definitions if any(a.startswith(d) for d in distinct for a in asked)]
-    found += [stated] if stated is not None else []
+    if len(definitions) >= 2:
+        asked = {stem for stem in _stems(question.text) if stem[:6] not in question.absent_words}
+        found += [r for r, distinct in definitions if any(a.startswith(d) for d in distinct for a in asked)]
     return max(found, key=lambda r: r[1]) if found else None
 
 

@@ -417,3 +417,16 @@ def test_a_class_limit_on_another_activity_does_not_decide():
     assert (d.verdict, d.deciding) == ("no", 1)
     meeting = analyse("Can we use Teams transcription in a meeting where we discuss Klass 3 information?")
     assert decide(meeting, [transcription]).reason == "class_excluded"
+
+
+def test_unpublished_information_is_at_least_the_class_the_documents_give_it():
+    levels = ("Kommunen använder nivåerna Låg, Måttlig och Hög. Information som inte är publicerad eller på annat sätt "
+              "offentlig ska alltid behandlas som lägst nivå Måttlig.")
+    scale = "låg måttlig hög"
+    # a floor, whatever else the information holds (personal data or not said)
+    assert class_floor(analyse("får jag använda gratis chatgpt för ett internt pm?"), scale, levels) == (scale, 1)
+    assert class_floor(analyse("får jag använda gratis chatgpt för en publicerad nyhet?"), scale, levels) is None
+    row = "AI-tjänst: Öppna AI-tjänster (t.ex. ChatGPT gratis, Gemini, Claude) · Låg: Ja · Måttlig: Nej · Hög: Nej"
+    d = decide(analyse("får jag använda gratis chatgpt för ett internt pm?"), [Evidence(row, row, Norms())],
+               organisation_text=levels)
+    assert (d.verdict, d.reason) == ("no", "class_exceeds")
