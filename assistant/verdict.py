@@ -909,7 +909,11 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         # outright yes: what the exception allows, other rules may still limit (SkrivStöd's own row).
         return Decision("conditional", -i, (-i,), reason="factual_exception", rule=Norms(permit=True, condition=True))
     said = text if not span or EXCEPTION.match(text, span[0]) else rest
-    if _DENIES.search(_RELATIVE_NEGATION.sub(" ", said)):
+    # A word of exception the question itself asks about ("kan förvaltningschefen ge undantag?" and "… får medge
+    # undantag från regel 2") is its subject, not a denial; a plain negation always denies.
+    own = {key(w.lower()) for w in TOKEN.findall(question.text)}
+    if any(_NEGATION.fullmatch(m.group(0)) or key(m.group(0).lower()) not in own
+           for m in _DENIES.finditer(_RELATIVE_NEGATION.sub(" ", said))):
         return Decision("no", -i, reason="factual")
     if evidence[-i].recommends and _DUTY.search(question.text):
         # "Måste ett internt underlag märkas?" and "Märkning rekommenderas även i interna underlag": recommended, not

@@ -711,6 +711,12 @@ def test_a_negation_inside_a_condition_does_not_deny_a_factual_question():
     assert (d.verdict, d.reason) == ("conditional", "factual_condition")
     # A negation in the main clause, or in an exception, still denies.
     assert decide(q, [ev("Chatthistorik i Copilot Chat behöver inte raderas, om den inte har betydelse för ett ärende.")]).verdict == "no"
+    # A word of exception the question asks about is its subject, not a denial.
+    grant = ev("Förvaltningschefen får medge undantag från regel 2 för ett tidsbegränsat test, om inte testet omfattar "
+               "personuppgifter.", Norms(permit=True, condition=True))
+    assert decide(analyse("kan förvaltningschefen ge undantag?"), [grant]).verdict == "conditional"
+    assert decide(analyse("Gäller regel 2 för förvaltningschefen?"),
+                  [ev("Regel 2 gäller alla, med undantag för förvaltningschefen.")]).verdict == "no"
     # Nor does one in a relative clause that says which things are meant.
     form = analyse("behöver jag fylla i en blankett för att få använda ett nytt ai-verktyg?")
     request = ev("En verksamhet som vill använda en AI-tjänst som inte är godkänd ska skicka en förfrågan till "
