@@ -31,8 +31,8 @@ from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
 from assistant.summary import MAX_WORDS, first_line
 from assistant.terms import PRODUCT_NAME, TOKEN, key, names_part_of, specific_stems, specific_words
-from assistant.verdict import (SETTLES, APPROVED, READING_CONFIDENCE, Evidence, Norms, asks_unapproved, class_row_for, contradicts,
-                               decide, exempted, only_met, sentence_norms, tools_in, what_is_asked)
+from assistant.verdict import (APPROVED, READING_CONFIDENCE, SETTLES, Evidence, Norms, asks_unapproved, class_row_for,
+                               contradicts, decide, exempted, only_met, sentence_norms, tools_in, what_is_asked)
 from ingest.errors import PolicyAssistantError
 
 MAX_QUESTION_CHARS = 4000
@@ -437,6 +437,11 @@ def safe_history(history: list[dict] | None) -> list[dict]:
     return out
 
 
+# What a question tells of its setting (which kind of AI service, whether its information is open) rather than what
+# it asks about.
+SETTING = SETTLES | {"public_ai", "custom_ai"}
+
+
 def covered(q: Question, chosen: list[tuple[Sentence, float]], passages: list[Passage], gates: Gates) -> bool:
     """Whether the organisation's documents address the question at all: the best sentence scores at least the
     embedding model's gate."""
@@ -456,9 +461,6 @@ def covered(q: Question, chosen: list[tuple[Sentence, float]], passages: list[Pa
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s++")
-
-
-SETTING = SETTLES | {"public_ai", "custom_ai"}
 
 
 def asked_concepts(q: Question) -> list:
