@@ -339,6 +339,8 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             continue                           # a table row about another tool than the one asked about
         if i != row_at and other_class(e.text, question):
             continue                           # "Information i klass C får användas endast i AI-portalen" for klass D
+        if i != row_at and other_product_row(e.text, question):
+            continue                           # "GitHub Copilot Business" for "copilot"
         if i == row_at:
             if row.highest is None:
                 return Decision("no", i, reason="class_row")        # the tool is approved for no class at all
@@ -550,6 +552,14 @@ _PRODUCT = re.compile(_TOOLS.pattern + r"(?:[ -]" + _TOOLS.pattern + r")+", re.I
 def products_in(text: str) -> list[frozenset[str]]:
     """The products a text names by two or more known tool names in a row ("GitHub Copilot"), as their names."""
     return [tools_in(m.group(0)) for m in _PRODUCT.finditer(text)]
+
+
+def other_product_row(text: str, question: Question) -> bool:
+    """Whether a table row is for a product of a tool's maker that the question does not name: "GitHub Copilot"
+    for a question on "copilot"."""
+    asked = tools_in(question.text)
+    row = read_row(text) if asked else None
+    return row is not None and any(not product <= asked for product in products_in(row.tool))
 
 
 def about_other_tools(rule: str, question: Question, allowed: frozenset[str]) -> bool:

@@ -430,3 +430,12 @@ def test_unpublished_information_is_at_least_the_class_the_documents_give_it():
     d = decide(analyse("får jag använda gratis chatgpt för ett internt pm?"), [Evidence(row, row, Norms())],
                organisation_text=levels)
     assert (d.verdict, d.reason) == ("no", "class_exceeds")
+
+
+def test_a_row_for_another_product_of_the_tools_maker_decides_nothing():
+    github = "Tool: GitHub Copilot Business (IT department) · Highest class: Klass 2 · Conditions: Only for office IT and web code."
+    q = analyse("får jag använda copilot för att sammanfatta ett styrelseprotokoll?")
+    d = decide(q, [Evidence(github, github, Norms(only=True, permit=True))])
+    assert d.deciding is None and 0 not in d.conditions
+    coder = analyse("får jag använda github copilot för att skriva kod till hemsidan?")
+    assert decide(coder, [Evidence(github, github, Norms(only=True, permit=True))]).deciding == 0
