@@ -217,6 +217,8 @@ def condition_state(e: Evidence, question: Question) -> bool | None:
     return negated == bool(_NEGATION.search(said if shared >= min(2, len(cond)) else question.text))
 
 
+# Where a list goes on to its next item: ", samt för …", "; och …", ", as well as …".
+_LIST_ITEMS = re.compile(r",\s*+(?:samt|och|as well as|and)\b|;")
 _QUESTION_PART = re.compile(r"[.;:!?()]++|,\s*+")
 
 
@@ -934,6 +936,11 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     # A clause that itself names what is asked ("… vad som gäller när medarbetare och förtroendevalda använder
     # AI-tjänster i arbetet") says whom or what the rules are for, not a condition on it.
     if span and named(text[span[0]:span[1]]) and not named(text[:span[0]] + " " + text[span[1]:]):
+        span = None
+    if span and named(text[:span[0]]) and not named(_LIST_ITEMS.split(text[:span[0]])[-1]):
+        # The condition belongs to a later item of a list, not to what is asked: "… för anställda, praktikanter och
+        # konsulter som arbetar med kommunens konton, samt för förtroendevalda när de använder AI i sitt uppdrag" and
+        # "gäller policyn för konsulter?".
         span = None
     if span and not _TEMPORAL.match(text, span[0]):
         # Unless the question states whether that condition holds ("jag använder bara min privata dator"), as the

@@ -776,6 +776,14 @@ def test_a_duty_whose_condition_does_not_hold_does_not_make_a_no():
     assert decide(about, [only_if]).reason == "condition_fails"
 
 
+def test_a_condition_on_a_later_item_of_a_list_does_not_hold_for_an_earlier_one():
+    scope = ev("Policyn gäller för samtliga nämnder, för anställda, praktikanter och konsulter som arbetar med kommunens "
+               "konton, samt för förtroendevalda när de använder AI i sitt uppdrag.")
+    assert decide(analyse("gäller policyn för konsulter?"), [scope]).verdict == "yes"
+    d = decide(analyse("gäller policyn för förtroendevalda?"), [scope])
+    assert (d.verdict, d.reason) == ("conditional", "factual_condition")
+
+
 def test_an_approval_the_question_says_is_still_awaited_is_not_met():
     first = ev("Ny AI-tjänst får tas i bruk först efter beslut av IT-chefen.", Norms(permit=True, condition=True))
     waiting = analyse("Jag skickade ansökan om ett nytt AI-verktyg för två veckor sedan. Kan vi börja använda det "
