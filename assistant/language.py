@@ -21,6 +21,7 @@ EN_WORDS = set(_domain.shipped().english_words)
 
 
 _NAME_INSIDE = re.compile(r"(?<=[^\W\d_]|[,;:]) ++[A-ZÅÄÖ][\w-]*+")
+_NAMES = re.compile(r"\b[A-ZÅÄÖ][\w-]*+(?: ++[A-ZÅÄÖ][\w-]*+)++|\b[A-ZÅÄÖ][a-zåäö]++[A-ZÅÄÖ][\w-]*+")
 
 
 def detect_language(text: str) -> str:
@@ -33,8 +34,10 @@ def detect_language(text: str) -> str:
     en = sum(w in EN_WORDS for w in words)
     if en > sv:
         # Swedish typed without å/ä/ö ("galler riktlinjen for fortroendevalda ocksa") looks English to the word
-        # lists ("for"): the other words vote by which language's word list knows them far better.
-        for w in words:
+        # lists ("for"): the other words vote by which language's word list knows them far better. A name of two
+        # capitalised words or with a capital inside does not vote ("Can I use Solbacka Assistenten for …?"); a
+        # single capitalised word may be English's way with a language ("into Arabic").
+        for w in re.findall(r"[a-zåäöéü]+", _NAMES.sub(" ", text).lower()):
             if w not in SV_WORDS and w not in EN_WORDS and len(w) > 2:
                 lean = _lean(w)
                 sv, en = sv + (lean > 0), en + (lean < 0)

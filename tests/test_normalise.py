@@ -94,6 +94,9 @@ def test_a_word_before_a_misspelled_tool_name_is_not_swallowed(normalise):
     ("Is SkrivStöd approved for secret information?", "en"),
     ("Do Gransjö's rules apply to elected members?", "en"),
     ("Får jag?", "sv"),
+    # a two-word name is no Swedish vote; an English language name is an English one
+    ("Can I use Solbacka Assistenten for Klass 2 information?", "en"),
+    ("Can I use AI to translate a beslut on försörjningsstöd into Arabic for the applicant?", "en"),
 ])
 def test_swedish_without_diacritics_is_read_as_swedish(text, language):
     from assistant.language import detect_language
