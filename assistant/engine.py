@@ -166,24 +166,24 @@ class Assistant:
             sentences, chosen = [sentences[k] for k in kept], [chosen[k] for k in kept]
             evidence = [evidence_of(s, c, q, faq.answer if faq and c is faq.sentence else "")
                         for s, (c, _) in zip(sentences, chosen)]
-            row = self._row_beside(q, organisation, evidence)
-            if row is not None:
-                # The information-class row for the tool asked about, when the quotes hold none: it decides with them
-                # by the class it allows (what the situation reader makes of a table row is not read).
-                sentences.append(row)
-                evidence.append(replace(evidence_of(row, row, q), situation=None))
-            rule = self._class_rule_beside(q, organisation, evidence)
-            if rule is not None:
-                sentences.append(rule)
-                evidence.append(evidence_of(rule, rule, q))
+
+            def quote_too(sentence: Sentence | None, situation: bool = True) -> None:
+                # A sentence found beyond the chosen ones is quoted and decides with them.
+                if sentence is not None:
+                    sentences.append(sentence)
+                    e = evidence_of(sentence, sentence, q)
+                    evidence.append(e if situation else replace(e, situation=None))
+
+            # The information-class row for the tool asked about, when the quotes hold none: it decides with them by
+            # the class it allows (what the situation reader makes of a table row is not read).
+            quote_too(self._row_beside(q, organisation, evidence), situation=False)
+            # The organisation's rule on the class of information the question states, when no quote names it.
+            quote_too(self._class_rule_beside(q, organisation, evidence))
             scope_text = retriever.scope_text(organisation)[0]
             tools = allowed_tools(scope_text)
-            rule = self._approved_only_beside(q, organisation, evidence, tools)
-            if rule is not None:
-                # A tool the documents never allow, and no quote says that only allowed tools may be used: the rule
-                # that says so is quoted and decides ("Använd bara godkända verktyg" for "får jag använda DeepL …?").
-                sentences.append(rule)
-                evidence.append(evidence_of(rule, rule, q))
+            # A tool the documents never allow, and no quote says that only allowed tools may be used: the rule that
+            # says so is quoted and decides ("Använd bara godkända verktyg" for "får jag använda DeepL …?").
+            quote_too(self._approved_only_beside(q, organisation, evidence, tools))
             names = " ".join({org.get("name", organisation), *(s.passage.title for s in sentences)})
             decision = decide(q, evidence, names=names, allowed=tools, organisation_text=scope_text)
             if decision.verdict in ("yes", "conditional") and q.kind == "permission":
@@ -195,8 +195,7 @@ class Assistant:
                 guard = restriction_beside(q, passages[:PASSAGES_READ], self.retriever.sentences, ruled,
                                            {s.text for s in sentences})
                 if guard is not None:
-                    sentences.append(guard)
-                    evidence.append(evidence_of(guard, guard, q))
+                    quote_too(guard)
                     decision = decide(q, evidence, names=names, allowed=tools, organisation_text=scope_text)
             if decision.verdict == "info" and q.kind == "factual":
                 # A yes/no question none of the quoted sentences settles: the sentence of the passages read that

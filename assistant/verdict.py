@@ -217,8 +217,6 @@ def condition_state(e: Evidence, question: Question) -> bool | None:
     return negated == bool(_NEGATION.search(said if shared >= min(2, len(cond)) else question.text))
 
 
-# Where a list goes on to its next item: ", samt för …", "; och …", ", as well as …".
-_LIST_ITEMS = re.compile(r",\s*+(?:samt|och|as well as|and)\b|;")
 _QUESTION_PART = re.compile(r"[.;:!?()]++|,\s*+")
 
 
@@ -829,6 +827,10 @@ def _exceptions(rule: str) -> list[tuple[tuple[int, int], list[str]]]:
 
 _NAME_WORD = re.compile(r"(?<=[\w,] )(?-i:[A-ZÅÄÖ][a-zåäö])[\w-]{1,40}+")
 SPELLING_MIN, SPELLING_RATIO = 7, 90      # another spelling of a word: long, and all but a letter alike
+
+
+# Where a list goes on to its next item: ", samt för …", "; och …", ", as well as …".
+_LIST_ITEMS = re.compile(r",\s*+(?:samt|och|as well as|and)\b|;")
 
 
 def _factual(question: Question, evidence: list[Evidence], names: str) -> Decision:
