@@ -35,7 +35,7 @@ _EMPTY_PROBES = ("", "x", "Får jag? Ja.")
 # section -> its kind and, for tables, key -> value kind. "pattern" is a list of regular-expression alternatives.
 SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
     "language": ("table", {"swedish_words": "detection words", "english_words": "detection words"}),
-    "tools": ("table", {"names": "names"}),
+    "tools": ("table", {"names": "names", "editions": "names"}),
     "ai_domain": ("table", {"pattern": "pattern"}),
     "concepts": ("array of tables", {"name": "name", "pattern": "pattern", "swedish": "text"}),
     "glossary": ("map", {}),                                 # English word -> Swedish policy words
@@ -70,6 +70,7 @@ class Domain:
     swedish_words: frozenset[str]
     english_words: frozenset[str]
     tools: tuple[str, ...]
+    editions: tuple[str, ...]                                  # words after a tool's name that name its edition
     ai_domain: re.Pattern
     concepts: tuple[Concept, ...]
     glossary: dict[str, str]
@@ -173,6 +174,7 @@ class _Checker:
             swedish_words=self.words(language["swedish_words"], "[language] swedish_words"),
             english_words=self.words(language["english_words"], "[language] english_words"),
             tools=names,
+            editions=self.names(tools["editions"], "[tools] editions"),
             ai_domain=self.pattern(data["ai_domain"]["pattern"], "[ai_domain] pattern"),
             concepts=tuple(concepts),
             glossary=glossary,

@@ -449,6 +449,12 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
     # A ban on a kind of information (secrecy, personal data) does not hold for information the question says is
     # open, whatever words it shares with it ("en offentlig rapport" and "Offentlighets- och sekretesslagen").
     named = [i for i in bans + ([] if safe else data_bans) if _names_what_is_asked(evidence[i].text, question)]
+    # A ban whose only condition is an exception the question does not speak of ("AI får inte användas för att
+    # bedöma eller rangordna arbetssökande, utom när det gäller att formulera … platsannonser" and applicants to rank)
+    # bans what it names outside the exception as outright.
+    named += [i for i in cond_bans if EXCEPTION.match(evidence[i].condition or "")
+              and condition_state(evidence[i], question) is None
+              and _names_what_is_asked(_without_exceptions(evidence[i].text), question)]
     if named:
         # An outright ban on the very thing the question asks about ("kallelser … får inte översättas med AI" and a
         # kallelse to translate) decides, whatever else is quoted beside it.
@@ -523,7 +529,9 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
 # Tool names name where a rule applies, not what it is about: "… får inte skrivas in i Copilot Chat" is not about
 # every question that names Copilot (nor its product word: "Copilot Chat", "ChatGPT Plus").
 _TOOLS = re.compile(r"\b(" + "|".join(re.escape(t) for t in shipped().tools) + r")\b", re.I)
-_TOOL_MENTION = re.compile(_TOOLS.pattern + r"(?:[ -][\w-]{1,20}+)?", re.I)
+# A tool's name with its edition: "Copilot Chat", "ChatGPT-4o", "chatgpt plus"; not "Copilot rangordna".
+_TOOL_MENTION = re.compile(_TOOLS.pattern + r"(?:[ -](?:(?:" + "|".join(re.escape(e) for e in shipped().editions)
+                           + r")\b|(?-i:[A-ZÅÄÖ0-9])[\w-]{0,19}+))?", re.I)
 
 
 def beyond_limit(rule: str, question: Question) -> bool:
@@ -591,10 +599,7 @@ def _denies(question: Question, rule: str) -> bool:
     said = set().union(*(_part_stems(c) for c in parts if c not in denying))
     # What the permission excepts, the question may well deny ("Inga elever nämns" under "… med undantag för
     # personuppgifter om barn och elever").
-    flat = " ".join(rule.split())
-    for (start, end), _ in reversed(_exceptions(flat)):
-        flat = flat[:start] + flat[end:]
-    return bool((denied - said - _FRAME) & _part_stems(flat))
+    return bool((denied - said - _FRAME) & _part_stems(_without_exceptions(rule)))
 
 
 _UNIT, _EVERY_UNIT = _LEXICON["unit"], _LEXICON["every_unit"]
@@ -813,6 +818,13 @@ def excepted(rule: str, question: Question) -> bool:
         if any(w.startswith(k) for k in asked for w in own):
             return True
     return False
+
+
+def _without_exceptions(rule: str) -> str:
+    flat = " ".join(rule.split())
+    for (start, end), _ in reversed(_exceptions(flat)):
+        flat = flat[:start] + flat[end:]
+    return flat
 
 
 def _exceptions(rule: str) -> list[tuple[tuple[int, int], list[str]]]:

@@ -191,6 +191,27 @@ def test_a_conditional_ban_whose_condition_the_question_states_is_a_no():
     assert decide(done, [rule]).verdict != "no"
 
 
+def test_a_ban_with_an_exception_bans_what_it_names_outside_the_exception():
+    exception = "utom när det gäller att formulera eller språkgranska platsannonser"
+    ban = ev(f"AI får inte användas för att bedöma eller rangordna arbetssökande, {exception}.",
+             Norms(prohibit=True, condition=True), condition=exception)
+    row = ev("AI-tjänst: Microsoft Copilot Chat med kommunkonto · Låg: Ja · Måttlig: Ja · Hög: Nej",
+             Norms(permit=True, condition=True))
+    ranking = decide(analyse("Får jag låta Copilot rangordna de sökande till ekonomtjänsten?"), [row, ban])
+    assert (ranking.verdict, ranking.deciding) == ("no", 1)
+    # The exception itself, and what the ban does not name, are not banned by it.
+    assert decide(analyse("Får jag låta Copilot språkgranska platsannonsen till ekonomtjänsten?"), [row, ban]).verdict != "no"
+    assert decide(analyse("Får jag låta Copilot sammanfatta protokollet från nämnden?"), [row, ban]).verdict != "no"
+
+
+def test_what_a_question_asks_a_tool_to_do_is_not_part_of_the_tools_name():
+    from assistant.verdict import what_is_asked
+
+    assert "rangordna" in what_is_asked(analyse("Får jag låta Copilot rangordna de sökande?"))
+    assert not {"chat", "plus"} & what_is_asked(analyse("får jag använda copilot chat eller chatgpt plus för protokollet?"))
+    assert "Business" not in what_is_asked(analyse("Kan jag använda GitHub Copilot Business för webbkod?"))
+
+
 def test_a_sentence_with_two_rules_is_read_by_the_clause_the_question_is_about():
     rule = ev("AI får inte ersätta mänskliga beslut i ärenden som påverkar individens rättigheter utan ska användas som stöd "
               "i beslutsfattandet.")

@@ -107,6 +107,8 @@ def test_the_old_vocabulary_file_is_gone():
      ("[answer_types.decision] ranks_only", "must be true or false")),
     (_replace('"Grammarly",', '"grammarly", "Grammarly",'),
      ("[tools] names", "'Grammarly' is listed twice")),
+    (_replace('editions = ["chat",', 'editions = ["chat", "Chat",'),
+     ("[tools] editions", "'Chat' is listed twice")),
 ])
 def test_a_broken_file_is_refused_in_one_line_naming_the_problem(tmp_path, text, expected):
     _refused(tmp_path, text, *expected)
