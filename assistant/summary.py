@@ -62,6 +62,11 @@ def clause(quote: str, question: str) -> str:
             last += 1
         else:
             break
+    # A short clause ending in a comma before the one chosen is its head ("Skriv aldrig in personnummer," before
+    # "samordningsnummer eller känsliga personuppgifter … i en AI-tjänst"): it is said too, though the whole is then
+    # cut at the limit.
+    while first > 0 and len(parts[first - 1].split()) < MIN_WORDS and parts[first - 1].endswith(","):
+        first -= 1
     best = " ".join(parts[first:last + 1])
     words = best.split()
     if len(words) <= MAX_WORDS:

@@ -284,6 +284,9 @@ def test_first_line_never_cuts_after_an_abbreviation_and_marks_a_cut_rule():
               "Chat eller SkrivStöd.")
     line = first_line("sv", "no", "Får jag klistra in uppgifter om hälsa och religion?", [listed], [], [])
     assert line.count("(") == line.count(")") and "sexualliv)" in line
+    # A short head before the clause chosen is said with it: the ban, not only the list of what it is on.
+    line = first_line("sv", "no", "far jag anvanda copilot for ett mejl om ett barns franvaro?", [listed], [], [])
+    assert line.startswith("Nej: Skriv aldrig in personnummer, samordningsnummer") and line.endswith(" … [1].")
     # An FAQ answer's own "Ja," is not repeated after the verdict, least of all after "Nej"; nor is a bare "Nej.".
     faq = "Ja, i Solbacka Assistenten, om brevet inte innehåller personnummer eller känsliga personuppgifter."
     assert first_line("sv", "no", "Får jag?", [faq], [], []) == f"Nej: {faq[4:-1]} [1]."
