@@ -440,7 +440,11 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 read_met.append(i)
             if n.only and not met:
                 only.append(i)
-            if n.condition and not met:
+            # A condition that neither permits, restricts nor obliges ("Den gäller inte när kommunen bygger AI-tjänster
+            # som invånare använder direkt"), and that the situation reader finds beside the question, is none of
+            # its conditions; a table row's is always one.
+            if n.condition and not met and (n.permit or n.only or n.oblige or i == row_at or read_row(e.text)
+                                            or e.situation is None or e.situation.label != "irrelevant"):
                 conditions.append(i)
             if n.permit or met:
                 permits.append(i)

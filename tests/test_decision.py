@@ -93,6 +93,21 @@ def test_a_leaning_situation_and_the_rules_own_words_stated_together_meet_a_requ
     assert decide(asked, [rule]).verdict == "conditional"
 
 
+def test_a_bare_condition_the_situation_reader_finds_irrelevant_is_no_condition_of_the_answer():
+    from assistant.situation.reader import Situation
+
+    scope = ("Den gäller inte när kommunen bygger eller köper in AI-tjänster som invånare använder direkt, till "
+             "exempel en chattbot på solbacka.se.")
+    permit = ev("Du får använda Copilot Chat för att planera och skriva interna texter.", Norms(permit=True))
+    bare = Evidence(scope, scope, Norms(condition=True), "", Situation("irrelevant", 0.8, False))
+    q = analyse("Får jag använda Copilot Chat för att planera en personalfest?")
+    assert decide(q, [permit, bare]).verdict == "yes"
+    # Read as bearing on the question, or not read at all, it stays a condition; so does a duty under a condition.
+    assert decide(q, [permit, replace(bare, situation=Situation("depends", 0.6, False))]).verdict == "conditional"
+    assert decide(q, [permit, replace(bare, situation=None)]).verdict == "conditional"
+    assert decide(q, [permit, replace(bare, norms=Norms(condition=True, oblige=True))]).verdict == "conditional"
+
+
 def test_a_yes_no_question_under_a_conditional_scope_is_settled_by_what_it_states():
     from assistant.situation.reader import Situation
 
