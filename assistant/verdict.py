@@ -342,6 +342,9 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
         if i != row_at and other_product_row(e.text, question):
             continue                           # "GitHub Copilot Business" for "copilot"
         if i == row_at:
+            if private_account(e.text, question):
+                unmet.append(i)                # the row's tool is the organisation's account, not the asker's own
+                continue
             if row.highest is None:
                 return Decision("no", i, reason="class_row")        # the tool is approved for no class at all
             asked = question_class(question, row.highest[0], organisation_text)
@@ -426,7 +429,7 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             if n.only and {c.name for c in concepts_in(e.text)} & question.absent:
                 # "får bara användas för öppen information", and the question's information is not open.
                 return Decision("no", i, reason="outside_only")
-            if n.only and elsewhere(e.text, question):
+            if n.only and (elsewhere(e.text, question) or private_account(e.text, question)):
                 return Decision("no", i, reason="outside_only")
             if n.condition and (n.permit or n.only) and not n.oblige and condition_state(e, question) is False:
                 # Allowed only if …, and it is not so. (A duty under a condition, "Om du behöver hjälp med en text om
@@ -734,7 +737,7 @@ def only_if(rule: str) -> bool:
     return len(_ONLY_IF.findall(text)) == len(_ONLY_WORD.findall(text)) > 0
 
 
-_ONLY_PLACE = _LEXICON["only_place"]
+_ONLY_PLACE, _OWN_ACCOUNT = _LEXICON["only_place"], _LEXICON["own_account"]
 
 
 def elsewhere(rule: str, question: Question) -> bool:
@@ -750,6 +753,21 @@ def elsewhere(rule: str, question: Question) -> bool:
             continue
         place = {key(w) for w in specific_words(scope, question.language)}
         if not place & {key(w) for w in specific_words(question.text, question.language)}:
+            return True
+    return False
+
+
+def private_account(rule: str, question: Question) -> bool:
+    """Whether an "only" rule or a table row allows a tool with the organisation's own account ("endast Copilot Chat
+    med kommunens konto", "Microsoft Copilot Chat (company account)") and the question is about a private account or subscription of the asker's. (Not "bara för öppen
+    information och utan att logga in med kommunkontot": that one is for a private account.)"""
+    if "paid_private" not in question.concepts or "paid_private" in question.absent:
+        return False
+    row = read_row(rule)
+    scopes = [m.group(1) for m in ONLY_SCOPE.finditer(" ".join(rule.split()))] + ([row.tool] if row else [])
+    for scope in scopes:
+        own = _OWN_ACCOUNT.search(scope)
+        if own and not _NEGATION.search(scope[:own.start()]):
             return True
     return False
 

@@ -108,6 +108,22 @@ def test_a_bare_condition_the_situation_reader_finds_irrelevant_is_no_condition_
     assert decide(q, [permit, replace(bare, norms=Norms(condition=True, oblige=True))]).verdict == "conditional"
 
 
+def test_a_tool_allowed_with_the_organisations_account_is_not_allowed_with_a_private_one():
+    only = ev("Med godkänd AI-tjänst avses en tjänst som IT-chefen har förtecknat som godkänd på intranätet; vid beslutet "
+              "är endast Copilot Chat med kommunens konto godkänd.", Norms(only=True))
+    private = analyse("får jag använda copilot chat med mitt privata microsoftkonto?")
+    assert (decide(private, [only]).verdict, decide(private, [only]).reason) == ("no", "outside_only")
+    assert decide(analyse("får jag använda copilot chat med kommunens konto?"), [only]).verdict == "yes"
+    row = ev("Tool: Microsoft Copilot Chat (company account) · Highest class: Klass 2 · Conditions: No customer personal "
+             "data at all.", Norms())
+    assert decide(analyse("Can I use Copilot Chat with my private Microsoft account?"), [row]).verdict == "no"
+    assert decide(analyse("Can I use Copilot Chat for an internal memo?"), [row]).verdict != "no"
+    # A rule that allows a tool without the organisation's account is for a private one.
+    free = ev("AI-verktyg: ChatGPT, gratisversion · Högsta tillåtna informationsklass: Klass 0 (öppen) · Villkor och "
+              "kommentarer: Bara för öppen information och utan att logga in med kommunkontot", Norms(only=True))
+    assert decide(analyse("kan jag använda chatgpt med mitt privata konto för en text från hemsidan?"), [free]).verdict != "no"
+
+
 def test_a_yes_no_question_under_a_conditional_scope_is_settled_by_what_it_states():
     from assistant.situation.reader import Situation
 
