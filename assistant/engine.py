@@ -23,7 +23,7 @@ from assistant.gates import Gates, gates_for
 from assistant.selection_weights import ranking_for
 from assistant.extractive import MAX_SENTENCES, PASSAGES_READ, continued, select, within
 from assistant.faq import find_faq
-from assistant.info_classes import DATA_KINDS, class_runs, classes_named, read_row, stated_class
+from assistant.info_classes import DATA_KINDS, any_floor, class_runs, classes_named, read_row, stated_class
 from assistant.language import AI_DOMAIN, CONCEPTS, REQUIRED_ANSWER_TYPES, concepts_in
 from assistant.sentence_index import Sentence
 from assistant.question import Question, analyse, foreign_subject
@@ -178,8 +178,8 @@ class Assistant:
             # the class it allows (what the situation reader makes of a table row is not read).
             quote_too(self._row_beside(q, organisation, evidence), situation=False)
             # The organisation's rule on the class of information the question states, when no quote names it.
-            quote_too(self._class_rule_beside(q, organisation, evidence))
             scope_text = retriever.scope_text(organisation)[0]
+            quote_too(self._class_rule_beside(q, organisation, evidence, scope_text))
             tools = allowed_tools(scope_text)
             # A tool the documents never allow, and no quote says that only allowed tools may be used: the rule that
             # says so is quoted and decides ("Använd bara godkända verktyg" for "får jag använda DeepL …?").
@@ -277,18 +277,26 @@ class Assistant:
         return next((s for s in self._organisation_sentences(organisation)
                      if APPROVED.search(s.text) and sentence_norms(s).only and not read_row(s.text)), None)
 
-    def _class_rule_beside(self, q: Question, organisation: str, evidence: list[Evidence]) -> Sentence | None:
+    def _class_rule_beside(self, q: Question, organisation: str, evidence: list[Evidence],
+                           organisation_text: str) -> Sentence | None:
         """The organisation's rule on the class of information a permission question states ("Information i klass D
         får under inga omständigheter användas i några AI-tjänster" for "kan AI-portalen användas för klass D?"),
-        when no quote names that class: the rules on other classes quoted instead decide nothing for it."""
-        stated = stated_class(q) if q.kind == "permission" else None
+        when no quote names that class: the rules on other classes quoted instead decide nothing for it. Of the
+        class its information is by the organisation's definitions ("the SCADA system", Klass 4), only a ban: a
+        class found so is only ever a floor."""
+        if q.kind != "permission":
+            return None
+        stated = stated_class(q)
+        floor = any_floor(q, organisation_text) if stated is None else None
+        stated = stated or floor
         if stated is None or any(stated in classes_named(e.text) for e in evidence):
             return None
         # A rule about that class alone, or with others in one run ("klass A och B"); not one that weighs classes
         # against each other ("at least Klass 2, and must not be entered into a tool approved only for Klass 1").
         return next((s for s in self._organisation_sentences(organisation)
                      if (runs := class_runs(s.text)) and len(runs) == 1 and stated in runs[0]
-                     and not read_row(s.text) and ((n := sentence_norms(s)).prohibit or n.only or n.permit)), None)
+                     and not read_row(s.text) and ((n := sentence_norms(s)).prohibit
+                                                   or not floor and (n.only or n.permit))), None)
 
     def _organisation_sentences(self, organisation: str):
         """Every sentence of the documents in the organisation's scope, its own documents before general guidance."""

@@ -258,6 +258,25 @@ def class_floor(question: Question, scale: str, organisation_text: str) -> Rank 
     return max(found, key=lambda r: r[1]) if found else None
 
 
+def any_floor(question: Question, organisation_text: str) -> Rank | None:
+    """`class_floor` on whichever of the organisation's scales it finds one (the first that does)."""
+    for scale in ("number", "letter", *(" ".join(s) for s in SCALES)):
+        if (floor := class_floor(question, scale, organisation_text)) is not None:
+            return floor
+    return None
+
+
+def bans_its_class(rule: str, question: Question, organisation_text: str) -> bool:
+    """Whether a rule is on one class, or one run of classes ("Klass 4 (skyddad) information must never be
+    entered …"), and the question's information is that class by the organisation's own definitions ("the SCADA
+    system" under "Klass 4 Skyddad: information about the grid and heating control systems (SCADA/OT)")."""
+    runs = class_runs(rule)
+    if len(runs) != 1:
+        return False
+    floor = any_floor(question, organisation_text)
+    return floor is not None and floor in runs[0]
+
+
 def excluded_classes(rule: str) -> set[Rank]:
     """The classes a permitting rule leaves out ("where no Klass 3 or Klass 4 information is discussed")."""
     text = " ".join(rule.split())

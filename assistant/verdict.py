@@ -17,7 +17,7 @@ from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_words, stems
 from assistant.info_classes import (ClassRow, activity_fit, class_floor, classes_named, comment_met, excluded_classes,
-                                    other_activity, question_class, read_row, stated_class)
+                                    other_activity, question_class, read_row, stated_class, bans_its_class)
 from ingest.rules.reader import condition_span
 
 # The normative lexicon is data (assistant/data/domain.toml, [normative]).
@@ -455,7 +455,8 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
     safe = ("open_info" in question.concepts or "anonymised" in question.concepts) and not question.risky
     # A ban on a kind of information (secrecy, personal data) does not hold for information the question says is
     # open, whatever words it shares with it ("en offentlig rapport" and "Offentlighets- och sekretesslagen").
-    named = [i for i in bans + ([] if safe else data_bans) if _names_what_is_asked(evidence[i].text, question)]
+    named = [i for i in bans + ([] if safe else data_bans) if _names_what_is_asked(evidence[i].text, question)
+             or bans_its_class(evidence[i].text, question, organisation_text)]
     # A ban whose only condition is an exception the question does not speak of ("AI får inte användas för att
     # bedöma eller rangordna arbetssökande, utom när det gäller att formulera … platsannonser" and applicants to rank)
     # bans what it names outside the exception as outright.

@@ -130,6 +130,21 @@ def test_a_defined_class_above_the_tools_row_is_a_no():
     assert (decision.verdict, decision.reason) == ("no", "class_exceeds")
 
 
+def test_a_ban_on_the_class_the_definitions_give_the_questions_information_is_a_no():
+    defined = DEFINED + "\nKlass 4 Skyddad (protected): information about the control systems (SCADA/OT), network diagrams."
+    ban = "4.3 Klass 4 (skyddad) information must never be entered into any AI tool, under any circumstances."
+    chat = "We recommend that you use Copilot Chat for everyday writing and summarising tasks."
+    evidence = [Evidence(chat, chat, Norms(permit=True)), Evidence(ban, ban, Norms(prohibit=True))]
+    scada = decide(analyse("Can I use Copilot to write code for the SCADA system?"), evidence, organisation_text=defined)
+    assert (scada.verdict, scada.deciding) == ("no", 1)
+    assert scada.reason == "named_ban"
+    # Information the definitions put in another class, or in none, is not what that ban is on.
+    from assistant.info_classes import bans_its_class
+
+    for other in ("Can I use Copilot to go through a supplier contract?", "Can I use Copilot to rewrite a text?"):
+        assert not bans_its_class(ban, analyse(other), defined), other
+
+
 @pytest.mark.parametrize("extra", ["", " Personuppgifter får inte skrivas in i något AI-verktyg."])
 def test_a_ban_beside_the_row_still_holds_for_personal_data(extra):
     q = analyse("Får jag klistra in en elevs personnummer i Copilot Chat?")
@@ -439,3 +454,28 @@ def test_a_row_for_another_product_of_the_tools_maker_decides_nothing():
     assert d.deciding is None and 0 not in d.conditions
     coder = analyse("får jag använda github copilot för att skriva kod till hemsidan?")
     assert decide(coder, [Evidence(github, github, Norms(only=True, permit=True))]).deciding == 0
+
+
+DEFINED_PAGE = """<html><body><main><h1>AI-riktlinje för Vattenby Vatten</h1>
+<h2>Informationsklasser</h2>
+<p>Klass 1 (öppen): publicerad information, till exempel taxor och pressmeddelanden.</p>
+<p>Klass 2 (intern): vanlig intern information, till exempel minnesanteckningar utan kunduppgifter.</p>
+<p>Klass 3 (skyddad): uppgifter om styrsystemen för vattenverken (SCADA), ledningskartor och larmrutiner.</p>
+<h2>Regler</h2>
+<p>Information i Klass 3 får aldrig skrivas in i något AI-verktyg.</p>
+<p>Vi rekommenderar Copilot Chat för vardagliga texter och sammanfattningar.</p>
+<p>Copilot Chat med företagskontot får användas för information i Klass 1 och Klass 2.</p>
+<p>Frågor om riktlinjen besvaras av informationssäkerhetssamordnaren.</p>
+</main></body></html>
+"""
+
+
+def test_the_ban_on_the_class_the_definitions_give_is_quoted_and_decides(tmp_path_factory, embedding_cache):
+    manifest = MANIFEST.replace("klassby-ai", "vattenby-ai").replace(".html\"\ntitle = \"AI i arbetet\"",
+                                                                     ".html\"\ntitle = \"AI-riktlinje\"")
+    store = small_store(tmp_path_factory.mktemp("defined"), embedding_cache, manifest, {"vattenby-ai.html": DEFINED_PAGE})
+    scada = store.ask("får jag använda copilot chat för att skriva kod till scada-systemet?", "klassby")
+    assert scada.verdict == "no" and "Klass 3 får aldrig" in scada.citations[0].quote
+    assert scada.flags["decided_by"] == "named_ban"     # by the class, not as the only rule quoted
+    notes = store.ask("får jag använda copilot chat för att skriva minnesanteckningar?", "klassby")
+    assert notes.verdict != "no"
