@@ -35,6 +35,10 @@ def read():
     ("Vem beslutar om ett nytt AI-verktyg får användas?", {"info"}),
     ("Får jag klistra in ett internt PM i Copilot Chat?", {"permission"}),
     ("Gäller riktlinjen även för förtroendevalda?", {"factual"}),
+    # a question word inside a permission question keeps it one; a statement, then an open question, is info
+    ("får ai avgöra vilka kunder som ska stängas av?", {"permission"}),
+    ("kan ai bedöma och rangordna elevernas uppsatser åt mej så jag ser vilka som är bäst?", {"permission"}),
+    ("klistrade in en lista med namn i gratis chatgpt av misstag, hur snabbt måste jag anmäla det?", {"info"}),
 ])
 def test_the_shipped_reader_reads_the_kind(read, text, kind):
     assert read(text) in kind
