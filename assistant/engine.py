@@ -32,7 +32,8 @@ from assistant.sensitive import redact
 from assistant.summary import MAX_WORDS, first_line
 from assistant.terms import PRODUCT_NAME, TOKEN, key, names_part_of, specific_stems, specific_words
 from assistant.verdict import (APPROVED, READING_CONFIDENCE, SETTLES, Evidence, Norms, asks_unapproved, class_row_for,
-                               contradicts, decide, exempted, only_met, sentence_norms, tools_in, what_is_asked)
+                               contradicts, decide, exempted, only_met, says_more_of, sentence_norms, tools_in,
+                               what_is_asked)
 from ingest.errors import PolicyAssistantError
 
 MAX_QUESTION_CHARS = 4000
@@ -166,6 +167,15 @@ class Assistant:
             sentences, chosen = [sentences[k] for k in kept], [chosen[k] for k in kept]
             evidence = [evidence_of(s, c, q, faq.answer if faq and c is faq.sentence else "")
                         for s, (c, _) in zip(sentences, chosen)]
+            if q.kind == "permission":
+                # A quote that went on into a ban on what the question asks about ("… permitted only in internal
+                # meetings … It is not permitted in meetings with customers" for a customer joining) is read as that
+                # ban: the sentence chosen permits, the one it goes on to decides.
+                for k, (s, (c, _)) in enumerate(zip(sentences, chosen)):
+                    ban = next((t for t in self.retriever.sentences.of(c.passage) if c.end <= t.start and t.end <= s.end
+                                and sentence_norms(t).prohibit and says_more_of(t.text, c.text, q)), None)
+                    if ban is not None:
+                        evidence[k] = evidence_of(s, ban, q)
 
             def quote_too(sentence: Sentence | None, situation: bool = True) -> None:
                 # A sentence found beyond the chosen ones is quoted and decides with them.

@@ -455,14 +455,14 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
     safe = ("open_info" in question.concepts or "anonymised" in question.concepts) and not question.risky
     # A ban on a kind of information (secrecy, personal data) does not hold for information the question says is
     # open, whatever words it shares with it ("en offentlig rapport" and "Offentlighets- och sekretesslagen").
-    named = [i for i in bans + ([] if safe else data_bans) if _names_what_is_asked(evidence[i].text, question)
+    named = [i for i in bans + ([] if safe else data_bans) if names_what_is_asked(evidence[i].text, question)
              or bans_its_class(evidence[i].text, question, organisation_text)]
     # A ban whose only condition is an exception the question does not speak of ("AI får inte användas för att
     # bedöma eller rangordna arbetssökande, utom när det gäller att formulera … platsannonser" and applicants to rank)
     # bans what it names outside the exception as outright.
     named += [i for i in cond_bans if EXCEPTION.match(evidence[i].condition or "")
               and condition_state(evidence[i], question) is None
-              and _names_what_is_asked(_without_exceptions(evidence[i].text), question)]
+              and names_what_is_asked(_without_exceptions(evidence[i].text), question)]
     if named:
         # An outright ban on the very thing the question asks about ("kallelser … får inte översättas med AI" and a
         # kallelse to translate) decides, whatever else is quoted beside it.
@@ -640,7 +640,7 @@ def _speaks_to(rule: str, question: Question) -> bool:
     translated = {key(t) for w in TOKEN.findall(rule.lower()) if w in GLOSSARY for t in TOKEN.findall(GLOSSARY[w].lower())}
     named = any(k.startswith(t) for t in translated if len(t) >= 4 for k in map(key, what_is_asked(asked)))
     stated = stated_class(question)
-    return bool(_names_what_is_asked(rule, asked) or named or tools_in(rule) & tools_in(asked.text)
+    return bool(names_what_is_asked(rule, asked) or named or tools_in(rule) & tools_in(asked.text)
                 or {c.name for c in concepts_in(rule)} & question.concepts
                 or stated is not None and stated in classes_named(rule))     # "klass A och B" for "klass B"
 
@@ -656,11 +656,18 @@ def other_class(rule: str, question: Question) -> bool:
     return not _NEGATION.search(rule)
 
 
-def _names_what_is_asked(rule: str, question: Question) -> bool:
+def names_what_is_asked(rule: str, question: Question) -> bool:
     # A product the rule names says where it applies ("… inte heller i Copilot Chat eller SkrivStöd"), as a tool
     # does, not what it is about.
     products = {m.group(0).lower() for m in PRODUCT_NAME.finditer(rule)}
     return names_part_of(specific_words(rule, question.language) - products, what_is_asked(question))
+
+
+def says_more_of(following: str, rule: str, question: Question) -> bool:
+    """Whether a sentence that goes on from a rule names something of the question's that the rule does not ("It is
+    not permitted in meetings with customers" after "… permitted only in internal meetings …", for a customer who
+    joins the call)."""
+    return bool((_part_stems(following) & _part_stems(question.text)) - _part_stems(rule) - _FRAME)
 
 
 def _states_exception(condition: str, question: Question) -> bool:

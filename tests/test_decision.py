@@ -1212,3 +1212,30 @@ def test_an_faq_answer_that_advises_against_one_tool_does_not_ban_the_tool_it_re
                     asked_in=heading)
     names = analyse("Får jag klistra in personuppgifter i Copilot Chat?")
     assert decide(names, [data], allowed=allowed).verdict == "no"
+
+
+MEETINGS_PAGE = """<html><body><main><h1>AI-riktlinje för Vattenby Vatten</h1>
+<h2>Möten</h2>
+<p>Meeting transcription with Teams is permitted only in internal meetings where all participants have been told at
+the start of the meeting. It is not permitted in meetings with customers or in board meetings.</p>
+<h2>Verktyg</h2>
+<p>We recommend Copilot Chat for everyday writing and summarising tasks.</p>
+<p>Questions about this guideline are answered by the information security coordinator.</p>
+</main></body></html>
+"""
+
+
+def test_a_quote_that_goes_on_into_a_ban_on_what_the_question_adds_is_read_as_that_ban(tmp_path_factory,
+                                                                                       embedding_cache):
+    from conftest import small_store
+    from test_info_classes import MANIFEST
+
+    manifest = MANIFEST.replace("klassby-ai", "vattenby-moten")
+    store = small_store(tmp_path_factory.mktemp("meetings"), embedding_cache, manifest,
+                        {"vattenby-moten.html": MEETINGS_PAGE})
+    internal = store.ask("Can we use Teams transcription in our internal team meeting?", "klassby")
+    assert internal.verdict != "no"
+    history = [{"question": internal.question, "answer": internal.text}]
+    customer = store.ask("and if a customer joins the call for the first 10 min?", "klassby", history)
+    assert customer.verdict == "no" and "not permitted in meetings with customers" in customer.citations[0].quote
+    assert customer.text.startswith("No: It is not permitted in meetings with customers")
