@@ -184,15 +184,21 @@ SETTLES = frozenset({"open_info", "anonymised"})
 
 def settled(e: Evidence, question: Question) -> bool | None:
     """Whether the question says the rule's condition holds (True) or not (False), by what the condition is about
-    and the question states ("om informationen är öppen" and "texten ligger redan på webbplatsen"); None: silent."""
-    about = {c.name for c in concepts_in(e.condition)} & SETTLES if e.condition else set()
-    if not about:
+    and the question states ("om informationen är öppen" and "texten ligger redan på webbplatsen"); None: silent.
+    A kind of sensitive data settles only a condition that excepts it, and only by the question saying there is none
+    ("om inte testet omfattar personuppgifter" and "inga personuppgifter"): naming it ("innan personuppgifter
+    används") says nothing of the rest of the condition, nor does its absence fail one that names it."""
+    concepts = {c.name for c in concepts_in(e.condition)} if e.condition else set()
+    about, kinds = concepts & SETTLES, concepts & DATA_KINDS
+    if not about and not kinds:
         return None
     negated = bool(_NEGATION.search(e.condition))
     if about & question.concepts:
         return not negated
     if about & question.absent:
         return negated
+    if kinds & question.absent and negated:
+        return True
     return None
 
 
@@ -410,7 +416,7 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             # An FAQ answer is about what its question asks: "Vi avråder ändå från det, eftersom Copilot Chat finns …"
             # under "Får jag använda ChatGPT på min privata telefon?" advises against ChatGPT, not Copilot Chat.
             continue
-        if forbids and not n.prohibit and (n.permit or n.only or n.oblige):
+        if forbids and not n.prohibit and (n.permit or n.only or n.oblige) and not settled(e, question):
             # The question states that what the rule requires does not hold ("inte inloggad", "inte publicerat").
             # (Of a bare condition, an exception to where the rules apply, that decides nothing by itself.)
             unmet.append(i)

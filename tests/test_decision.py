@@ -124,6 +124,29 @@ def test_a_tool_allowed_with_the_organisations_account_is_not_allowed_with_a_pri
     assert decide(analyse("kan jag använda chatgpt med mitt privata konto för en text från hemsidan?"), [free]).verdict != "no"
 
 
+def test_an_exception_for_a_kind_of_data_the_question_says_is_absent_holds_whatever_the_situation_reader_reads():
+    from assistant.situation.reader import Situation
+
+    cond = "om inte testet omfattar personuppgifter eller uppgifter med nivå Hög"
+    rule = Evidence(f"Förvaltningschefen får medge undantag från regel 2 för ett tidsbegränsat test, {cond}.",
+                    f"Förvaltningschefen får medge undantag från regel 2 för ett tidsbegränsat test, {cond}.",
+                    Norms(permit=True, condition=True), cond, Situation("forbids", 0.9, False))
+    stated = analyse("Förvaltningschefen har medgett ett test i två månader och vi kör bara påhittade exempeltexter, "
+                     "inga personuppgifter. Får vi testa verktyget?")
+    assert decide(stated, [rule]).verdict == "yes"
+    # With personal data in the test, or nothing said of it, the exception is not met.
+    assert decide(analyse("Förvaltningschefen har medgett ett test med elevernas namn. Får vi testa verktyget?"),
+                  [rule]).verdict != "yes"
+    assert decide(analyse("Förvaltningschefen har medgett ett test. Får vi testa verktyget?"), [rule]).verdict != "yes"
+    # A condition that names the data without excepting it is not met by its absence, nor failed.
+    before = "innan personuppgifter används i ett AI-system"
+    duty = Evidence(f"En konsekvensbedömning ska göras {before}.", f"En konsekvensbedömning ska göras {before}.",
+                    Norms(oblige=True, condition=True), before)
+    from assistant.verdict import settled
+
+    assert settled(duty, analyse("Får jag använda AI för en text utan personuppgifter?")) is None
+
+
 def test_a_yes_no_question_under_a_conditional_scope_is_settled_by_what_it_states():
     from assistant.situation.reader import Situation
 
