@@ -457,6 +457,9 @@ def safe_history(history: list[dict] | None) -> list[dict]:
 # What a question tells of its setting (which kind of AI service, whether its information is open) rather than what
 # it asks about.
 SETTING = SETTLES | {"public_ai", "custom_ai"}
+# How a question asks (whether rules apply to something: "vilka regler gäller för …") rather than what about: the
+# something is its topic.
+FRAMING = frozenset({"scope"})
 
 
 def covered(q: Question, chosen: list[tuple[Sentence, float]], passages: list[Passage], gates: Gates) -> bool:
@@ -473,7 +476,7 @@ def covered(q: Question, chosen: list[tuple[Sentence, float]], passages: list[Pa
     # open) as much as on its activity; a question for a fact or a duty ("do we have to label AI-written texts on
     # ekbyenergi.se?") is about its topic, which must be found, not about the setting it names.
     concepts = asked_concepts(q)
-    topics = [c for c in concepts if c.name not in SETTING] if q.kind != "permission" else []
+    topics = [c for c in concepts if c.name not in SETTING | FRAMING] if q.kind != "permission" else []
     return not concepts or any(c.pattern.search(found) for c in topics or concepts)
 
 

@@ -1117,6 +1117,14 @@ def test_that_the_information_is_open_does_not_make_a_question_covered():
     # A question whose only concept is that its information is open is judged by the score alone.
     image = analyse("Can I make an AI image for our website?")
     assert covered(image, [(None, 0.99)], [passage], gates)
+    # Asking which rules apply to a kind of AI service asks about that service: it is the topic.
+    rules = ("Dessa förhållningssätt gäller både för användning av allmänt tillgängliga AI-tjänster och för anpassade "
+             "AI-tjänster.")
+    found = Passage("p", rules, "d", "Handledning", "org", True, "guidance", "1", 0, len(rules))
+    which = analyse("vilka regler gäller för allmänt tillgängliga ai-tjänster?")
+    assert {"public_ai", "scope"} <= which.concepts and which.kind == "info"
+    assert covered(which, [(None, 0.99)], [found], gates)
+    assert not covered(analyse("vilka regler gäller för semesterdagar?"), [(None, 0.99)], [found], gates)
 
 
 def test_a_question_naming_a_class_the_documents_name_is_about_the_documents():
