@@ -21,7 +21,7 @@ from assistant.domain import shipped
 from assistant.approval import allowed_tools
 from assistant.gates import Gates, gates_for
 from assistant.selection_weights import ranking_for
-from assistant.extractive import MAX_SENTENCES, PASSAGES_READ, continued, select, within
+from assistant.extractive import FACT_CONCEPTS, MAX_SENTENCES, PASSAGES_READ, continued, select, within
 from assistant.faq import find_faq
 from assistant.info_classes import DATA_KINDS, any_floor, class_runs, classes_named, read_row, stated_class
 from assistant.language import AI_DOMAIN, CONCEPTS, REQUIRED_ANSWER_TYPES, concepts_in
@@ -467,7 +467,8 @@ def covered(q: Question, chosen: list[tuple[Sentence, float]], passages: list[Pa
     embedding model's gate."""
     best = chosen[0][1] if chosen else -1.0
     if best < gates.any or (best < gates.off_domain and not AI_DOMAIN.search(q.query) and not _names_a_title(q, passages)
-                            and not _names_a_product(q, passages) and not _names_a_class(q, passages)):
+                            and not _names_a_product(q, passages) and not _names_a_class(q, passages)
+                            and not _about_the_documents(q)):
         return False
     # What the question is about (secrecy, public records, ...) must appear somewhere in what was found: what it
     # asks, not the setting it tells first ("Har gått grundutbildningen i AI. Får jag använda AI-portalen …?").
@@ -490,6 +491,15 @@ def asked_concepts(q: Question) -> list:
 
 
 _ASKS_FOR = shipped().question["asks_for"]
+
+
+_DOCUMENTS = shipped().question["documents"]
+
+
+def _about_the_documents(q: Question) -> bool:
+    """A question for when the documents apply or who decided them that names them by their kind ("när började
+    reglerna gälla?", "who adopted the rules?")."""
+    return bool(q.concepts & FACT_CONCEPTS) and bool(_DOCUMENTS.search(q.query))
 
 
 def _names_a_title(q: Question, passages: list[Passage]) -> bool:

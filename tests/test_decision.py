@@ -1127,6 +1127,23 @@ def test_that_the_information_is_open_does_not_make_a_question_covered():
     assert not covered(analyse("vilka regler gäller för semesterdagar?"), [(None, 0.99)], [found], gates)
 
 
+def test_a_question_for_when_the_rules_apply_or_who_decided_them_is_about_the_documents():
+    from assistant.engine import covered
+    from assistant.gates import Gates
+    from assistant.retrieval import Passage
+
+    text = "Fastställda av kommunstyrelsen 2025-02-11, § 23. Dnr KS 2024/0387. Gäller från 2025-03-01."
+    passage = Passage("p", text, "d", "Regler för AI", "org", True, "rules", "1", 0, len(text))
+    gates = Gates(any=0.8, off_domain=0.95)      # the score is below the gate for questions naming no AI
+    for question in ("när började reglerna gälla?", "vem beslutade reglerna?"):
+        q = analyse(question)
+        assert q.concepts & {"validity", "document_facts"}, question
+        assert covered(q, [(None, 0.9)], [passage], gates), question
+    # Other rules, or the documents named without asking when they apply or who decided them, are not enough.
+    for question in ("när började semesterreglerna gälla?", "vad händer om man bryter mot reglerna?"):
+        assert not covered(analyse(question), [(None, 0.9)], [passage], gates), question
+
+
 def test_a_question_naming_a_class_the_documents_name_is_about_the_documents():
     from assistant.engine import _names_a_class
     from assistant.retrieval import Passage
