@@ -427,7 +427,10 @@ def test_the_kind_of_question(question, kind):
 
 def test_information_that_is_not_open_breaks_a_rule_for_open_information_only():
     only = ev("Publika AI-tjänster får bara användas för öppen information.", Norms(only=True, permit=True))
-    for question in ("public AI with non-public info ok?", "Får jag använda ChatGPT med information som inte är publicerad?"):
+    for question in ("public AI with non-public info ok?", "Får jag använda ChatGPT med information som inte är publicerad?",
+                     # not yet published is not published
+                     "Får jag använda Gemini för en pressrelease om nya priser innan den publicerats?",
+                     "Can I use ChatGPT for a press release before it is published?"):
         d = decide(analyse(question), [only])
         assert (d.verdict, d.reason) == ("no", "outside_only"), question
     assert decide(analyse("Får jag använda ChatGPT med text som redan ligger på webbplatsen?"), [only]).verdict == "yes"
