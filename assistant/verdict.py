@@ -427,8 +427,8 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 continue                       # a ban on personal data, and the question says there is none
             if about and not question.risky and not (about & question.concepts):
                 data_bans.append(i)            # whether it applies depends on the information: a condition
-            elif n.condition:
-                cond_bans.append(i)
+            elif n.condition or e.advice:
+                cond_bans.append(i)            # (advice against, "Undvik att publicera …", is no outright ban)
             else:
                 bans.append(i)
         else:

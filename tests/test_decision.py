@@ -147,6 +147,17 @@ def test_an_exception_for_a_kind_of_data_the_question_says_is_absent_holds_whate
     assert settled(duty, analyse("Får jag använda AI för en text utan personuppgifter?")) is None
 
 
+def test_advice_against_is_a_condition_not_an_outright_ban():
+    advice = Evidence("Undvik att publicera AI-genererade texter som nära liknar en känd förlaga.",
+                      "Undvik att publicera AI-genererade texter som nära liknar en känd förlaga.",
+                      Norms(prohibit=True), advice=True)
+    permit = ev("Öppna AI-tjänster får användas för information på nivå Låg.", Norms(permit=True))
+    q = analyse("Får jag använda gratis ChatGPT för ett utkast till en nyhet som ska publiceras på webbplatsen?")
+    assert decide(q, [advice, permit]).verdict == "conditional"
+    # Read as forbidding, the same words are a ban.
+    assert decide(q, [replace(advice, advice=False), permit]).verdict == "no"
+
+
 def test_a_yes_no_question_under_a_conditional_scope_is_settled_by_what_it_states():
     from assistant.situation.reader import Situation
 
