@@ -31,7 +31,8 @@ from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
 from assistant.summary import MAX_WORDS, first_line
 from assistant.terms import PRODUCT_NAME, TOKEN, key, names_part_of, specific_stems, specific_words
-from assistant.verdict import (APPROVED, READING_CONFIDENCE, SETTLES, Evidence, Norms, asks_unapproved, class_row_for,
+from assistant.verdict import (APPROVED, READING_CONFIDENCE, SETTLES, Evidence, Norms, asks_tool_for_information,
+                               asks_unapproved, class_row_for,
                                contradicts, decide, exempted, only_met, says_more_of, sentence_norms, tools_in,
                                what_is_asked)
 from ingest.errors import PolicyAssistantError
@@ -265,7 +266,7 @@ class Assistant:
         account) · Highest class: Klass 2 …"), among the organisation's documents (the search may not reach the row
         for "Can I use ChatGPT for a press release that has already been published?"), when no quoted one is it
         (none is, or a quoted row is for another product: "Microsoft 365 Copilot" for "Copilot Chat")."""
-        if not (q.kind == "permission" or (q.kind == "factual" and stated_class(q) is not None)) or not tools_in(q.text):
+        if not (q.kind == "permission" or (q.kind == "factual" and asks_tool_for_information(q))) or not tools_in(q.text):
             return None
         quoted = {e.text for e in evidence}
         rows = [s for p in self.retriever.scope_passages(organisation) for s in self.retriever.sentences.of(p)

@@ -226,6 +226,16 @@ def condition_state(e: Evidence, question: Question) -> bool | None:
 _QUESTION_PART = re.compile(r"[.;:!?()]++|,\s*+")
 
 
+def asks_tool_for_information(question: Question) -> bool:
+    """Whether a yes/no question asks if a tool may be used for a class or a kind of information: "Is Copilot Chat
+    approved for Klass 3?", "Is DeepL approved for confidential documents?" (a permission, decided by the tool's
+    row, not by a sentence that only names the kind of information)."""
+    if not tools_in(question.text):
+        return False
+    kinds = (question.concepts & DATA_KINDS) - question.absent
+    return stated_class(question) is not None or bool(kinds and APPROVED.search(question.text))
+
+
 def asks_unapproved(question: Question, allowed: frozenset[str]) -> bool:
     """Whether a permission question (or "Är X godkänt?") names a tool the documents do not allow, where they allow
     tools by name. A product named by two tool names ("GitHub Copilot") is not the one the documents approve by one
@@ -272,7 +282,7 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
             if span and not _TEMPORAL.match(evidence[faq].text, span[0]):
                 return Decision("conditional", faq, (faq,), reason="faq")
             return Decision("yes", faq, reason="faq")
-        if asked and any(read_row(e.text) for e in evidence) and stated_class(question) is not None:
+        if asked and any(read_row(e.text) for e in evidence) and asks_tool_for_information(question):
             # "Is Copilot Chat approved for Klass 3?", "funkar copilot chat för info på nivå måttlig?": whether a tool
             # may be used for a class of information is a permission, decided by the tool's row as one.
             return _permission(question, evidence, allowed, organisation_text)
@@ -366,6 +376,10 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 conditions.append(i)
                 continue
         n = _read_norms(e, question)
+        if i == row_at and n == Norms():
+            # The tool's row, read as saying nothing, and the question's class unknown: which class its information
+            # is, is the condition.
+            n = Norms(permit=True, condition=True)
         if i == row_at and n.prohibit and e.advice:
             # A row that approves the tool up to a class and advises against it ("Discouraged") bans nothing: with the
             # question's class unknown, which class its information is, is a condition.

@@ -262,6 +262,14 @@ def test_a_yes_no_question_on_a_tool_for_a_named_class_is_decided_by_the_tools_r
     assert (decision.verdict, decision.reason) == ("no", "class_exceeds")
     low = analyse("Är DeepL Pro via kommunens licens godkänt för information på nivå Låg?")
     assert decide(low, _evidence(LEVELS), organisation_text=ORG_TEXT).verdict in ("yes", "conditional")
+    # A kind of information in place of a class: the tool's row decides, as a condition when the kind's class is
+    # not known; a sentence that only names the kind ("… har alltid nivå Hög") never makes it a yes.
+    kind = analyse("Is DeepL approved for confidential documents?")
+    assert kind.kind == "factual" and "secrecy" in kind.concepts
+    level = "Uppgifter som omfattas av sekretess har alltid nivå Hög."
+    row = Evidence(LEVELS, LEVELS, Norms())
+    decision = decide(kind, [Evidence(level, level, Norms()), row], organisation_text=ORG_TEXT)
+    assert (decision.verdict, decision.deciding) == ("conditional", 1)
 
 
 def test_a_row_for_another_product_of_the_tools_maker_is_not_the_tools_row():
