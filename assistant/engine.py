@@ -32,9 +32,8 @@ from assistant.sensitive import redact
 from assistant.summary import MAX_WORDS, first_line
 from assistant.terms import PRODUCT_NAME, TOKEN, key, names_part_of, specific_stems, specific_words
 from assistant.verdict import (APPROVED, READING_CONFIDENCE, SETTLES, Evidence, Norms, asks_tool_for_information,
-                               asks_unapproved, class_row_for,
-                               contradicts, decide, exempted, only_met, says_more_of, sentence_norms, tools_in,
-                               what_is_asked)
+                               asks_unapproved, class_row_for, contradicts, decide, exempted, only_met, says_more_of,
+                               sentence_norms, tools_in, what_is_asked)
 from ingest.errors import PolicyAssistantError
 
 MAX_QUESTION_CHARS = 4000
@@ -188,8 +187,8 @@ class Assistant:
             # The information-class row for the tool asked about, when the quotes hold none: it decides with them by
             # the class it allows (what the situation reader makes of a table row is not read).
             quote_too(self._row_beside(q, organisation, evidence), situation=False)
-            # The organisation's rule on the class of information the question states, when no quote names it.
             scope_text = retriever.scope_text(organisation)[0]
+            # The organisation's rule on the class of information the question states, when no quote names it.
             quote_too(self._class_rule_beside(q, organisation, evidence, scope_text))
             tools = allowed_tools(scope_text)
             # A tool the documents never allow, and no quote says that only allowed tools may be used: the rule that

@@ -16,8 +16,8 @@ from assistant.question import NOT_OPEN, Question
 from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_words, stems
-from assistant.info_classes import (ClassRow, activity_fit, class_floor, classes_named, comment_met, excluded_classes,
-                                    other_activity, question_class, read_row, stated_class, bans_its_class)
+from assistant.info_classes import (ClassRow, activity_fit, bans_its_class, class_floor, classes_named, comment_met,
+                                    excluded_classes, other_activity, question_class, read_row, stated_class)
 from ingest.rules.reader import condition_span
 
 # The normative lexicon is data (assistant/data/domain.toml, [normative]).
@@ -787,8 +787,9 @@ def elsewhere(rule: str, question: Question) -> bool:
 
 def private_account(rule: str, question: Question) -> bool:
     """Whether an "only" rule or a table row allows a tool with the organisation's own account ("endast Copilot Chat
-    med kommunens konto", "Microsoft Copilot Chat (company account)") and the question is about a private account or subscription of the asker's. (Not "bara för öppen
-    information och utan att logga in med kommunkontot": that one is for a private account.)"""
+    med kommunens konto", "Microsoft Copilot Chat (company account)") and the question is about a private account or
+    subscription of the asker's. (Not "bara för öppen information och utan att logga in med kommunkontot": that one
+    is for a private account.)"""
     if "paid_private" not in question.concepts or "paid_private" in question.absent:
         return False
     row = read_row(rule)
@@ -871,6 +872,7 @@ def excepted(rule: str, question: Question) -> bool:
 
 
 def _without_exceptions(rule: str) -> str:
+    """The rule with what its exceptions except left out ("… arbetssökande, utom när det gäller att formulera …")."""
     flat = " ".join(rule.split())
     for (start, end), _ in reversed(_exceptions(flat)):
         flat = flat[:start] + flat[end:]
