@@ -916,7 +916,7 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     asked_words = {w.lower() for w in what_is_asked(question) if not framed(w) and not _PREDICATE.fullmatch(w)}
     if question.language == "en":
         # Common English words name what is asked in a Swedish policy when the glossary knows them ("elected").
-        asked_words |= {w for w in TOKEN.findall(question.text.lower()) if w in GLOSSARY and not framed(w)
+        asked_words |= {w for w in TOKEN.findall(question.text.lower()) if w in GLOSSARY and w not in STOP and not framed(w)
                         and not _PREDICATE.fullmatch(w) and key(w) not in question.absent_words
                         and not any(framed(t) for t in TOKEN.findall(GLOSSARY[w].lower()))}
     # A name asks about what it names, however common its words: "Solbacka Bostäder" (a capitalised word after the

@@ -497,6 +497,16 @@ def test_an_english_yes_no_question_names_a_swedish_sentence_through_the_glossar
     q.kind = "factual"
     assert decide(q, [ev(sentence)], names="Regler för AI i Gransjö kommun").verdict == verdict
 
+def test_an_english_duty_question_finds_the_swedish_requirement_through_the_glossary():
+    q = analyse("Do I need the AI driving licence to use Solbacka Assistenten?")
+    q.kind = "factual"
+    advice = ev("Vi rekommenderar att du använder Solbacka Assistenten eller Copilot Chat framför gratistjänster.")
+    row = ev("AI-verktyg: Solbacka Assistenten · Högsta tillåtna informationsklass: Klass 2 (känslig) · Villkor och "
+             "kommentarer: Kräver att din chef har beställt behörighet och att du har gått AI-körkortet")
+    d = decide(q, [advice, row], names="AI i arbetet – det här gäller")
+    assert (d.verdict, d.deciding) == ("yes", 1)
+
+
 def test_the_organisations_own_name_does_not_name_a_company_named_after_it():
     q = analyse("jobbar på havslundahem, gäller ai-policyn för oss?")
     q.kind = "factual"                 # as the learned question-kind reader reads it in the engine
