@@ -673,7 +673,8 @@ def other_class(rule: str, question: Question) -> bool:
     named = classes_named(rule) if stated is not None else set()
     if not named or stated in named or stated[0] not in {r[0] for r in named}:
         return False
-    return not _NEGATION.search(rule)
+    # (a ban on a class, "Information i klass D får under inga omständigheter användas", is still about that class)
+    return not excluded_classes(rule)
 
 
 def names_what_is_asked(rule: str, question: Question) -> bool:

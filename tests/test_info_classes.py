@@ -402,6 +402,11 @@ def test_a_rule_on_another_class_does_not_decide_a_question_about_this_one():
     assert not other_class("Transcription is permitted only where no Klass 3 or Klass 4 information is discussed.",
                            analyse("Can we transcribe a meeting with Klass 2 information?"))
     assert not other_class(class_c, analyse("kan ai-portalen användas för personuppgifter?"))
+    # A ban on another class is still on that class: its negation leaves no class out.
+    class_d = "Information i klass D får under inga omständigheter användas i några AI-tjänster."
+    class_b = analyse("får jag använda copilot chat för ett internt pm i klass B?")
+    assert other_class(class_d, class_b)
+    assert decide(class_b, [Evidence(class_d, class_d, Norms(prohibit=True))]).verdict != "no"
     only = Evidence(class_c, class_c, Norms(only=True, permit=True))
     assert decide(q, [only]).verdict != "yes" and decide(q, [only]).deciding is None
 
