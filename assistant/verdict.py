@@ -677,9 +677,15 @@ def other_class(rule: str, question: Question) -> bool:
     return not excluded_classes(rule)
 
 
+# The term a definition defines ("AI-portalen: kommunens upphandlade AI-tjänst …, där leverantörens avtal förbjuder
+# …"): what it says is about the term, not a rule on using it.
+_DEFINED = re.compile(r"^\W{0,3}+[A-ZÅÄÖa-zåäö][\w -]{1,40}?:\s++")
+
+
 def names_what_is_asked(rule: str, question: Question) -> bool:
     # A product the rule names says where it applies ("… inte heller i Copilot Chat eller SkrivStöd"), as a tool
     # does, not what it is about.
+    rule = _DEFINED.sub("", rule, count=1)
     products = {m.group(0).lower() for m in PRODUCT_NAME.finditer(rule)}
     return names_part_of(specific_words(rule, question.language) - products, what_is_asked(question))
 

@@ -269,6 +269,16 @@ def test_a_ban_with_an_exception_bans_what_it_names_outside_the_exception():
     assert decide(analyse("Får jag låta Copilot sammanfatta protokollet från nämnden?"), [row, ban]).verdict != "no"
 
 
+def test_a_definition_is_about_its_term_not_a_rule_on_using_it():
+    from assistant.verdict import names_what_is_asked
+
+    q = analyse("jag har inte gått grundutbildningen, får jag använda ai-portalen?")
+    definition = ("AI-portalen: kommunens upphandlade AI-tjänst med drift inom EU, där leverantörens avtal förbjuder att "
+                  "kommunens data används för att träna AI-modeller.")
+    assert not names_what_is_asked(definition, q)
+    assert names_what_is_asked("AI-portalen får inte användas för uppgifter om klienter.", q)
+
+
 def test_what_a_question_asks_a_tool_to_do_is_not_part_of_the_tools_name():
     from assistant.verdict import what_is_asked
 
