@@ -180,8 +180,9 @@ class Normaliser:
             return distance <= 1 or own
 
         # At equal distance, a word with the typed first letter first: typos seldom fall on it ("ofattas" is
-        # "omfattas", not "fattas"; "cpilot" is Copilot, not "pilot").
-        near = [(d, f[:1] != typed[:1], *best[f])
+        # "omfattas", not "fattas"; "cpilot" is Copilot, not "pilot"); then a longer word: a letter left out is a
+        # commoner slip than one put in ("kollga" is "kollega", not "kolla").
+        near = [(d, f[:1] != typed[:1], len(f) <= len(typed), *best[f])
                 for f, d, _ in process.extract(typed, candidates, scorer=OSA.distance, score_cutoff=edits, limit=None)
                 if may_stand_for(f, d)]
         if not near:

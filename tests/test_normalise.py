@@ -134,6 +134,7 @@ def test_a_chat_opener_is_left_out_of_what_is_searched_and_judged_but_kept_as_ty
     ("Ofattas familehem av riktlinjen?", "Omfattas familjehem av riktlinjen?"),    # the typed first letter wins a tie
     ("får man köra det i skrvistöd?", "får man köra det i SkrivStöd?"),            # the documents' own spelling
     ("gaaller det i fjarrvarmen?", "gäller det i fjärrvärmen?"),                   # a document word with an ending
+    ("men en kollga säger nej", "men en kollega säger nej"),                       # a letter left out, not one put in
 ])
 def test_misspelled_words_are_matched_to_the_documents_the_tools_and_common_words(typed, expected):
     normalise = Normaliser({"omfattas", "fattas", "familjehem", "riktlinjen", "SkrivStöd", "gäller", "fjärrvärme", "får"})
