@@ -464,9 +464,11 @@ FRAMING = frozenset({"scope"})
 
 def covered(q: Question, chosen: list[tuple[Sentence, float]], passages: list[Passage], gates: Gates) -> bool:
     """Whether the organisation's documents address the question at all: the best sentence scores at least the
-    embedding model's gate."""
+    embedding model's gate (the stricter one for a question naming neither AI nor the documents, unless it follows
+    up one that did: "och på ifo?")."""
     best = chosen[0][1] if chosen else -1.0
-    if best < gates.any or (best < gates.off_domain and not AI_DOMAIN.search(q.query) and not _names_a_title(q, passages)
+    if best < gates.any or (best < gates.off_domain and not q.followup and not AI_DOMAIN.search(q.query)
+                            and not _names_a_title(q, passages)
                             and not _names_a_product(q, passages) and not _names_a_class(q, passages)
                             and not _about_the_documents(q)):
         return False

@@ -1178,6 +1178,24 @@ def test_a_question_for_when_the_rules_apply_or_who_decided_them_is_about_the_do
         assert not covered(analyse(question), [(None, 0.9)], [passage], gates), question
 
 
+def test_a_follow_up_is_held_to_the_plain_gate_not_the_one_for_questions_naming_no_ai():
+    from dataclasses import replace as changed
+
+    from assistant.engine import covered
+    from assistant.gates import Gates
+    from assistant.retrieval import Passage
+
+    text = "Chatthistorik i Copilot Chat som rör arbetet ska raderas senast efter sju dagar."
+    passage = Passage("p", text, "d", "Instruktion", "org", True, "instruction", "1", 0, len(text))
+    gates = Gates(any=0.85, off_domain=0.91)
+    q = analyse("och på ifo?")
+    assert not covered(q, [(None, 0.9)], [passage], gates)
+    # After a question on the documents it names no AI of its own: the history says what it is about (whether it
+    # stands alone as well is judged apart, `Assistant._stands_alone`).
+    assert covered(changed(q, followup=True), [(None, 0.9)], [passage], gates)
+    assert not covered(changed(q, followup=True), [(None, 0.8)], [passage], gates)
+
+
 def test_a_question_naming_a_class_the_documents_name_is_about_the_documents():
     from assistant.engine import _names_a_class
     from assistant.retrieval import Passage
