@@ -574,7 +574,15 @@ def beyond_limit(rule: str, question: Question) -> bool:
             if any(key(c.group(2).lower()) == what and beyond(int(c.group(1)), int(limit.group(1)))
                    for c in _COUNT.finditer(question.text)):
                 return True
+            # A follow-up's bare number counts what the question before it counted ("vi är 30 medarbetare, får vi
+            # vara med?" and then "och om vi är 50?").
+            if question.followup and any(key(c.group(2).lower()) == what for c in _COUNT.finditer(question.query)) \
+                    and any(beyond(int(n), int(limit.group(1))) for n in _BARE_NUMBER.findall(question.text)):
+                return True
     return False
+
+
+_BARE_NUMBER = re.compile(r"\b(\d{1,6}+)\b(?!\s*+[^\W\d_])")
 
 
 def tools_in(text: str) -> frozenset[str]:

@@ -1295,6 +1295,11 @@ def test_a_number_the_question_states_beyond_a_rules_limit_is_a_no():
     # a lower limit, in English too
     assert beyond_limit("Staff must have at least 3 months of employment.", analyse("I have worked 2 months, may I?"))
     assert not beyond_limit("Staff must have at least 3 months of employment.", analyse("I have worked 4 months, may I?"))
+    # a follow-up's bare number counts what the question before it counted
+    before = [{"question": "vi är 30 medarbetare, får vi vara med i piloten?"}]
+    assert beyond_limit(limit.text, analyse("och om vi är 50?", before))
+    assert not beyond_limit(limit.text, analyse("och om vi är 35?", before))
+    assert not beyond_limit(limit.text, analyse("och om vi är 50?", [{"question": "får vi vara med i piloten?"}]))
 
 
 def test_an_faq_answer_that_advises_against_one_tool_does_not_ban_the_tool_it_recommends():
