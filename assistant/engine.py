@@ -172,6 +172,8 @@ class Assistant:
                 # meetings … It is not permitted in meetings with customers" for a customer joining) is read as that
                 # ban: the sentence chosen permits, the one it goes on to decides.
                 for k, (s, (c, _)) in enumerate(zip(sentences, chosen)):
+                    if s.end <= c.end:
+                        continue                    # the quote is the sentence chosen
                     ban = next((t for t in self.retriever.sentences.of(c.passage) if c.end <= t.start and t.end <= s.end
                                 and sentence_norms(t).prohibit and says_more_of(t.text, c.text, q)), None)
                     if ban is not None:
@@ -492,10 +494,7 @@ def asked_concepts(q: Question) -> list:
     return [c for c in CONCEPTS if c.name in q.concepts and c.pattern.search(asking)]
 
 
-_ASKS_FOR = shipped().question["asks_for"]
-
-
-_DOCUMENTS = shipped().question["documents"]
+_ASKS_FOR, _DOCUMENTS = shipped().question["asks_for"], shipped().question["documents"]
 
 
 def _about_the_documents(q: Question) -> bool:
