@@ -33,7 +33,7 @@ from assistant.summary import MAX_WORDS, first_line
 from assistant.terms import PRODUCT_NAME, TOKEN, key, names_part_of, specific_stems, specific_words
 from assistant.verdict import (APPROVED, READING_CONFIDENCE, SETTLES, Evidence, Norms, asks_tool_for_information,
                                asks_unapproved, class_row_for, contradicts, decide, exempted, only_met, says_more_of,
-                               sentence_norms, tools_in, what_is_asked)
+                               sentence_norms, tools_in, uses_named, what_is_asked)
 from ingest.errors import PolicyAssistantError
 
 MAX_QUESTION_CHARS = 4000
@@ -427,7 +427,9 @@ def restriction_beside(q: Question, passages: list[Passage], index, permit: str,
         for sentence in index.of(passage):
             if sentence.text in quoted or not sentence_norms(sentence).prohibit:
                 continue
-            about = {c.name for c in concepts_in(sentence.text)} & data
+            # (and a ban on a way of using a tool the question involves: "Betalversioner som du själv har köpt är
+            # inte godkända" for ChatGPT Plus that one pays for oneself)
+            about = {c.name for c in concepts_in(sentence.text)} & data | uses_named(sentence.text, q)
             if (names_part_of(specific_words(sentence.text, q.language), asked) or about) and not exempted(sentence.text, q):
                 return sentence
     return None

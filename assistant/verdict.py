@@ -476,7 +476,7 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
     # A ban on a kind of information (secrecy, personal data) does not hold for information the question says is
     # open, whatever words it shares with it ("en offentlig rapport" and "Offentlighets- och sekretesslagen").
     named = [i for i in bans + ([] if safe else data_bans) if names_what_is_asked(evidence[i].text, question)
-             or bans_its_class(evidence[i].text, question, organisation_text)]
+             or bans_its_class(evidence[i].text, question, organisation_text) or uses_named(evidence[i].text, question)]
     # A ban whose only condition is an exception the question does not speak of ("AI får inte användas för att
     # bedöma eller rangordna arbetssökande, utom när det gäller att formulera … platsannonser" and applicants to rank)
     # bans what it names outside the exception as outright.
@@ -612,6 +612,12 @@ def about_other_tools(rule: str, question: Question, allowed: frozenset[str]) ->
     allow)."""
     named, asked = tools_in(rule), tools_in(question.text)
     return bool(named and asked and not named & asked and asked <= allowed)
+
+
+def uses_named(text: str, question: Question) -> set[str]:
+    """The ways of using a tool (concepts marked names_use: a subscription of one's own) that the text names and the
+    question involves."""
+    return {c.name for c in concepts_in(text) if c.names_use} & (question.concepts - question.absent)
 
 
 def what_is_asked(question: Question) -> set[str]:

@@ -124,6 +124,20 @@ def test_a_tool_allowed_with_the_organisations_account_is_not_allowed_with_a_pri
     assert decide(analyse("kan jag använda chatgpt med mitt privata konto för en text från hemsidan?"), [free]).verdict != "no"
 
 
+def test_a_ban_on_a_way_of_using_a_tool_bans_a_question_that_involves_it():
+    # "använd inte ditt privata konto …" names no word of "chatgpt plus som jag betalar själv ok för jobbet?", but
+    # the way of using a tool it bans (a concept marked names_use) is the question's.
+    row = replace(ev("AI-verktyg: ChatGPT, gratisversion · Högsta tillåtna informationsklass: Klass 0 (öppen) · "
+                     "Villkor och kommentarer: Avråds", Norms(prohibit=True)), advice=True)
+    ban = ev("Logga inte in med kommunkontot i verktyg som inte är godkända, och använd inte ditt privata konto i ett "
+             "godkänt verktyg för arbetsuppgifter.", Norms(prohibit=True))
+    paid = analyse("chatgpt plus som jag betalar själv 💳 ok för jobbet?")
+    assert (decide(paid, [row, ban]).verdict, decide(paid, [row, ban]).deciding) == ("no", 1)
+    assert decide(analyse("får jag använda chatgpt för jobbet?"), [row, ban]).verdict != "no"
+    # An hourly-paid substitute speaks of no subscription of their own.
+    assert "paid_private" not in analyse("I'm an hourly-paid substitute. Do the AI rules apply to me?").concepts
+
+
 def test_an_exception_for_a_kind_of_data_the_question_says_is_absent_holds_whatever_the_situation_reader_reads():
     from assistant.situation.reader import Situation
 

@@ -105,6 +105,8 @@ def test_the_old_vocabulary_file_is_gone():
      ("[answer_types.frequency]", "unknown key 'questions'")),
     (_replace("[answer_types.decision]\nranks_only = true", "[answer_types.decision]\nranks_only = \"yes\""),
      ("[answer_types.decision] ranks_only", "must be true or false")),
+    (_replace("abonnemang\"\nnames_use = true", "abonnemang\"\nnames_use = 1"),
+     ("[[concepts]] #28 (name = 'paid_private') names_use", "must be true or false")),
     (_replace('"Grammarly",', '"grammarly", "Grammarly",'),
      ("[tools] names", "'Grammarly' is listed twice")),
     (_replace('editions = ["chat",', 'editions = ["chat", "Chat",'),
