@@ -208,6 +208,15 @@ def test_what_the_question_says_is_absent_lifts_a_ban_on_it_but_never_a_plain_ne
     assert not q.absent and decide(q, [ban, permit]).verdict == "no"
     # Saying nothing about the information: the ban is a condition, not a yes.
     assert decide(analyse("Får jag använda Copilot Chat för ett infoblad?"), [ban, permit]).verdict == "conditional"
+    # On condition that it is not put in, it is not involved; not knowing whether it is, it is.
+    nacka = ev("Känsliga personuppgifter eller uppgifter som omfattas av sekretess enligt Offentlighets- och "
+               "sekretesslagen (OSL) får inte delas i allmänt tillgängliga AI-tjänster.", Norms(prohibit=True))
+    for text in ("får man använda chatgpt om man inte skriver in personuppgifter?",
+                 "Can I use ChatGPT as long as I don't include any personal data?"):
+        q = analyse(text)
+        assert "personal_data" in q.absent and decide(q, [nacka]).verdict == "conditional", text
+    unsure = analyse("if I don't know whether it has personal data, can I use ChatGPT?")
+    assert not unsure.absent and decide(unsure, [nacka]).verdict == "no"
 
 
 def test_an_english_rule_in_the_imperative_is_a_ban_and_a_private_subscription_finds_it():
