@@ -295,8 +295,9 @@ class Assistant:
         får under inga omständigheter användas i några AI-tjänster" for "kan AI-portalen användas för klass D?"),
         when no quote names that class: the rules on other classes quoted instead decide nothing for it. Of the
         class its information is by the organisation's definitions ("the SCADA system", Klass 4), only a ban: a
-        class found so is only ever a floor."""
-        if q.kind != "permission":
+        class found so is only ever a floor. (A yes/no question whether a tool is approved for a class, "är copilot
+        chat godkänt för klass c?", asks the same.)"""
+        if not (q.kind == "permission" or q.kind == "factual" and asks_tool_for_information(q)):
             return None
         stated = stated_class(q)
         floor = any_floor(q, organisation_text) if stated is None else None

@@ -282,7 +282,7 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
             if span and not _TEMPORAL.match(evidence[faq].text, span[0]):
                 return Decision("conditional", faq, (faq,), reason="faq")
             return Decision("yes", faq, reason="faq")
-        if asked and any(read_row(e.text) for e in evidence) and asks_tool_for_information(question):
+        if asked and asks_tool_for_information(question):
             # "Is Copilot Chat approved for Klass 3?", "funkar copilot chat för info på nivå måttlig?": whether a tool
             # may be used for a class of information is a permission, decided by the tool's row as one.
             return _permission(question, evidence, allowed, organisation_text)

@@ -270,6 +270,14 @@ def test_a_yes_no_question_on_a_tool_for_a_named_class_is_decided_by_the_tools_r
     row = Evidence(LEVELS, LEVELS, Norms())
     decision = decide(kind, [Evidence(level, level, Norms()), row], organisation_text=ORG_TEXT)
     assert (decision.verdict, decision.deciding) == ("conditional", 1)
+    # Where classes are ruled by sentences, not rows, the class's rule decides as it would a permission: "endast i
+    # AI-portalen" is not Copilot Chat, whatever a list of the approved tools names.
+    listing = ("Godkända AI-tjänster är vid policyns beslut Microsoft Copilot Chat med inloggning via kommunkontot och "
+               "AI-portalen.")
+    only = "Information i klass C får användas endast i AI-portalen."
+    q = analyse("är copilot chat godkänt för klass c?")
+    decision = decide(q, [Evidence(listing, listing, Norms()), Evidence(only, only, Norms(only=True, permit=True))])
+    assert (q.kind, decision.verdict, decision.deciding) == ("factual", "no", 1)
 
 
 def test_a_row_for_another_product_of_the_tools_maker_is_not_the_tools_row():
@@ -414,7 +422,8 @@ def test_a_rule_on_another_class_does_not_decide_a_question_about_this_one():
 _LETTERS = ("# Regler för AI\n\n## 1. Om reglerna\n\n" + "".join(
     f"AI-portalen kan hjälpa till med {topic}. Den som skriver {topic} i AI-portalen läser igenom texten innan den "
     f"skickas vidare.\n\n" for topic in ("kallelser", "protokoll", "nyhetsbrev", "rapporter", "utredningar"))
-    + "## 2. Informationsklasser\n\nInformation i klass A och B får användas i samtliga godkända AI-tjänster.\n\n"
+    + "## 2. Informationsklasser\n\nInformation i klass A och B får användas i samtliga godkända AI-tjänster, "
+      "Copilot Chat och AI-portalen.\n\n"
       "Information i klass C får användas endast i AI-portalen.\n\n"
       "## 3. Särskilt skyddad information\n\nInformation i klass D får under inga omständigheter användas i några "
       "AI-tjänster.\n")
@@ -431,6 +440,9 @@ def test_the_rule_on_the_class_the_question_states_is_found_and_decides(tmp_path
     assert "klass D" in answer.citations[0].quote
     b = store.ask("får jag använda AI-portalen för klass B?", "bokstavby")
     assert b.verdict == "yes", b.text
+    # asked as a yes/no question whether a tool is approved for the class, the same rule decides
+    c = store.ask("är copilot chat godkänt för klass c?", "bokstavby")
+    assert c.verdict == "no" and "klass C" in c.citations[0].quote, c.text
 
 
 def test_a_class_limit_on_another_activity_does_not_decide():
