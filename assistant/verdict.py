@@ -958,13 +958,16 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
                   for k, w in asked.items()} if question.language == "en" else {}
 
     own = set(named_words)
+    # A word that is how people say a concept names what the policy says for it ("markera" and "märkning").
+    meant = {k: {c.name for c in concepts_in(w)} for k, w in asked.items()}
 
     def named(text: str, among: dict[str, str] = asked) -> int:
         # By its key, or spelled another way ("chattbotar", "chatbotar"): near-identical whole words. The
         # organisation's and documents' own names name nothing asked ("Havslunda" is not "Havslundahem").
         words = [w for w in _PART.findall(text.lower()) + TOKEN.findall(text.lower()) if w not in own]
+        said = {c.name for c in concepts_in(text)} if any(meant.values()) else set()
         return sum(any(w.startswith(k) or (len(w) >= SPELLING_MIN and fuzz.ratio(w, whole) >= SPELLING_RATIO)
-                       or any(w.startswith(t) for t in translated.get(k, ())) for w in words)
+                       or any(w.startswith(t) for t in translated.get(k, ())) for w in words) or bool(meant[k] & said)
                    for k, whole in among.items())
 
     # What the asking sentence itself names ranks first: after a setting ("Jag har gjort en bild i Microsoft

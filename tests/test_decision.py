@@ -837,6 +837,18 @@ def test_a_duty_question_settled_by_a_recommendation_is_answered_no():
     assert decide(analyse("Gäller märkningen även interna underlag till nämnder?"), [recommended]).verdict == "yes"
 
 
+def test_a_duty_question_is_settled_by_the_sentence_that_says_it_by_the_policys_word_and_no_need_denies():
+    # "markera" is how people say the policy's "märkning" (both the transparency concept): the sentence names it.
+    q = analyse("behöver jag markera en intern text som ai har skrivit?")
+    none = ev("För interna texter behövs ingen märkning.")
+    external = ev("Text som skickas till invånare och som till största delen har skapats med AI ska märkas.")
+    d = decide(q, [external, none])
+    assert (d.verdict, d.deciding) == ("no", 1)
+    assert decide(analyse("Does an internal memo need an AI label?"), [ev("No labelling is needed for internal memos.")]
+                  ).verdict == "no"
+    assert decide(analyse("Does an internal memo need an AI label?"), [ev("Internal memos are labelled.")]).verdict == "yes"
+
+
 def test_a_negation_inside_a_condition_does_not_deny_a_factual_question():
     q = analyse("måste jag radera min chatthistorik i copilot?")
     assert q.kind == "factual"
