@@ -212,11 +212,17 @@ def test_what_the_question_says_is_absent_lifts_a_ban_on_it_but_never_a_plain_ne
     nacka = ev("Känsliga personuppgifter eller uppgifter som omfattas av sekretess enligt Offentlighets- och "
                "sekretesslagen (OSL) får inte delas i allmänt tillgängliga AI-tjänster.", Norms(prohibit=True))
     for text in ("får man använda chatgpt om man inte skriver in personuppgifter?",
-                 "Can I use ChatGPT as long as I don't include any personal data?"):
+                 "Can I use ChatGPT as long as I don't include any personal data?",
+                 "får jag använda chatgpt för ett dokument om det inte finns personuppgifter i det?",
+                 "can I use ChatGPT if it doesn't contain personal data?"):
         q = analyse(text)
         assert "personal_data" in q.absent and decide(q, [nacka]).verdict == "conditional", text
     unsure = analyse("if I don't know whether it has personal data, can I use ChatGPT?")
     assert not unsure.absent and decide(unsure, [nacka]).verdict == "no"
+    # Information the question says is public: the ban on secret data holds nothing, whatever words they share
+    # ("offentligt" and "Offentlighets- och sekretesslagen").
+    public = analyse("får jag använda chatgpt för att översätta ett offentligt beslut?")
+    assert "open_info" in public.concepts and decide(public, [nacka]).verdict != "no"
 
 
 def test_an_english_rule_in_the_imperative_is_a_ban_and_a_private_subscription_finds_it():
