@@ -701,7 +701,11 @@ def names_what_is_asked(rule: str, question: Question) -> bool:
     # does, not what it is about.
     rule = _DEFINED.sub("", rule, count=1)
     products = {m.group(0).lower() for m in PRODUCT_NAME.finditer(rule)}
-    return names_part_of(specific_words(rule, question.language) - products, what_is_asked(question))
+    asked = what_is_asked(question)
+    if question.language == "en":
+        # An English word names what is asked in a Swedish policy by the glossary's words ("rank" -> "rangordna").
+        asked |= {t for w in asked for t in TOKEN.findall(GLOSSARY.get(w.lower(), "").lower()) if key(t) not in _FRAME}
+    return names_part_of(specific_words(rule, question.language) - products, asked)
 
 
 def says_more_of(following: str, rule: str, question: Question) -> bool:

@@ -296,6 +296,10 @@ def test_a_ban_with_an_exception_bans_what_it_names_outside_the_exception():
     # The exception itself, and what the ban does not name, are not banned by it.
     assert decide(analyse("Får jag låta Copilot språkgranska platsannonsen till ekonomtjänsten?"), [row, ban]).verdict != "no"
     assert decide(analyse("Får jag låta Copilot sammanfatta protokollet från nämnden?"), [row, ban]).verdict != "no"
+    # Asked in English, by the glossary's Swedish for its words ("rank" -> "rangordna").
+    english = decide(analyse("Can I let Copilot rank the applicants for our accountant position?"), [row, ban])
+    assert (english.verdict, english.deciding) == ("no", 1)
+    assert decide(analyse("Can I let Copilot summarise the board's minutes?"), [row, ban]).verdict != "no"
 
 
 def test_a_definition_is_about_its_term_not_a_rule_on_using_it():
