@@ -29,6 +29,7 @@ EXCEPTION = _LEXICON["exception"]
 APPROVED = _LEXICON["approved"]
 AWAITS_APPROVAL = _LEXICON["awaits_approval"]
 AT_MOST, AT_LEAST = _LEXICON["at_most"], _LEXICON["at_least"]
+_EMBEDDED = _LEXICON["embedded"]
 _COUNT = re.compile(r"(\d{1,6}+)\s*+([a-zåäöé]{3,}+)", re.I)     # "45 medarbetare", "3 months"
 
 
@@ -46,6 +47,8 @@ class Norms:
 
 def norms(sentence: str) -> Norms:
     text = " ".join(sentence.split())
+    if not text.endswith(":"):
+        text = _EMBEDDED.sub(" ", text)        # "… tells you which tools you may use": what it is about, no rule
     prohibit = bool(PROHIBIT.search(text))
     return Norms(prohibit, bool(ONLY.search(text)), bool(CONDITION.search(text)), bool(PERMIT.search(text)),
                  not prohibit and bool(OBLIGE.search(text)))
@@ -132,6 +135,7 @@ class Decision:
 
 # The kinds of information a ban can be about; a question that says none of them is involved is not under it.
 DATA_KINDS = frozenset({"personal_data", "sensitive_data", "secrecy"})
+ADVICE_WORDS = 3          # a row's comment this short that advises against the tool is only that advice
 # A sentence that settles a yes/no question negatively ("Policyn gäller inte för bolagen", "är inte godkänt").
 _DENIES = _LEXICON["denies"]
 _RELATIVE_NEGATION = _LEXICON["relative_negation"]
@@ -296,6 +300,10 @@ def _permission(question: Question, evidence: list[Evidence], allowed: frozenset
     if decision.rule is not None:
         return decision                        # read as the decision read it (the exception of a permission)
     read = decision.deciding is not None and _read_norms(evidence[decision.deciding], question)
+    if read and read.prohibit and decision.verdict != "no" and evidence[decision.deciding].advice \
+            and read_row(evidence[decision.deciding].text):
+        # A tool's row that advises against it ("Discouraged") allows its class: advice is no ban to contradict.
+        read = replace(read, prohibit=False, permit=True)
     return replace(decision, rule=read or None)
 
 
@@ -368,7 +376,10 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             if floor is not None and floor[1] > row.highest[1]:
                 return Decision("no", i, reason="class_exceeds")    # the information is above the tool's class
             if asked is not None:
-                (permits if comment_met(row.condition, question) else conditions).append(i)
+                # A comment that only advises against the tool ("Discouraged", "Avråds") asks nothing of information
+                # the class allows.
+                advice_only = e.advice and len(TOKEN.findall(row.condition)) <= ADVICE_WORDS
+                (permits if comment_met(row.condition, question) or advice_only else conditions).append(i)
                 continue
             if floor is not None:
                 # The information is at least a class the row allows, and may be more: the row's class is the

@@ -124,6 +124,15 @@ def test_a_tool_allowed_with_the_organisations_account_is_not_allowed_with_a_pri
     assert decide(analyse("kan jag använda chatgpt med mitt privata konto för en text från hemsidan?"), [free]).verdict != "no"
 
 
+def test_a_modal_word_in_an_embedded_question_is_no_rule():
+    assert norms("This guideline tells you which AI tools you may use, with what information, and what you must never "
+                 "do.") == Norms()
+    assert norms("Här beskrivs vilka tjänster du får använda och vad du inte får göra.") == Norms()
+    # a lead-in to a list, and a rule, still are
+    assert norms("Det här får du inte göra:").prohibit and norms("Du får inte klistra in personnummer.").prohibit
+    assert norms("You may use Copilot Chat for internal information.").permit
+
+
 def test_a_ban_on_a_way_of_using_a_tool_bans_a_question_that_involves_it():
     # "använd inte ditt privata konto …" names no word of "chatgpt plus som jag betalar själv ok för jobbet?", but
     # the way of using a tool it bans (a concept marked names_use) is the question's.

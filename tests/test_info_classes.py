@@ -204,6 +204,17 @@ def test_a_row_that_advises_against_its_tool_is_a_condition_not_a_ban():
     assert decide(q, [advised], organisation_text=DEFINED).verdict == "conditional"
     # A row whose comment forbids ("No images of real persons") still does.
     assert decide(q, [Evidence(row, row, Norms(prohibit=True))], organisation_text=DEFINED).verdict == "no"
+    # Information of the class it allows (a published price list is Klass 1): yes, and the rule that decided it is
+    # read as allowing, so no check turns the yes back.
+    published = analyse("Får jag använda gratis ChatGPT för att skriva om vår publicerade prislista på enklare svenska?")
+    decision = decide(published, [advised], organisation_text=DEFINED)
+    assert (decision.verdict, decision.rule.prohibit) == ("yes", False)
+    # Information above it is still a no, and a comment that asks more than advice still a condition.
+    unpublished = analyse("Får jag använda gratis ChatGPT för vår interna rutin som inte är publicerad?")
+    assert decide(unpublished, [advised], organisation_text=DEFINED).verdict == "no"
+    asks = row.replace("Discouraged.", "Discouraged; log in with a private account only and never upload files.")
+    assert decide(published, [Evidence(asks, asks, Norms(prohibit=True), advice=True)],
+                  organisation_text=DEFINED).verdict == "conditional"
 
 
 def test_a_row_whose_class_the_information_may_exceed_stays_a_condition():
