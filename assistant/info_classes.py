@@ -208,7 +208,7 @@ FUNCTION_ZIPF = 5.5   # words this common ("about", "enligt") say nothing about 
 
 
 @lru_cache(maxsize=1)
-def _stemmers():
+def stemmers():
     import Stemmer
 
     return Stemmer.Stemmer("swedish"), Stemmer.Stemmer("english")
@@ -220,7 +220,7 @@ def _stems(text: str) -> set[str]:
 
     words = [w for w in TOKEN.findall(text.lower()) if w not in STOP and not _CLASS_WORD.fullmatch(w)
              and max(zipf_frequency(w, "sv"), zipf_frequency(w, "en")) < FUNCTION_ZIPF]
-    return {stem for stemmer in _stemmers() for stem in stemmer.stemWords(words) if len(stem) >= MIN_STEM}
+    return {stem for stemmer in stemmers() for stem in stemmer.stemWords(words) if len(stem) >= MIN_STEM}
 
 
 @lru_cache(maxsize=32)

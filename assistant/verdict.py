@@ -16,8 +16,9 @@ from assistant.question import NOT_OPEN, Question
 from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_words, stems
-from assistant.info_classes import (ClassRow, activity_fit, bans_its_class, class_floor, classes_named, comment_met,
-                                    excluded_classes, other_activity, question_class, read_row, stated_class)
+from assistant.info_classes import (MIN_STEM, ClassRow, activity_fit, bans_its_class, class_floor, classes_named,
+                                    comment_met, excluded_classes, other_activity, question_class, read_row, stated_class,
+                                    stemmers)
 from ingest.rules.reader import condition_span
 
 # The normative lexicon is data (assistant/data/domain.toml, [normative]).
@@ -927,6 +928,7 @@ def _exceptions(rule: str) -> list[tuple[tuple[int, int], list[str]]]:
 
 _NAME_WORD = re.compile(r"(?<=[\w,] )(?-i:[A-ZÅÄÖ][a-zåäö])[\w-]{1,40}+")
 SPELLING_MIN, SPELLING_RATIO = 7, 90      # another spelling of a word: long, and all but a letter alike
+_NOUN_ENDINGS = frozenset({"", "en", "et", "n", "t", "na", "er", "or", "erna", "arna", "orna", "ena"})
 
 
 # Where a list goes on to its next item: ", samt för …", "; och …", ", as well as …".
@@ -975,14 +977,20 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     own = set(named_words)
     # A word that is how people say a concept names what the policy says for it ("markera" and "märkning").
     meant = {k: {c.name for c in concepts_in(w)} for k, w in asked.items()}
+    # A short noun's other forms have another six-letter key ("bolagen", "bolag"): its stem names them (a noun's
+    # ending only: "klassas" is not "klass").
+    swedish = stemmers()[0]
+    stem = {k: s for k, w in asked.items() if len(s := swedish.stemWord(w)) >= MIN_STEM and w[len(s):] in _NOUN_ENDINGS}
 
     def named(text: str, among: dict[str, str] = asked) -> int:
         # By its key, or spelled another way ("chattbotar", "chatbotar"): near-identical whole words. The
         # organisation's and documents' own names name nothing asked ("Havslunda" is not "Havslundahem").
         words = [w for w in _PART.findall(text.lower()) + TOKEN.findall(text.lower()) if w not in own]
         said = {c.name for c in concepts_in(text)} if any(meant.values()) else set()
+        forms = set(swedish.stemWords(words))
         return sum(any(w.startswith(k) or (len(w) >= SPELLING_MIN and fuzz.ratio(w, whole) >= SPELLING_RATIO)
-                       or any(w.startswith(t) for t in translated.get(k, ())) for w in words) or bool(meant[k] & said)
+                       or any(w.startswith(t) for t in translated.get(k, ())) for w in words)
+                   or bool(meant[k] & said) or stem.get(k) in forms
                    for k, whole in among.items())
 
     # What the asking sentence itself names ranks first: after a setting ("Jag har gjort en bild i Microsoft

@@ -868,6 +868,17 @@ def test_a_duty_question_is_settled_by_the_sentence_that_says_it_by_the_policys_
     assert decide(analyse("Does an internal memo need an AI label?"), [ev("Internal memos are labelled.")]).verdict == "yes"
 
 
+def test_a_yes_no_question_names_a_short_nouns_other_forms_by_its_stem():
+    companies = ev("Kommunens helägda bolag, Gransjö Bostads AB och Gransjö Fjärrvärme AB, omfattas av reglerna först när "
+                   "respektive bolagsstyrelse har beslutat att anta dem.", condition="när respektive bolagsstyrelse har "
+                   "beslutat att anta dem")
+    d = decide(analyse("omfattas de kommunala bolagen av reglerna?"), [companies])
+    assert (d.verdict, d.deciding) == ("conditional", 0)
+    # a verb's ending is not a noun's: "klassas" does not name "Klass 2"
+    row = ev("AI-verktyg: Solbacka Assistenten (upphandlad AI-assistent) · Högsta tillåtna informationsklass: Klass 2")
+    assert decide(analyse("Klassas Solbacka Assistenten som högrisk enligt EU:s AI-förordning?"), [row]).verdict == "info"
+
+
 def test_a_negation_inside_a_condition_does_not_deny_a_factual_question():
     q = analyse("måste jag radera min chatthistorik i copilot?")
     assert q.kind == "factual"
