@@ -23,6 +23,7 @@ _QUOTED = re.compile(r"[\"'“”‘’«»]([^\"'“”‘’«»]{8,})[\"'“�
 # Asking whether something is allowed, as opposed to asking who, what, when or how.
 PERMISSION = _LEXICON["permission"]
 _INFO_START = _LEXICON["info_start"]
+_SAME_AGAIN = _LEXICON["same_again"]
 _REFERS_BACK = _LEXICON["refers_back"]
 _ASKS_PERMISSION_TOO = _LEXICON["asks_permission_too"]
 _CLAUSE_BREAK = re.compile(r"[,;:.?!]")
@@ -227,7 +228,7 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
             # The follow-up changes what the earlier question was about ("och om de är anonymiserade?"):
             # its own concepts lead, the earlier ones fill in what it leaves implicit (which AI service).
             concepts |= earlier - (RISKY if "anonymised" in concepts or "open_info" in concepts else set())
-            if not _INFO_START.search(text):
+            if not _INFO_START.search(text) or _SAME_AGAIN.search(text):
                 # An elliptical follow-up ("och för oss på äldreomsorgen?") asks what the question before it asked:
                 # permission always carries over, a yes/no question where the follow-up asks nothing of its own.
                 earlier_kind = question_kind(last)

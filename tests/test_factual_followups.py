@@ -18,6 +18,15 @@ def test_an_elliptical_follow_up_keeps_the_yes_no_kind():
     assert analyse("och för oss på äldreomsorgen?").kind == "info"
 
 
+
+def test_a_follow_up_that_asks_the_same_of_something_else_keeps_the_kind_though_it_opens_with_a_question_word():
+    permission = [{"question": "Can I use free ChatGPT for a draft with a resident's name?"}]
+    assert analyse("what about Copilot Chat?", permission).kind == "permission"
+    assert analyse("hur är det med copilot chat?", [{"question": "får jag använda chatgpt för ett utkast?"}]
+                   ).kind == "permission"
+    assert analyse("and what does the rule say about Copilot Chat?", permission).kind == "info"
+
+
 MANIFEST = """
 [organisations.ifoby]
 name = "Ifoby kommun"
