@@ -113,6 +113,11 @@ _LEVEL = r"(?:[0-9]|[a-d]|" + "|".join(w for scale in SCALES for w in scale) + r
 # The class a question names for its information ("för information på nivå Hög", "Klass 3 information", "ett klass
 # C-dokument"): a class word and its level, not negated just before ("inte klass 3").
 _STATED = re.compile(rf"\b(?:klass|class|nivå|nivån|level|informationsklass|\w+nivå)\s++{_LEVEL}\b", re.I)
+# ... or a participle and its level: "klassad B", "klassat som C", "classified as Klass 3" (a capital letter only:
+# "classified as a secret document" names no class A).
+_STATED_AS = re.compile(r"\b(?:klassa[dt]e?|klassificera[dt]e?|classified|classed)(?:\s++(?:som|as))?\s++"
+                        r"(?:klass\s++|class\s++|nivå\s++|level\s++)?((?-i:[A-D])|[0-9]|"
+                        + "|".join(w for scale in SCALES for w in scale) + r")\b", re.I)
 _NEGATED_BEFORE = re.compile(r"\b(?:inte|ej|icke|not|no|ingen|inget|inga|utan|without|än|than)\W++(?:\w++\W++){0,2}$", re.I)
 _CLASSES = re.compile(rf"\b(?:klass|class|nivå|nivåerna|level|levels|klasserna|classes)\s++{_LEVEL}\b"
                       rf"(?:(?:\s*+,\s*+|\s++(?:och|eller|and|or)\s++){_LEVEL}\b)*+", re.I)
@@ -138,8 +143,10 @@ def classes_named(text: str) -> set[Rank]:
 def stated_class(question: Question, scale: str | None = None) -> Rank | None:
     """The class the question itself names for its information, on the given scale (any, without one; the highest
     it names)."""
-    found = [r for m in _STATED.finditer(question.text) if not _NEGATED_BEFORE.search(question.text[:m.start()])
-             and (r := rank(m.group(0))) is not None and (scale is None or r[0] == scale)]
+    said = [(m.start(), m.group(0)) for m in _STATED.finditer(question.text)]
+    said += [(m.start(), f"klass {m.group(1)}") for m in _STATED_AS.finditer(question.text)]
+    found = [r for at, text in said if not _NEGATED_BEFORE.search(question.text[:at])
+             and (r := rank(text)) is not None and (scale is None or r[0] == scale)]
     return max(found, key=lambda r: r[1]) if found else None
 
 

@@ -403,6 +403,8 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             floor = class_floor(question, next(iter(left_out))[0], organisation_text)
             if floor is not None and any(r[0] == floor[0] and r[1] <= floor[1] for r in left_out):
                 return Decision("no", i, reason="class_excluded", rule=Norms(prohibit=True))
+        if i != row_at and not n.prohibit and (subject := data_subject(e.text)) and subject <= question.absent:
+            continue                           # "Personuppgifter får användas … endast …", and there are none
         if beyond_limit(e.text, question):
             # "Piloten omfattar högst 40 medarbetare" and "Vi är 45 medarbetare …": the question states what the
             # rule's limit rules out.
@@ -756,6 +758,16 @@ def carries_data(question: Question) -> bool:
     if question.findings.personal_data:
         return True
     return any(key(w) not in question.absent_words for w in sensitive_words(question.text))
+
+
+_MODAL = re.compile(r"\b(?:får|ska|skall|måste|bör|kan|may|must|shall|should|can|is|are)\b", re.I)
+
+
+def data_subject(rule: str) -> set[str]:
+    """The kinds of sensitive data a rule is about as its subject, named before its verb ("Personuppgifter får
+    användas … endast i AI-portalen"; not "Copilot Chat får användas …, med undantag för personuppgifter om barn")."""
+    verb = _MODAL.search(rule)
+    return {c.name for c in concepts_in(rule[:verb.start()])} & DATA_KINDS if verb else set()
 
 
 def _about_its_data(rule: str, question: Question) -> bool:

@@ -124,6 +124,25 @@ def test_a_tool_allowed_with_the_organisations_account_is_not_allowed_with_a_pri
     assert decide(analyse("kan jag använda chatgpt med mitt privata konto för en text från hemsidan?"), [free]).verdict != "no"
 
 
+def test_a_rule_on_a_kind_of_data_the_question_says_is_absent_does_not_apply():
+    personal = ev("Personuppgifter får användas i en AI-tjänst endast när det är nödvändigt för uppgiften och endast i "
+                  "AI-portalen.", Norms(only=True, permit=True))
+    classes = ev("Information i klass A och B får användas i samtliga godkända AI-tjänster.", Norms(permit=True))
+    none = analyse("Får jag använda AI-portalen för en budgetrapport som är klassad B och inte innehåller några "
+                   "personuppgifter?")
+    assert decide(none, [personal, classes]).verdict == "yes"
+    named = analyse("Får jag använda AI-portalen för en budgetrapport i klass B med namn på leverantörer?")
+    assert decide(named, [personal, classes]).verdict == "conditional"
+    # The data a rule only excepts is not its subject: the permission still speaks.
+    from assistant.verdict import data_subject
+    assert data_subject("Personuppgifter får användas endast i AI-portalen.") == {"personal_data"}
+    assert not data_subject("Copilot Chat får användas för information på nivå Måttlig, med undantag för "
+                            "personuppgifter om barn och elever.")
+    # A case file about a person holds personal data: a question with none has none of it.
+    from assistant.language import concepts_in
+    assert "personal_data" in {c.name for c in concepts_in("Uppgifter ur personakter får inte hanteras i AI-tjänster.")}
+
+
 def test_a_modal_word_in_an_embedded_question_is_no_rule():
     assert norms("This guideline tells you which AI tools you may use, with what information, and what you must never "
                  "do.") == Norms()

@@ -232,6 +232,12 @@ def test_a_row_whose_class_the_information_may_exceed_stays_a_condition():
 def test_a_class_the_question_names_is_its_class():
     from assistant.info_classes import stated_class
 
+    # as a participle and its level, a capital letter only
+    assert stated_class(analyse("får jag använda AI-portalen för en budgetrapport som är klassad B?")) == ("letter", 1)
+    assert stated_class(analyse("Får jag använda AI-portalen för ett dokument som är klassat som C?")) == ("letter", 2)
+    assert stated_class(analyse("May I use Copilot for a memo classified as Klass 3?")) == ("number", 3)
+    assert stated_class(analyse("May I use Copilot for a report classified as a secret document?")) is None
+
     assert stated_class(analyse("Får jag använda DeepL Pro för information på nivå Hög?"), "låg måttlig hög") == ("låg måttlig hög", 2)
     assert stated_class(analyse("May I use Copilot Chat for Klass 3 information?"), "number") == ("number", 3)
     assert stated_class(analyse("kan jag köra ett klass C-dokument i copilot chat?"), "letter") == ("letter", 2)
