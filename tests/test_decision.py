@@ -251,6 +251,7 @@ def test_what_the_question_says_is_absent_lifts_a_ban_on_it_but_never_a_plain_ne
     # ("offentligt" and "Offentlighets- och sekretesslagen").
     public = analyse("får jag använda chatgpt för att översätta ett offentligt beslut?")
     assert "open_info" in public.concepts and decide(public, [nacka]).verdict != "no"
+    assert "open_info" in analyse("Can I use ChatGPT to translate a public brochure into English?").concepts
 
 
 def test_an_english_rule_in_the_imperative_is_a_ban_and_a_private_subscription_finds_it():
