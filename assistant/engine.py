@@ -30,7 +30,7 @@ from assistant.question import Question, analyse, foreign_subject
 from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
 from assistant.summary import MAX_WORDS, first_line
-from assistant.terms import PRODUCT_NAME, TOKEN, key, names_part_of, specific_stems, specific_words
+from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_stems, specific_words
 from assistant.verdict import (APPROVED, READING_CONFIDENCE, SETTLES, Evidence, Norms, asks_tool_for_information,
                                asks_unapproved, class_row_for, contradicts, decide, exempted, only_met, says_more_of,
                                sentence_norms, tools_in, uses_named, what_is_asked)
@@ -150,7 +150,7 @@ class Assistant:
             base.notices.append(text)
         best = chosen[0][1] if chosen else -1.0
         base.flags["relevance"] = round(best, 4)
-        if not covered(q, chosen, passages, self.gates) or not self._stands_alone(q, organisation) \
+        if not covered(q, chosen, passages, self.gates, retriever.sentences) or not self._stands_alone(q, organisation) \
                 or asks_for_absent(q, *retriever.scope_text(organisation), read=_read_text(passages)) \
                 or not self._answered(q, vec, passages):
             base.verdict = "not_covered"
@@ -324,7 +324,8 @@ class Assistant:
         alone, vec = q.alone
         passages = self.retriever.search(alone.query, organisation, k=SEARCH_K, query_vec=vec)
         chosen = select(alone, vec, passages, self.retriever.sentences, ranking=self.ranking)
-        return covered(alone, chosen, passages, self.gates) and self._answered(alone, vec, passages)
+        return covered(alone, chosen, passages, self.gates, self.retriever.sentences) \
+            and self._answered(alone, vec, passages)
 
     @property
     def _embedder_id(self) -> str:
@@ -467,14 +468,15 @@ SETTING = SETTLES | {"public_ai", "custom_ai"}
 FRAMING = frozenset({"scope"})
 
 
-def covered(q: Question, chosen: list[tuple[Sentence, float]], passages: list[Passage], gates: Gates) -> bool:
+def covered(q: Question, chosen: list[tuple[Sentence, float]], passages: list[Passage], gates: Gates,
+            index=None) -> bool:
     """Whether the organisation's documents address the question at all: the best sentence scores at least the
     embedding model's gate (the stricter one for a question naming neither AI nor the documents, unless it follows
     up one that did: "och på ifo?")."""
     best = chosen[0][1] if chosen else -1.0
     if best < gates.any or (best < gates.off_domain and not q.followup and not AI_DOMAIN.search(q.query)
                             and not _names_a_title(q, passages)
-                            and not _names_a_product(q, passages) and not _names_a_class(q, passages)
+                            and not _names_a_product(q, passages, index) and not _names_a_class(q, passages)
                             and not _about_the_documents(q)):
         return False
     # What the question is about (secrecy, public records, ...) must appear somewhere in what was found: what it
@@ -519,12 +521,20 @@ def _names_a_title(q: Question, passages: list[Passage]) -> bool:
 
 
 
-def _names_a_product(q: Question, passages: list[Passage]) -> bool:
+def _names_a_product(q: Question, passages: list[Passage], index=None) -> bool:
     """Whether the question names a product the documents read name ("kan jag ladda upp en rapport i skrivstöd?" and
     "SkrivStöd (upphandlad skriv- och sammanfattningstjänst)"): it is about the documents, as a question on AI is."""
     names = {n.lower() for p in passages[:PASSAGES_READ] for m in PRODUCT_NAME.finditer(p.text)
              for n in (m.group(0), m.group(1)) if n}
-    return bool(names & {w.lower() for w in TOKEN.findall(q.query)})
+    if names & {w.lower() for w in TOKEN.findall(q.query)}:
+        return True
+    # A name in the tool field of a table of AI tools ("Bildgeneratorer (Microsoft Designer med kommunkontot, …)"),
+    # though it is a common word ("Can I use Designer to make a picture of a real colleague?").
+    if index is None:
+        return False
+    rows = {w.lower() for p in passages[:PASSAGES_READ] for s in index.of(p) if (row := read_row(s.text))
+            for w in TOKEN.findall(row.tool)[1:] if w[0].isupper() and w.lower() not in STOP}
+    return bool(rows & {w.lower() for w in TOKEN.findall(q.query)})
 
 
 def _names_a_class(q: Question, passages: list[Passage]) -> bool:

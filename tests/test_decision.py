@@ -1281,6 +1281,25 @@ def test_a_follow_up_is_held_to_the_plain_gate_not_the_one_for_questions_naming_
     assert not covered(changed(q, followup=True), [(None, 0.8)], [passage], gates)
 
 
+def test_a_question_naming_a_tool_of_a_table_of_ai_tools_is_about_the_documents():
+    from types import SimpleNamespace
+
+    from assistant.engine import covered
+    from assistant.gates import Gates
+    from assistant.retrieval import Passage
+
+    row = ("AI-verktyg: Bildgeneratorer (Microsoft Designer med kommunkontot, Adobe Firefly via kommunens licens) · "
+           "Högsta tillåtna informationsklass: Klass 0 (öppen)")
+    passage = Passage("p", row, "d", "AI i arbetet", "org", True, "rules", "1", 0, len(row))
+    index = SimpleNamespace(of=lambda p: [SimpleNamespace(text=p.text)])
+    gates = Gates(any=0.8, off_domain=0.95)     # the score is below the gate for questions naming no AI
+    designer = analyse("Can I use Designer to make a picture of a real colleague?")
+    assert covered(designer, [(None, 0.88)], [passage], gates, index)
+    assert not covered(designer, [(None, 0.88)], [passage], gates)          # no rows read
+    # a word the row names that is no name in it ("Klass") is not enough
+    assert not covered(analyse("Which klass is my son in?"), [(None, 0.88)], [passage], gates, index)
+
+
 def test_a_question_naming_a_class_the_documents_name_is_about_the_documents():
     from assistant.engine import _names_a_class
     from assistant.retrieval import Passage
