@@ -31,9 +31,10 @@ from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
 from assistant.summary import MAX_WORDS, first_line
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_stems, specific_words
-from assistant.verdict import (APPROVED, READING_CONFIDENCE, SETTLES, Evidence, Norms, asks_tool_for_information,
+from assistant.verdict import (APPROVED, READING_CONFIDENCE, SETTLES, Evidence, Norms, asked_words,
+                               asks_tool_for_information, glossed,
                                asks_unapproved, class_row_for, contradicts, decide, exempted, only_met, says_more_of,
-                               sentence_norms, tools_in, uses_named, what_is_asked)
+                               sentence_norms, tools_in, uses_named)
 from ingest.errors import PolicyAssistantError
 
 MAX_QUESTION_CHARS = 4000
@@ -421,7 +422,13 @@ def restriction_beside(q: Question, passages: list[Passage], index, permit: str,
     permitting rule does not ("… och inte i medarbetarsamtal" beside "får användas i interna möten", for a question
     about a medarbetarsamtal), unless the question says that thing is not involved or is the ban's exception."""
     allowed = {key(w) for w in specific_words(permit, q.language)}
-    asked = {w for w in what_is_asked(q) if key(w) not in allowed}
+    asked = {w for w in asked_words(q) if key(w) not in allowed}
+    # An English question's common words the glossary knows ("council meeting" -> "nämnd", "sammanträde"), unless
+    # the permitting rule speaks of them in one of their Swedish words ("meeting" and "möten").
+    permit_words = specific_words(permit, "sv") | {w.lower() for w in TOKEN.findall(permit)}
+    for swedish in glossed(q):
+        if not names_part_of(permit_words, swedish):
+            asked |= swedish
     # The kinds of data the question involves that the permitting rule does not speak of ("namngivna grannar" under
     # "får användas i interna möten"): a ban on them beside it applies.
     data = (q.concepts & DATA_KINDS) - q.absent - {c.name for c in concepts_in(permit)}

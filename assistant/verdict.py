@@ -715,11 +715,30 @@ def names_what_is_asked(rule: str, question: Question) -> bool:
     # does, not what it is about.
     rule = _DEFINED.sub("", rule, count=1)
     products = {m.group(0).lower() for m in PRODUCT_NAME.finditer(rule)}
+    return names_part_of(specific_words(rule, question.language) - products, asked_words(question))
+
+
+def glossed(question: Question) -> list[set[str]]:
+    """For an English question, the Swedish policy words of each of its words the glossary knows (not function or
+    framing words): "council meeting" -> {"nämnd", "fullmäktige"}, {"möte", "sammanträde"}."""
+    if question.language != "en":
+        return []
+    out = []
+    for w in dict.fromkeys(TOKEN.findall(question.text.lower())):
+        if w in GLOSSARY and w not in STOP and key(w) not in _FRAME and key(w) not in question.absent_words:
+            swedish = {t for t in TOKEN.findall(GLOSSARY[w].lower()) if key(t) not in _FRAME and t not in STOP}
+            if swedish:
+                out.append(swedish)
+    return out
+
+
+def asked_words(question: Question) -> set[str]:
+    """What is asked, and for an English question the glossary's Swedish words for it too: an English word names
+    what is asked in a Swedish policy by them ("rank" -> "rangordna", "meeting" -> "möte sammanträde")."""
     asked = what_is_asked(question)
     if question.language == "en":
-        # An English word names what is asked in a Swedish policy by the glossary's words ("rank" -> "rangordna").
         asked |= {t for w in asked for t in TOKEN.findall(GLOSSARY.get(w.lower(), "").lower()) if key(t) not in _FRAME}
-    return names_part_of(specific_words(rule, question.language) - products, asked)
+    return asked
 
 
 def says_more_of(following: str, rule: str, question: Question) -> bool:

@@ -1300,6 +1300,25 @@ def test_a_question_naming_a_tool_of_a_table_of_ai_tools_is_about_the_documents(
     assert not covered(analyse("Which klass is my son in?"), [(None, 0.88)], [passage], gates, index)
 
 
+def test_a_ban_beside_a_permission_is_found_by_an_english_questions_words_in_the_glossarys_swedish():
+    from types import SimpleNamespace
+
+    from assistant.engine import restriction_beside
+    from assistant.retrieval import Passage
+
+    permit = ("I piloten får transkribering och automatiska minnesanteckningar i Microsoft Teams användas i interna "
+              "möten i de två förvaltningarna.")
+    ban = ("Funktionen får inte användas i möten där sekretessbelagda uppgifter behandlas, och inte i "
+           "nämndsammanträden, utskottsmöten eller medarbetarsamtal.")
+    passage = Passage("p", f"{permit} {ban}", "d", "Tillfälliga regler", "org", True, "rules", "1", 0, 10)
+    index = SimpleNamespace(of=lambda p: [SimpleNamespace(text=permit), SimpleNamespace(text=ban)])
+    council = analyse("Can we transcribe the council meeting with Teams?")
+    assert restriction_beside(council, [passage], index, permit, {permit}).text == ban
+    # "meeting" alone is what the permission speaks of ("möten"): no ban on it beside
+    internal = analyse("Can we transcribe our internal team meeting with Teams in the pilot?")
+    assert restriction_beside(internal, [passage], index, permit, {permit}) is None
+
+
 def test_a_question_naming_a_class_the_documents_name_is_about_the_documents():
     from assistant.engine import _names_a_class
     from assistant.retrieval import Passage
