@@ -16,9 +16,9 @@ from assistant.question import NOT_OPEN, Question
 from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_words, stems
-from assistant.info_classes import (MIN_STEM, ClassRow, activity_fit, bans_its_class, class_floor, classes_named,
-                                    comment_met, excluded_classes, other_activity, question_class, read_row, stated_class,
-                                    stemmers)
+from assistant.info_classes import (MIN_STEM, ClassRow, activity_fit, any_floor, bans_its_class, class_floor,
+                                    classes_named, comment_met, excluded_classes, other_activity, question_class, read_row,
+                                    stated_class, stemmers)
 from ingest.rules.reader import condition_span
 
 # The normative lexicon is data (assistant/data/domain.toml, [normative]).
@@ -287,7 +287,10 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
             if span and not _TEMPORAL.match(evidence[faq].text, span[0]):
                 return Decision("conditional", faq, (faq,), reason="faq")
             return Decision("yes", faq, reason="faq")
-        if asked and asks_tool_for_information(question):
+        if asked and (asks_tool_for_information(question)
+                      or APPROVED.search(question.text) and any_floor(question, organisation_text) is not None):
+            # (or for information of a class by the organisation's definitions: "är github copilot godkänt för
+            # scada-kod?" and "Klass 4 Skyddad: … (SCADA/OT)")
             # "Is Copilot Chat approved for Klass 3?", "funkar copilot chat för info på nivå måttlig?": whether a tool
             # may be used for a class of information is a permission, decided by the tool's row as one.
             return _permission(question, evidence, allowed, organisation_text)

@@ -295,6 +295,12 @@ def test_a_yes_no_question_on_a_tool_for_a_named_class_is_decided_by_the_tools_r
     q = analyse("är copilot chat godkänt för klass c?")
     decision = decide(q, [Evidence(listing, listing, Norms()), Evidence(only, only, Norms(only=True, permit=True))])
     assert (q.kind, decision.verdict, decision.deciding) == ("factual", "no", 1)
+    # A class by the organisation's definitions (contracts are Klass 3) is asked about as a stated one.
+    github = "Tool: GitHub Copilot Business (IT department) · Highest class: Klass 2 · Conditions: Only for web code."
+    contracts = analyse("Is GitHub Copilot approved for our supplier contracts?")
+    assert decide(contracts, [Evidence(github, github, Norms())], organisation_text=DEFINED).verdict == "no"
+    assert decide(analyse("Is GitHub Copilot approved?"), [Evidence(github, github, Norms())],
+                  organisation_text=DEFINED).verdict == "yes"
 
 
 def test_a_row_for_another_product_of_the_tools_maker_is_not_the_tools_row():
