@@ -510,9 +510,9 @@ _ASKS_FOR, _DOCUMENTS = shipped().question["asks_for"], shipped().question["docu
 
 
 def _about_the_documents(q: Question) -> bool:
-    """A question for when the documents apply or who decided them that names them by their kind ("när började
-    reglerna gälla?", "who adopted the rules?")."""
-    return bool(q.concepts & FACT_CONCEPTS) and bool(_DOCUMENTS.search(q.query))
+    """A question for when the documents apply, who decided them or whom they apply to that names them by their
+    kind ("när började reglerna gälla?", "who adopted the rules?", "Do the rules apply to temporary staff?")."""
+    return bool(q.concepts & (FACT_CONCEPTS | FRAMING)) and bool(_DOCUMENTS.search(q.query))
 
 
 def _names_a_title(q: Question, passages: list[Passage]) -> bool:

@@ -1258,6 +1258,11 @@ def test_a_question_for_when_the_rules_apply_or_who_decided_them_is_about_the_do
         q = analyse(question)
         assert q.concepts & {"validity", "document_facts"}, question
         assert covered(q, [(None, 0.9)], [passage], gates), question
+    # and whom they apply to
+    text = "Reglerna gäller för alla anställda i Gransjö kommun och för förtroendevalda."
+    scope = Passage("s", text, "d", "Regler för AI", "org", True, "rules", "1", 0, len(text))
+    assert covered(analyse("Do the rules apply to temporary staff?"), [(None, 0.9)], [scope], gates)
+    assert not covered(analyse("Do the parking rules apply to temporary staff?"), [(None, 0.9)], [scope], gates)
     # Other rules, or the documents named without asking when they apply or who decided them, are not enough.
     for question in ("när började semesterreglerna gälla?", "vad händer om man bryter mot reglerna?"):
         assert not covered(analyse(question), [(None, 0.9)], [passage], gates), question
