@@ -9,7 +9,8 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.domain import shipped
-from assistant.language import concepts_in, expansion, expected_answers
+from assistant.info_classes import read_row, stated_class
+from assistant.language import ANSWER_TYPES, concepts_in, expansion, expected_answers
 from assistant.question import Question
 from assistant.retrieval import Passage
 from assistant.selection_weights import Ranking, default_ranking
@@ -115,8 +116,30 @@ def select(question: Question, query_vec, passages: list[Passage], index: Senten
                 continue
             del chosen[spare[-1]]
         chosen.append(extra)
+    chosen = _rows_for_class(question, chosen, scored)
     best = max(relevance.values())
     return [(s, best if k == 0 else relevance[id(s)]) for k, (s, _) in enumerate(chosen)]
+
+
+def _rows_for_class(question: Question, chosen: list, scored: list) -> list:
+    """For "which tools are approved for Klass 3?", the table rows that allow that class come first and rows that do
+    not are left out (another sentence stays)."""
+    asks_tool = ANSWER_TYPES.get("tool")
+    stated = stated_class(question) if asks_tool and asks_tool[0].search(question.text) else None
+    if question.kind != "info" or stated is None:
+        return chosen
+
+    def allows(sentence: Sentence) -> bool | None:
+        row = read_row(sentence.text)
+        if row is None or row.highest is None or row.highest[0] != stated[0]:
+            return None if row is None else False
+        return row.highest[1] >= stated[1]
+
+    fitting = [(c, v) for c, v in scored if allows(c)]
+    if not fitting:
+        return chosen
+    rest = [(c, v) for c, v in chosen if allows(c) is None]
+    return (fitting + rest)[:MAX_SENTENCES]
 
 
 def _span(s: Sentence) -> tuple[int, int]:

@@ -387,6 +387,13 @@ def test_a_which_tools_question_is_answered_by_the_tools_the_documents_name(klas
     assert read_row(answer.citations[0].quote) is not None
 
 
+def test_which_tools_for_a_class_quotes_the_rows_that_allow_it(klassby):
+    answer = klassby.ask("Vilka AI-verktyg får jag använda för information i Klass 2?", "klassby")
+    rows = [read_row(c.quote) for c in answer.citations if read_row(c.quote) is not None]
+    assert rows and all(r.highest[1] >= 2 for r in rows), answer.text
+    assert "Microsoft 365 Copilot" in answer.citations[0].quote
+
+
 def test_rows_for_two_products_of_a_maker_are_told_apart_by_the_plain_words_of_their_names(klassby):
     from assistant.verdict import class_row_for
 
