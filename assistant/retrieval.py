@@ -34,7 +34,9 @@ DENSE_K = 20
 TYPE_WORDS = {
     "decision report": r"tjänsteskrivelse|beslutsunderlag|förslag|underlag|report|proposal",
     "guidance": r"handledning|vägledning|guide|guidance",
-    "checklist": r"checklist|mall\b|template|allmänna? vägledning|general guidance",
+    # (a template names the checklist only as one for a policy: "mallen för AI-policy", not "en mall för beslut")
+    "checklist": r"checklist|(?:mall|template)\w* (?:för|for) (?:en |an? )?(?:ai-)?polic|policymall|"
+                 r"allmänna? vägledning|general guidance",
 }
 _TITLE_COMMON = {"policy", "kommun", "kommuns", "kommunen", "askersunds", "nacka", "norsjö", "för", "och", "om"}
 BM25_K = 20
