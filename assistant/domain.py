@@ -37,7 +37,8 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
     "language": ("table", {"swedish_words": "detection words", "english_words": "detection words"}),
     "tools": ("table", {"names": "names", "editions": "names"}),
     "ai_domain": ("table", {"pattern": "pattern"}),
-    "concepts": ("array of tables", {"name": "name", "pattern": "pattern", "swedish": "text", "names_use": "optional bool"}),
+    "concepts": ("array of tables", {"name": "name", "pattern": "pattern", "swedish": "text",
+                                     "names_use": "optional bool"}),
     "glossary": ("map", {}),                                 # English word -> Swedish policy words
     "answer_types": ("map of tables", {"question": "pattern", "answer": "pattern", "ranks_only": "optional bool"}),
     "normative": ("table", {k: "pattern" for k in ("prohibit", "only", "condition", "permit", "oblige", "public_scope",

@@ -32,9 +32,8 @@ from assistant.sensitive import redact
 from assistant.summary import MAX_WORDS, first_line
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_stems, specific_words
 from assistant.verdict import (APPROVED, READING_CONFIDENCE, SETTLES, Evidence, Norms, asked_words,
-                               asks_tool_for_information, glossed,
-                               asks_unapproved, class_row_for, contradicts, decide, exempted, only_met, says_more_of,
-                               sentence_norms, tools_in, uses_named)
+                               asks_tool_for_information, asks_unapproved, class_row_for, contradicts, decide, exempted,
+                               glossed, only_met, says_more_of, sentence_norms, tools_in, uses_named)
 from ingest.errors import PolicyAssistantError
 
 MAX_QUESTION_CHARS = 4000
@@ -151,7 +150,8 @@ class Assistant:
             base.notices.append(text)
         best = chosen[0][1] if chosen else -1.0
         base.flags["relevance"] = round(best, 4)
-        if not covered(q, chosen, passages, self.gates, retriever.sentences) or not self._stands_alone(q, organisation) \
+        if not covered(q, chosen, passages, self.gates, retriever.sentences) \
+                or not self._stands_alone(q, organisation) \
                 or asks_for_absent(q, *retriever.scope_text(organisation), read=_read_text(passages)) \
                 or not self._answered(q, vec, passages):
             base.verdict = "not_covered"
