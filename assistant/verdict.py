@@ -289,10 +289,10 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
             return Decision("yes", faq, reason="faq")
         if asked and (asks_tool_for_information(question)
                       or APPROVED.search(question.text) and any_floor(question, organisation_text) is not None):
-            # (or for information of a class by the organisation's definitions: "är github copilot godkänt för
-            # scada-kod?" and "Klass 4 Skyddad: … (SCADA/OT)")
             # "Is Copilot Chat approved for Klass 3?", "funkar copilot chat för info på nivå måttlig?": whether a tool
-            # may be used for a class of information is a permission, decided by the tool's row as one.
+            # may be used for a class of information is a permission, decided by the tool's row as one (and for
+            # information of a class by the organisation's definitions: "är github copilot godkänt för scada-kod?" and
+            # "Klass 4 Skyddad: … (SCADA/OT)").
             return _permission(question, evidence, allowed, organisation_text)
         return _factual(question, evidence, names)
     return _permission(question, evidence, allowed, organisation_text)
@@ -737,7 +737,7 @@ def glossed(question: Question) -> list[set[str]]:
 
 def asked_words(question: Question) -> set[str]:
     """What is asked, and for an English question the glossary's Swedish words for it too: an English word names
-    what is asked in a Swedish policy by them ("rank" -> "rangordna", "meeting" -> "möte sammanträde")."""
+    what is asked in a Swedish policy by them ("rank" -> "rangordna", "applicants" -> "sökande arbetssökande")."""
     asked = what_is_asked(question)
     if question.language == "en":
         asked |= {t for w in asked for t in TOKEN.findall(GLOSSARY.get(w.lower(), "").lower()) if key(t) not in _FRAME}
