@@ -341,7 +341,10 @@ def class_row_for(question: Question, texts: list[str]) -> tuple[int | None, Cla
         # On a tie, the plain words of the tool's name the question uses too: "Chat" of "Microsoft Copilot Chat
         # (company account)" against "Microsoft 365 Copilot (licensed users only)" for "Is Copilot Chat approved …?"
         name = {w.lower() for w in TOKEN.findall(row.tool.split("(")[0])} - STOP
-        return len(name & {w.lower() for w in TOKEN.findall(question.text)})
+        # (spelled the Swedish way too: "copilot chatt")
+        words = {w.lower() for w in TOKEN.findall(question.text)}
+        return sum(any(w == n or len(n) >= 4 and abs(len(w) - len(n)) == 1 and (w.startswith(n) or n.startswith(w))
+                       for w in words) for n in name)
 
     scores = sorted((((m := match(row)), plain(row) if m else 0), i) for i, row in rows.items())[::-1]
     if not scores or scores[0][0][0] == 0 or (len(scores) > 1 and scores[1][0] == scores[0][0]):

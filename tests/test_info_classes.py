@@ -402,6 +402,8 @@ def test_rows_for_two_products_of_a_maker_are_told_apart_by_the_plain_words_of_t
     assert class_row_for(analyse("Is Copilot Chat approved for Klass 3?"), rows)[0] == 1
     assert class_row_for(analyse("Can I use Microsoft 365 Copilot for Klass 3?"), rows)[0] == 0
     assert class_row_for(analyse("Can I use Copilot for Klass 3?"), rows)[0] is None       # which one: not said
+    # the Swedish spelling of a plain word of the name tells them apart too
+    assert class_row_for(analyse("kan jag använda copilot chatt för klass 2?"), rows)[0] == 1
     answer = klassby.ask("Får jag använda Copilot Chat för information i Klass 2?", "klassby")
     assert answer.verdict == "no" and "Klass 1" in answer.citations[0].quote
 
