@@ -425,10 +425,9 @@ def restriction_beside(q: Question, passages: list[Passage], index, permit: str,
     asked = {w for w in asked_words(q) if key(w) not in allowed}
     # An English question's common words the glossary knows ("council meeting" -> "nämnd", "sammanträde"), unless
     # the permitting rule speaks of them in one of their Swedish words ("meeting" and "möten").
-    permit_words = specific_words(permit, "sv") | {w.lower() for w in TOKEN.findall(permit)}
-    for swedish in glossed(q):
-        if not names_part_of(permit_words, swedish):
-            asked |= swedish
+    if glosses := glossed(q):
+        permit_words = {w.lower() for w in TOKEN.findall(permit)}
+        asked |= {w for swedish in glosses if not names_part_of(permit_words, swedish) for w in swedish}
     # The kinds of data the question involves that the permitting rule does not speak of ("namngivna grannar" under
     # "får användas i interna möten"): a ban on them beside it applies.
     data = (q.concepts & DATA_KINDS) - q.absent - {c.name for c in concepts_in(permit)}

@@ -34,6 +34,7 @@ _NUMBERED = re.compile(r"\b(?:klass|class|nivå|level|informationsklass)\s++([0-
 _NAMED = re.compile(r"\b(" + "|".join(w for scale in SCALES for w in scale) + r")\b", re.I)
 # A comment that waives or limits ("Ingen särskild behörighet krävs", "No customer personal data at all").
 _NEGATED_COMMENT = re.compile(r"^\W*(?:ingen|inget|inga|no|none|not)\b", re.I)
+# The kinds of information a ban can be about; a question that says none of them is involved is not under it.
 DATA_KINDS = frozenset({"personal_data", "sensitive_data", "secrecy"})
 
 Rank = tuple[str, int]       # (which scale, position on it): ("number", 2), ("letter", 1), ("låg måttlig hög", 0)

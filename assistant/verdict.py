@@ -16,9 +16,9 @@ from assistant.question import NOT_OPEN, Question
 from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_words, stems
-from assistant.info_classes import (MIN_STEM, ClassRow, activity_fit, any_floor, bans_its_class, class_floor,
-                                    classes_named, comment_met, excluded_classes, other_activity, question_class, read_row,
-                                    stated_class, stemmers)
+from assistant.info_classes import (DATA_KINDS, MIN_STEM, ClassRow, activity_fit, any_floor, bans_its_class,
+                                    class_floor, classes_named, comment_met, excluded_classes, other_activity,
+                                    question_class, read_row, stated_class, stemmers)
 from ingest.rules.reader import condition_span
 
 # The normative lexicon is data (assistant/data/domain.toml, [normative]).
@@ -134,8 +134,6 @@ class Decision:
     rule: Norms | None = None            # the deciding rule as it was read for this question
 
 
-# The kinds of information a ban can be about; a question that says none of them is involved is not under it.
-DATA_KINDS = frozenset({"personal_data", "sensitive_data", "secrecy"})
 ADVICE_WORDS = 3          # a row's comment this short that advises against the tool is only that advice
 # A sentence that settles a yes/no question negatively ("Policyn gäller inte för bolagen", "är inte godkänt").
 _DENIES = _LEXICON["denies"]
@@ -1019,12 +1017,20 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     swedish = stemmers()[0]
     stem = {k: s for k, w in asked.items() if len(s := swedish.stemWord(w)) >= MIN_STEM and w[len(s):] in _NOUN_ENDINGS}
 
+    read: dict[str, tuple[list[str], set[str], set[str]]] = {}
+
+    def words_of(text: str) -> tuple[list[str], set[str], set[str]]:
+        # (its words, the concepts it names and its words' stems, read once a sentence: it is ranked several ways)
+        if text not in read:
+            words = [w for w in _PART.findall(text.lower()) + TOKEN.findall(text.lower()) if w not in own]
+            read[text] = (words, {c.name for c in concepts_in(text)} if any(meant.values()) else set(),
+                          set(swedish.stemWords(words)) if stem else set())
+        return read[text]
+
     def named(text: str, among: dict[str, str] = asked) -> int:
         # By its key, or spelled another way ("chattbotar", "chatbotar"): near-identical whole words. The
         # organisation's and documents' own names name nothing asked ("Havslunda" is not "Havslundahem").
-        words = [w for w in _PART.findall(text.lower()) + TOKEN.findall(text.lower()) if w not in own]
-        said = {c.name for c in concepts_in(text)} if any(meant.values()) else set()
-        forms = set(swedish.stemWords(words))
+        words, said, forms = words_of(text)
         return sum(any(w.startswith(k) or (len(w) >= SPELLING_MIN and fuzz.ratio(w, whole) >= SPELLING_RATIO)
                        or any(w.startswith(t) for t in translated.get(k, ())) for w in words)
                    or bool(meant[k] & said) or stem.get(k) in forms
