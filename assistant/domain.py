@@ -53,7 +53,8 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
     "question": ("table", {k: "pattern" for k in ("injection", "permission", "factual", "info_start", "asks_permission_too",
                                                   "followup", "not_open", "absent", "skip", "not_done", "pending", "handling",
                                                   "predicate", "duty", "asks_for", "chat_opener", "refers_back",
-                                                  "points_back", "documents", "same_again")}),
+                                                  "points_back", "documents", "same_again", "outsiders",
+                                                  "uses", "outsider_object", "staff")}),
     "quoting": ("table", {"continues": "pattern", "asks_list": "pattern"}),
 }
 

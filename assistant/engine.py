@@ -26,7 +26,7 @@ from assistant.faq import find_faq
 from assistant.info_classes import DATA_KINDS, any_floor, class_runs, classes_named, read_row, stated_class
 from assistant.language import AI_DOMAIN, CONCEPTS, REQUIRED_ANSWER_TYPES, concepts_in
 from assistant.sentence_index import Sentence
-from assistant.question import Question, analyse, foreign_subject
+from assistant.question import STAFF, Question, ai_users, analyse, foreign_subject
 from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
 from assistant.summary import MAX_WORDS, first_line
@@ -488,6 +488,12 @@ def covered(q: Question, chosen: list[tuple[Sentence, float]], passages: list[Pa
     # What the question is about (secrecy, public records, ...) must appear somewhere in what was found: what it
     # asks, not the setting it tells first ("Har gått grundutbildningen i AI. Får jag använda AI-portalen …?").
     found = _read_text(passages)
+    # AI that someone outside the staff uses ("En klient har skrivit sin överklagan med ChatGPT") is not what rules on
+    # the staff's own use govern, unless the documents read speak of them using AI or the question asks whether the
+    # documents apply to it ("Gäller reglerna när eleverna använder AI?").
+    users = ai_users(q.text)
+    if users and STAFF not in users and not _asks_whether_they_apply(q) and not users & ai_users(found):
+        return False
     # A permission is decided by the rules on its setting (which kind of AI service, whether the information is
     # open) as much as on its activity; a question for a fact or a duty ("do we have to label AI-written texts on
     # ekbyenergi.se?") is about its topic, which must be found, not about the setting it names.
@@ -505,13 +511,18 @@ def asked_concepts(q: Question) -> list:
     return [c for c in CONCEPTS if c.name in q.concepts and c.pattern.search(asking)]
 
 
-_ASKS_FOR, _DOCUMENTS = shipped().question["asks_for"], shipped().question["documents"]
+_ASKS_FOR, _DOCUMENTS, _PREDICATE = (shipped().question[k] for k in ("asks_for", "documents", "predicate"))
 
 
 def _about_the_documents(q: Question) -> bool:
     """A question for when the documents apply, who decided them or whom they apply to that names them by their
     kind ("när började reglerna gälla?", "who adopted the rules?", "Do the rules apply to temporary staff?")."""
     return bool(q.concepts & (FACT_CONCEPTS | FRAMING)) and bool(_DOCUMENTS.search(q.query))
+
+
+def _asks_whether_they_apply(q: Question) -> bool:
+    """A question whether the documents apply to something ("Gäller AI-reglerna när …?", "Does the policy cover …?")."""
+    return bool(q.concepts & FRAMING) or bool(_DOCUMENTS.search(q.text)) and bool(_PREDICATE.search(q.text))
 
 
 def _names_a_title(q: Question, passages: list[Passage]) -> bool:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.domain import shipped
-from assistant.language import concepts_in, detect_language
+from assistant.language import AI_DOMAIN, concepts_in, detect_language
 from assistant.sensitive import SensitiveFindings, scan
 from assistant.terms import STOP, key, specific_words
 
@@ -73,6 +73,33 @@ def foreign_subject(text: str, document_keys: set[str]) -> bool:
         return False
     return any(key(w) not in document_keys for w in (t.lower() for t in re.findall(r"[^\W\d_]{3,}+", text))
                if w not in STOP)
+
+
+_OUTSIDERS, _USES, _STAFF = _LEXICON["outsiders"], _LEXICON["uses"], _LEXICON["staff"]
+_OUTSIDER_OBJECT = _LEXICON["outsider_object"]
+_USE_REACH = 80      # characters from the one who uses to the verb of the use: a few words
+
+
+STAFF = "staff"
+
+
+def ai_users(text: str) -> set[str]:
+    """Who a text tells of using AI: people outside the organisation's staff ("En klient har skrivit sin överklagan
+    med ChatGPT", "AI-tjänster som invånare använder direkt"), by the first four letters of the word that names them
+    ("klie"), so that "klient" and "klienterna" are one; and STAFF when it tells of the staff using it ("… can we
+    answer them with Copilot?", "Får vi låta eleverna använda …?")."""
+    out = set()
+    for sentence in _SENTENCE.findall(text):
+        if not AI_DOMAIN.search(sentence):
+            continue
+        if any(_USES.search(sentence, m.end(), m.end() + _USE_REACH) or AI_DOMAIN.search(sentence, m.end(), m.end() + _USE_REACH)
+               for m in _STAFF.finditer(sentence)):
+            out.add(STAFF)
+        for m in _OUTSIDERS.finditer(sentence):
+            if (_USES.search(sentence, m.end(), m.end() + _USE_REACH)
+                    and not _OUTSIDER_OBJECT.search(_clause_before(sentence, m.start()))):
+                out.add(m.group(0).lower()[:4])
+    return out
 
 
 # What the question says is absent ("inga personuppgifter", "inget känsligt", "no personal data"): a concept whose

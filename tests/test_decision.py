@@ -1268,6 +1268,37 @@ def test_a_question_for_when_the_rules_apply_or_who_decided_them_is_about_the_do
         assert not covered(analyse(question), [(None, 0.9)], [passage], gates), question
 
 
+def test_ai_that_someone_outside_the_staff_uses_is_not_what_the_rules_on_the_staffs_use_answer():
+    from assistant.engine import covered
+    from assistant.gates import Gates
+    from assistant.question import STAFF, ai_users
+    from assistant.retrieval import Passage
+
+    rules = ("Personuppgifter om klienter får inte föras in i någon AI-tjänst. Du får använda AI-portalen för "
+             "interna texter. Allmänt tillgängliga AI-tjänster som ChatGPT och Copilot får bara användas med öppen "
+             "information.")
+    passage = Passage("p", rules, "d", "Instruktion", "org", True, "instruction", "1", 0, len(rules))
+    gates = Gates(any=0.8, off_domain=0.9)
+    for question in ("En klient har skrivit sin överklagan med ChatGPT. Måste jag behandla den annorlunda?",
+                     "Får personalen på regionens BUP använda AI när de skriver utlåtanden?",
+                     "A client wrote her appeal using ChatGPT. Do I have to treat it differently?"):
+        assert STAFF not in ai_users(question), question
+        assert not covered(analyse(question), [(None, 0.95)], [passage], gates), question
+    # The staff's own use is the question, though an outsider uses AI too, or is the one it is done for.
+    for question in ("Our clients use ChatGPT to write complaints, can we answer them with Copilot?",
+                     "Får vi låta klienterna använda AI-portalen?",
+                     "Kan jag använda AI-portalen för ett brev till en klient?",
+                     "What sentence should I put on a letter to clients that was written with AI?"):
+        assert covered(analyse(question), [(None, 0.95)], [passage], gates), question
+    # A document that speaks of them using AI, or a question whether the rules apply to it, is answered.
+    theirs = "Riktlinjen gäller inte AI-tjänster som klienter använder själva."
+    own = Passage("q", theirs, "d", "Riktlinje", "org", True, "rules", "1", 0, len(theirs))
+    assert ai_users(theirs) == {"klie"}
+    assert covered(analyse("En klient har skrivit sin överklagan med ChatGPT. Får hen det?"), [(None, 0.95)],
+                   [passage, own], gates)
+    assert covered(analyse("Gäller reglerna när klienterna använder AI?"), [(None, 0.95)], [passage], gates)
+
+
 def test_a_follow_up_is_held_to_the_plain_gate_not_the_one_for_questions_naming_no_ai():
     from dataclasses import replace as changed
 
