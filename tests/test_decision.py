@@ -1299,6 +1299,24 @@ def test_ai_that_someone_outside_the_staff_uses_is_not_what_the_rules_on_the_sta
     assert covered(analyse("Gäller reglerna när klienterna använder AI?"), [(None, 0.95)], [passage], gates)
 
 
+def test_a_question_on_what_a_breach_of_the_rules_leads_to_needs_documents_that_say_it():
+    from assistant.engine import covered
+    from assistant.gates import Gates
+    from assistant.retrieval import Passage
+
+    rules = "Ett AI-svar får aldrig ensamt ligga till grund för en åtgärd mot en enskild."
+    passage = Passage("p", rules, "d", "Regler", "org", True, "rules", "1", 0, len(rules))
+    said = "Allvarliga överträdelser hanteras enligt kommunens rutiner för arbetsrättsliga åtgärder."
+    sanctions = Passage("s", said, "d", "Regler", "org", True, "rules", "2", 0, len(said))
+    gates = Gates(any=0.8, off_domain=0.9)
+    for question in ("kan man få en varning eller bli av med jobbet om man bryter mot ai-reglerna?",
+                     "What happens if I break the AI policy?"):
+        q = analyse(question)
+        assert "sanctions" in q.concepts, question
+        assert not covered(q, [(None, 0.95)], [passage], gates), question
+        assert covered(q, [(None, 0.95)], [passage, sanctions], gates), question
+
+
 def test_a_follow_up_is_held_to_the_plain_gate_not_the_one_for_questions_naming_no_ai():
     from dataclasses import replace as changed
 
