@@ -22,7 +22,7 @@ from assistant.approval import allowed_tools
 from assistant.gates import Gates, gates_for
 from assistant.selection_weights import ranking_for
 from assistant.extractive import FACT_CONCEPTS, MAX_SENTENCES, PASSAGES_READ, continued, select, within
-from assistant.faq import find_faq
+from assistant.faq import faq_answer, find_faq
 from assistant.info_classes import DATA_KINDS, any_floor, class_runs, classes_named, read_row, stated_class
 from assistant.language import AI_DOMAIN, CONCEPTS, REQUIRED_ANSWER_TYPES, concepts_in
 from assistant.sentence_index import Sentence
@@ -162,6 +162,10 @@ class Assistant:
             if faq is not None:
                 # The FAQ entry that asks this question: its short answer is quoted first and gives the verdict.
                 chosen = [(faq.sentence, best), *((s, v) for s, v in chosen if s.text != faq.sentence.text)][:MAX_SENTENCES]
+            elif answer := faq_answer(q, passages[:PASSAGES_READ], self.retriever.sentences):
+                # The FAQ entry that asks this question answers it in its own words, in order.
+                chosen = [*((s, best) for s in answer[:MAX_SENTENCES]),
+                          *((s, v) for s, v in chosen if s.text not in {a.text for a in answer})][:MAX_SENTENCES]
             sentences = [continued(s, self.retriever.sentences, q) for s, _ in chosen]
             # A quote that went on into the next sentence already holds that sentence: it is not quoted again.
             kept = [k for k, s in enumerate(sentences) if not any(within(s, t) for t in sentences[:k])]

@@ -14,11 +14,12 @@ from assistant.domain import shipped
 from assistant.question import Question, question_kind
 from assistant.retrieval import Passage
 from assistant.sentence_index import Sentence
-from assistant.terms import key, specific_words
+from assistant.terms import STOP, TOKEN, key, specific_words
 
 _YES, _NO = shipped().normative["answer_yes"], shipped().normative["answer_no"]
 MIN_SHARED = 2          # naming words the employee's question and the FAQ question share, and at least
 SHARE_OF_FAQ = 0.5      # this share of the FAQ question's naming words
+SHARE_OF_INFO_FAQ = 0.75   # of all its words, for a who/what/how question (see faq_answer)
 
 
 @dataclass(frozen=True)
@@ -63,3 +64,31 @@ def find_faq(question: Question, passages: list[Passage], index) -> FaqAnswer | 
         if entry is not None and asks_the_same(question, entry.question):
             return entry
     return None
+
+
+def faq_answer(question: Question, passages: list[Passage], index) -> list[Sentence]:
+    """For a who/what/how question: the answer of the first of the passages read that is an FAQ entry asking it
+    ("Vad händer om jag bryter mot reglerna?" for "vad hander om man bryter mot ai reglerna?"), its sentences in the
+    document's order, as it answers in them; none when no entry asks it."""
+    if question.kind != "info":
+        return []
+    asked = _words(question.text)
+    for passage in passages:
+        heading = passage.section.rsplit(" > ", 1)[-1].strip()
+        if not heading.endswith("?") or question_kind(heading) != "info":
+            continue
+        # An FAQ's who/what/how question is often all common words ("Vad händer om jag bryter mot reglerna?"):
+        # all its words are compared, not only the naming ones, as typed (without å, ä, ö).
+        theirs = _words(heading)
+        shared = theirs & asked
+        if len(shared) >= MIN_SHARED and len(shared) >= SHARE_OF_INFO_FAQ * len(theirs):
+            return list(index.of(passage))
+    return []
+
+
+_FOLD = str.maketrans("åäöéü", "aaoeu")
+_STOP = {w.translate(_FOLD) for w in STOP}
+
+
+def _words(text: str) -> set[str]:
+    return {key(w) for w in TOKEN.findall(text.lower().translate(_FOLD)) if w not in _STOP and len(w) > 2}

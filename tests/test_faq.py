@@ -40,6 +40,11 @@ Ja, om texten publiceras externt och till största delen har skapats med AI. Int
 ### Vem svarar på frågor om AI?
 
 AI-stödet på Digitaliseringsenheten svarar på frågor om AI i arbetet.
+
+### Vad händer om jag bryter mot reglerna?
+
+Din chef tar upp det med dig. Allvarliga eller upprepade överträdelser hanteras enligt kommunens rutiner för
+arbetsrättsliga åtgärder.
 """
 
 
@@ -73,3 +78,23 @@ def test_a_question_the_faq_does_not_ask_is_decided_by_the_rules(faqby):
     answer = faqby.ask("Får jag använda Copilot Chat för att sammanfatta ett internt möte?", "faqby")
     assert answer.flags.get("decided_by") != "faq"
     assert not any(c.quote.startswith("Nej, inte i dagsläget") for c in answer.citations)
+
+
+def test_the_faq_entry_asking_a_what_question_answers_it_in_its_own_order(faqby):
+    # Its words are common ones, compared as typed (without å, ä, ö): the whole answer is quoted, first sentence first.
+    answer = faqby.ask("vad hander om man bryter mot ai reglerna?", "faqby")
+    assert answer.verdict == "info"
+    assert [c.quote for c in answer.citations[:2]] == [
+        "Din chef tar upp det med dig.",
+        "Allvarliga eller upprepade överträdelser hanteras enligt kommunens rutiner för arbetsrättsliga åtgärder."]
+
+
+def test_an_faq_entry_sharing_one_word_does_not_answer_a_what_question():
+    from types import SimpleNamespace
+
+    from assistant.faq import faq_answer
+
+    entry = SimpleNamespace(section="AI i arbetet > Vanliga frågor > Vilka verktyg får jag använda?")
+    index = SimpleNamespace(of=lambda p: ["Se tabellen."])
+    assert faq_answer(analyse("vilka verktyg får man använda?"), [entry], index) == ["Se tabellen."]
+    assert faq_answer(analyse("vem bestammer om vi far borja anvanda ett nytt ai verktyg?"), [entry], index) == []
