@@ -1317,6 +1317,24 @@ def test_a_question_on_what_a_breach_of_the_rules_leads_to_needs_documents_that_
         assert covered(q, [(None, 0.95)], [passage, sanctions], gates), question
 
 
+def test_a_question_on_assessing_people_needs_documents_that_speak_of_it():
+    from assistant.engine import covered
+    from assistant.gates import Gates
+    from assistant.retrieval import Passage
+
+    rules = "Any manager may request a new AI tool by submitting the form in the IT Service Desk portal."
+    passage = Passage("p", rules, "d", "Guideline", "org", True, "rules", "1", 0, len(rules))
+    said = "Högrisk-AI (t.ex. inom rekrytering eller socialtjänst) kräver en riskbedömning."
+    risk = Passage("s", said, "d", "Policy", "org", True, "rules", "2", 0, len(said))
+    gates = Gates(any=0.8, off_domain=0.9)
+    for question in ("Får vi använda AI för att sålla bland CV:n när vi rekryterar nya montörer?",
+                     "Can we start using an AI tool to screen job applications?"):
+        q = analyse(question)
+        assert "assessing_people" in q.concepts, question
+        assert not covered(q, [(None, 0.95)], [passage], gates), question
+        assert covered(q, [(None, 0.95)], [passage, risk], gates), question
+
+
 def test_a_follow_up_is_held_to_the_plain_gate_not_the_one_for_questions_naming_no_ai():
     from dataclasses import replace as changed
 
