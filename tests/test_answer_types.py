@@ -19,6 +19,7 @@ def test_concept_patterns_do_not_fire_inside_other_words():
     # Grading pupils is a decision about individuals.
     assert "decision_making" in names("Kan AI sätta betyg på eleverna?")
     assert "decision_making" in names("Can AI do the grading of the essays?")
+    assert "decision_making" in names("får ai avgöra vilka kunder som ska stängas av?")
 
 
 def test_the_ways_policies_name_training_are_training():
