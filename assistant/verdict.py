@@ -966,6 +966,11 @@ SPELLING_MIN, SPELLING_RATIO = 7, 90      # another spelling of a word: long, an
 _NOUN_ENDINGS = frozenset({"", "en", "et", "n", "t", "na", "er", "or", "erna", "arna", "orna", "ena"})
 
 
+def _noun_ending(ending: str) -> bool:
+    """Whether what follows a noun's stem is one of its endings, the genitive's "s" too ("handledningens")."""
+    return ending in _NOUN_ENDINGS or ending.endswith("s") and ending[:-1] in _NOUN_ENDINGS
+
+
 # Where a list goes on to its next item: ", samt för …", "; och …", ", as well as …".
 _LIST_ITEMS = re.compile(r",\s*+(?:samt|och|as well as|and)\b|;")
 
@@ -981,7 +986,9 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     heads = _FRAME | {w[:6] for w in named_words}
 
     def framed(w: str) -> bool:
-        return key(w) in frame or ("-" in w and w.rsplit("-", 1)[-1][:6] in heads)
+        # (and a form of a document's word: "handledningen" for "Handledning för …", though its key is longer)
+        return key(w) in frame or ("-" in w and w.rsplit("-", 1)[-1][:6] in heads) \
+            or any(w.startswith(n) and _noun_ending(w[len(n):]) for n in named_words if len(n) >= MIN_STEM)
 
     # What the question predicates ("godkänt", "omfattas") is not what it asks about.
     # Nor are the tools it names: a table row about Copilot Chat does not settle "Måste jag märka ett PM som

@@ -579,6 +579,17 @@ def test_an_english_duty_question_finds_the_swedish_requirement_through_the_glos
     assert (d.verdict, d.deciding) == ("yes", 1)
 
 
+def test_a_form_of_the_documents_own_name_is_not_what_a_yes_no_question_asks_about():
+    # "handledningen" is "Handledning för …" (its key is longer than the title word's), so "förtroendevalda" alone is
+    # what is asked, and the sentence that names them settles it.
+    q = analyse("gäller handledningen för förtroendevalda?")
+    q.kind = "factual"
+    scope = ev("Samtliga medarbetare och förtroendevalda i kommunen och de kommunala bolagen.")
+    d = decide(q, [ev("Handledningens syfte är att ge en praktisk vägledning."), scope],
+               names="Handledning för AI-användning i Nacka kommun")
+    assert (d.verdict, d.deciding) == ("yes", 1)
+
+
 def test_the_organisations_own_name_does_not_name_a_company_named_after_it():
     q = analyse("jobbar på havslundahem, gäller ai-policyn för oss?")
     q.kind = "factual"                 # as the learned question-kind reader reads it in the engine
