@@ -510,7 +510,14 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
     # The safety invariant: never "yes" while an applicable outright ban is among the quoted rules, whatever the
     # question settles; a ban with a condition needs that condition settled, which open information does not.
     if safe and (only or permits) and not bans and not cond_bans:
-        return Decision("yes", (only or permits)[0], reason="settled")
+        # (decided by the table row of the tool asked about, else by a permission that speaks to the question: not
+        # by a recommendation on something else that ranked first, "Märkning rekommenderas även i interna underlag")
+        candidates = only or permits
+        asked_tools = tools_in(question.text)
+        deciding = next((i for i in sorted(set(candidates + conditions))
+                         if (row := read_row(evidence[i].text)) is not None and tools_in(row.tool) & asked_tools),
+                        next((i for i in candidates if _speaks_to(evidence[i].text, question)), candidates[0]))
+        return Decision("yes", deciding, reason="settled")
     if bans and not (conditions or only):
         return Decision("no", bans[0], reason="ban")
     if bans and bans[0] < min(conditions + only):

@@ -124,6 +124,15 @@ def test_a_tool_allowed_with_the_organisations_account_is_not_allowed_with_a_pri
     assert decide(analyse("kan jag använda chatgpt med mitt privata konto för en text från hemsidan?"), [free]).verdict != "no"
 
 
+def test_open_information_is_settled_by_the_row_of_the_tool_asked_about():
+    q = analyse("Får jag använda gratisversionen av ChatGPT för att korta ner en text som redan är publicerad?")
+    advice = ev("Märkning rekommenderas även i interna underlag till nämnder.", Norms(permit=True))
+    row = ev("AI-verktyg: ChatGPT, gratisversion · Högsta tillåtna informationsklass: Klass 0 (öppen) · Villkor och "
+             "kommentarer: Avråds", Norms(condition=True))
+    d = decide(q, [advice, row])
+    assert (d.verdict, d.deciding, d.reason) == ("yes", 1, "settled")
+
+
 def test_a_rule_on_a_kind_of_data_the_question_says_is_absent_does_not_apply():
     personal = ev("Personuppgifter får användas i en AI-tjänst endast när det är nödvändigt för uppgiften och endast i "
                   "AI-portalen.", Norms(only=True, permit=True))
