@@ -25,6 +25,12 @@ def test_the_deciding_rule_is_named():
     assert (d.verdict, d.deciding) == ("no", 1) and d.rule.prohibit
 
 
+def test_a_concession_is_no_condition():
+    assert not norms("Ansvaret gäller oavsett om du använder allmänt tillgängliga AI-tjänster eller andra.").condition
+    assert not norms("Du ansvarar för texten även om du tagit bort namnen.").condition
+    assert norms("Om du använder en allmänt tillgänglig AI-tjänst ska du undvika personuppgifter.").condition
+
+
 def test_an_only_if_rule_is_a_condition_but_an_only_scope_still_limits():
     q = analyse("Kan vi på socialtjänsten börja använda AI-funktionen i journalsystemet direkt?")
     assert q.risky
