@@ -33,7 +33,8 @@ from assistant.summary import MAX_WORDS, first_line
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_stems, specific_words
 from assistant.verdict import (APPROVED, READING_CONFIDENCE, SETTLES, Evidence, Norms, asked_words,
                                asks_tool_for_information, asks_unapproved, class_row_for, contradicts, decide, exempted,
-                               glossed, only_met, says_more_of, sentence_norms, tools_in, uses_named)
+                               glossed, only_met, says_more_of, sentence_norms, tools_in, unless_data_involved,
+                               uses_named)
 from ingest.errors import PolicyAssistantError
 
 MAX_QUESTION_CHARS = 4000
@@ -435,9 +436,19 @@ def restriction_beside(q: Question, passages: list[Passage], index, permit: str,
     # The kinds of data the question involves that the permitting rule does not speak of ("namngivna grannar" under
     # "får användas i interna möten"): a ban on them beside it applies.
     data = (q.concepts & DATA_KINDS) - q.absent - {c.name for c in concepts_in(permit)}
-    for passage in passages:
+    # (the organisation's own rules: a checklist for writing a policy, "Ange förbjudna användningsområden (t.ex. mata
+    # in känsliga personuppgifter i publika tjänster)", bans nothing)
+    for passage in (p for p in passages if p.binding):
         for sentence in index.of(passage):
-            if sentence.text in quoted or not sentence_norms(sentence).prohibit:
+            if sentence.text in quoted:
+                continue
+            n = sentence_norms(sentence)
+            if not n.prohibit:
+                # A permission only while data the question involves is left out ("… för ett tidsbegränsat test, om
+                # inte testet omfattar personuppgifter") is a ban on it.
+                condition = (getattr(sentence, "reading", None) or {}).get("condition", "")
+                if n.permit and not n.oblige and unless_data_involved(condition, q):
+                    return sentence
                 continue
             # (and a ban on a way of using a tool the question involves: "Betalversioner som du själv har köpt är
             # inte godkända" for ChatGPT Plus that one pays for oneself)

@@ -229,6 +229,16 @@ def condition_state(e: Evidence, question: Question) -> bool | None:
 _QUESTION_PART = re.compile(r"[.;:!?()]++|,\s*+")
 
 
+def unless_data_involved(condition: str, question: Question) -> bool:
+    """Whether a permission's condition holds it only while a kind of data is left out ("om inte testet omfattar
+    personuppgifter", "utom när det gäller känsliga personuppgifter") and the question involves that kind ("brukarenkäter
+    med namn i"): the permission does not hold for it."""
+    kinds = {c.name for c in concepts_in(condition)} & DATA_KINDS
+    involved = (question.concepts & DATA_KINDS) - question.absent
+    negated = bool(_NEGATION.search(condition)) != bool(EXCEPTION.match(condition))
+    return bool(kinds & involved) and negated
+
+
 def asks_tool_for_information(question: Question) -> bool:
     """Whether a yes/no question asks if a tool may be used for a class or a kind of information: "Is Copilot Chat
     approved for Klass 3?", "Is DeepL approved for confidential documents?" (a permission, decided by the tool's
@@ -469,7 +479,8 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 return Decision("no", i, reason="outside_only")
             if n.only and (elsewhere(e.text, question) or private_account(e.text, question)):
                 return Decision("no", i, reason="outside_only")
-            if n.condition and (n.permit or n.only) and not n.oblige and condition_state(e, question) is False:
+            if n.condition and (n.permit or n.only) and not n.oblige and (condition_state(e, question) is False
+                                                                       or unless_data_involved(e.condition, question)):
                 # Allowed only if …, and it is not so. (A duty under a condition, "Om du behöver hjälp med en text om
                 # en viss person, skriv om texten …", does not apply when its condition does not hold.)
                 return Decision("no", i, reason="condition_fails")

@@ -1417,6 +1417,35 @@ def test_a_ban_beside_a_permission_is_found_by_an_english_questions_words_in_the
     assert restriction_beside(internal, [passage], index, permit, {permit}) is None
 
 
+def test_the_ban_beside_a_permission_is_the_organisations_own_rule_or_a_permission_only_without_its_data():
+    from types import SimpleNamespace
+
+    from assistant.engine import restriction_beside
+    from assistant.retrieval import Passage
+
+    permit = "En AI-tjänst får inte användas innan den har godkänts, med undantag för tidsbegränsade tester."
+    checklist = "Ange förbjudna användningsområden (t.ex. mata in känsliga personuppgifter i publika tjänster)."
+    general = Passage("g", checklist, "n", "Checklista", "general", False, "guidance", "1", 0, 10)
+    q = analyse("förvaltningschefen vill att vi testar ett ej godkänt ai-verktyg för att sammanfatta brukarenkäter "
+                "med namn i, går det med ett undantag?")
+    index = SimpleNamespace(of=lambda p: [SimpleNamespace(text=p.text, reading=p.rules[0] if p.rules else None)])
+    # general guidance for writing a policy bans nothing
+    assert restriction_beside(q, [general], index, permit, {permit}) is None
+    exception = ("Förvaltningschefen får medge undantag från regel 2 för ett tidsbegränsat test, om inte testet omfattar "
+                 "personuppgifter eller uppgifter med nivå Hög.")
+    reading = {"modality": "permission_condition", "confidence": 0.99,
+               "condition": "om inte testet omfattar personuppgifter eller uppgifter med nivå Hög"}
+    own = Passage("p", exception, "d", "Regler", "org", True, "rules", "1", 0, 10, rules=(reading,))
+    assert restriction_beside(q, [general, own], index, permit, {permit}).text == exception
+    # and it decides: the permission does not hold for a test with names in it
+    d = decide(q, [ev(exception, Norms(permit=True, condition=True), reading["condition"])])
+    assert (d.verdict, d.reason) == ("no", "condition_fails")
+    without = analyse("förvaltningschefen vill att vi testar ett ej godkänt ai-verktyg på öppna texter, inga "
+                      "personuppgifter. går det med ett undantag?")
+    assert restriction_beside(without, [own], index, permit, {permit}) is None
+    assert decide(without, [ev(exception, Norms(permit=True, condition=True), reading["condition"])]).verdict != "no"
+
+
 def test_a_question_naming_a_class_the_documents_name_is_about_the_documents():
     from assistant.engine import _names_a_class
     from assistant.retrieval import Passage
