@@ -33,7 +33,7 @@ from assistant.summary import MAX_WORDS, first_line
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_stems, specific_words
 from assistant.verdict import (APPROVED, READING_CONFIDENCE, SETTLES, Evidence, Norms, asked_words,
                                asks_tool_for_information, asks_unapproved, class_row_for, contradicts, decide, exempted,
-                               glossed, only_met, says_more_of, sentence_norms, tools_in, unless_data_involved,
+                               glossed, only_if, only_met, says_more_of, sentence_norms, tools_in, unless_data_involved,
                                uses_named)
 from ingest.errors import PolicyAssistantError
 
@@ -290,7 +290,10 @@ class Assistant:
         användas"), for a question on a tool it does not allow, when no quote restricts to approved tools (a sentence
         that names approved tools in passing, "… i Copilot Chat, så länge informationen inte överstiger den klass som
         verktyget är godkänt för", says less); its own documents before general guidance."""
-        if not asks_unapproved(q, allowed) or any(e.norms.only and not only_met(e.text, q) for e in evidence):
+        # (an "only if" on something else, "AI-stöd … i verksamhetssystemet är tillåtet endast om funktionen har
+        # godkänts", restricts to no tools)
+        if not asks_unapproved(q, allowed) or any(e.norms.only and not only_if(e.text) and not only_met(e.text, q)
+                                                  for e in evidence):
             return None
         return next((s for s in self._organisation_sentences(organisation)
                      if APPROVED.search(s.text) and sentence_norms(s).only and not read_row(s.text)), None)

@@ -273,7 +273,9 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
     if asks_unapproved(question, allowed):
         # "Är Midjourney godkänt?", "Får jag använda ChatGPT Plus?" where only approved tools may be used and the
         # approved ones are named: no, by the rule that says only approved tools (or the list that names them).
-        only = [i for i, e in enumerate(evidence) if e.norms.only and not only_met(e.text, question)]
+        # (not an "only if" on something else: "AI-stöd … i verksamhetssystemet är tillåtet endast om funktionen har
+        # godkänts")
+        only = [i for i, e in enumerate(evidence) if e.norms.only and not only_if(e.text) and not only_met(e.text, question)]
         # The list that names the approved tools (or a table row of one) says so best; any sentence on approval else.
         listing = sorted((i for i, e in enumerate(evidence) if APPROVED.search(e.text) or read_row(e.text)),
                          key=lambda i: not (tools_in(evidence[i].text) and APPROVED.search(evidence[i].text)

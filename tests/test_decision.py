@@ -1169,6 +1169,15 @@ def test_an_approved_tool_with_open_information_is_allowed_by_the_sentence_that_
     assert decide(gemini, [listing, other_ban], allowed=frozenset({"copilot"})).verdict != "yes"
 
 
+def test_a_tool_not_approved_is_refused_by_the_rule_on_approved_tools_not_by_an_only_if_on_something_else():
+    only_if = ev("AI-stöd i verksamhetssystemet är tillåtet endast om funktionen har godkänts av socialnämnden.",
+                 Norms(only=True, permit=True))
+    approved_only = ev("I arbetet får endast godkända AI-tjänster användas.", Norms(only=True))
+    d = decide(analyse("kan jag använda midjourney för att göra en affisch?"), [only_if, approved_only],
+               allowed=frozenset({"copilot"}))
+    assert (d.verdict, d.deciding, d.reason) == ("no", 1, "not_approved")
+
+
 def test_a_factual_question_is_settled_by_a_sentence_spelling_its_words_another_way():
     q = analyse("Gäller AI-policyn även för chattbotar och översättningsverktyg?")
     listing = ev("Exempel på detta är chatbotar, virtuella assistenter, bildanalys och översättning.")
