@@ -11,9 +11,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
+from wordfreq import zipf_frequency
 
 from assistant.language import DEFINITION_QUESTION, asks_to_define, defined_terms, detect_language, expansion, expected_answers
 from assistant.sentence_index import SentenceIndex
+from assistant.terms import COMMON_ZIPF
 from ingest.embeddings import get_embedder
 from ingest.errors import PolicyAssistantError, StoreDamaged, StoreError
 from ingest.store import REBUILD, Generation, Store, where
@@ -39,6 +41,8 @@ TYPE_WORDS = {
                  r"allmänna? vägledning|general guidance",
 }
 _TITLE_COMMON = {"policy", "kommun", "kommuns", "kommunen", "askersunds", "nacka", "norsjö", "för", "och", "om"}
+# Where a title goes on to what the document is about: "… för …", "… om …", "Checklista: …".
+_TITLE_SUBJECT = re.compile(r"\s(?:för|om|inom|i|for|on|of|about)\s|[:–]")
 BM25_K = 20
 
 
@@ -319,7 +323,13 @@ class Retriever:
         for doc_id, rec in self.generation.documents.items():
             info = rec["info"]
             doc_id = info.get("id", doc_id)
-            words = {w for w in re.findall(r"[a-zåäöé]{6,}", info["title"].lower()) if w not in _TITLE_COMMON}
+            # The words before what the title is about name the document by its kind ("Tillfälliga regler för …":
+            # "reglerna"); after them, a common word names nothing ("AI-tjänster" in "Instruktion för AI-tjänster
+            # inom …" is in any question on AI services).
+            title = info["title"].lower()
+            head = _TITLE_SUBJECT.split(title, maxsplit=1)[0]
+            words = {w for w in re.findall(r"[a-zåäöé]{6,}", title) if w not in _TITLE_COMMON
+                     and (zipf_frequency(w, "sv") < COMMON_ZIPF or re.search(rf"\b{w}\b", head))}
             kind = TYPE_WORDS.get(info.get("type", ""))
             if any(re.search(rf"\b{re.escape(w[:-1])}", text) for w in words) or (kind and re.search(kind, text)):
                 named.add(doc_id)

@@ -20,6 +20,10 @@ def test_concept_patterns_do_not_fire_inside_other_words():
     assert "decision_making" in names("Kan AI sätta betyg på eleverna?")
     assert "decision_making" in names("Can AI do the grading of the essays?")
     assert "decision_making" in names("får ai avgöra vilka kunder som ska stängas av?")
+    # The list of approved tools, however it is called: its rules are searched for by the policies' word.
+    assert "approved_list" in names("vem har hand om listan över godkända ai-tjänster?")
+    assert "approved_list" in names("Who keeps the list of approved AI tools up to date?")
+    assert "approved_list" not in names("Kan du lista vilka verktyg som är godkända?")
 
 
 def test_the_ways_policies_name_training_are_training():

@@ -173,6 +173,24 @@ def test_llm_mode_end_to_end_against_a_local_server(corpus_store, retriever):
         proc.wait(10)
 
 
+def test_a_document_is_named_by_its_kind_or_an_uncommon_word_of_its_title_not_by_a_common_one():
+    from types import SimpleNamespace
+
+    from assistant.retrieval import Retriever
+
+    def doc(title: str) -> dict:
+        return {"info": {"title": title, "type": "instruction"}}
+
+    stub = SimpleNamespace(generation=SimpleNamespace(documents={
+        "ifo": doc("Instruktion för AI-tjänster inom Individ- och familjeomsorgen"),
+        "pilot": doc("Tillfälliga regler för användning av AI-tjänster och pilot med AI-stödd mötesdokumentation")}))
+    # "AI-tjänster" is in any question on AI services; the words before what a title is about name its kind.
+    assert Retriever.named_documents(stub, "vem har hand om listan över godkända ai-tjänster?") == set()
+    assert Retriever.named_documents(stub, "gäller instruktionen för mig?") == {"ifo"}
+    assert Retriever.named_documents(stub, "hur länge gäller de tillfälliga reglerna?") == {"pilot"}
+    assert Retriever.named_documents(stub, "vad gäller för familjeomsorgen?") == {"ifo"}
+
+
 def test_a_template_names_the_checklist_only_as_one_for_a_policy(retriever):
     # "en mall för beslut" is the asker's own template, not the checklist's "mall för AI-policy": general guidance
     # asked for by name would lead the answer.
