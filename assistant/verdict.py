@@ -576,6 +576,10 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             return Decision("conditional", leaning[0], tuple(leaning), reason="leans_forbids")
         return Decision("yes", permits[0], reason="permit")
     if elsewhere_units:
+        if unit_unnamed(question, organisation_text):
+            # The asker's unit ("Jag jobbar på socialförvaltningen") is nowhere in the organisation's documents: the
+            # permission for the parts they name is not for it.
+            return Decision("no", elsewhere_units[0], reason="other_unit", rule=Norms(permit=True, condition=True))
         return Decision("conditional", elsewhere_units[0], tuple(elsewhere_units), reason="other_unit")
     asked = tools_in(question.text)
     if safe and asked and asked <= allowed and not bans and not cond_bans:
@@ -702,6 +706,14 @@ def other_unit(rule: str, question: Question) -> bool:
     if not units or not asked or any(_EVERY_UNIT.search(flat[max(0, m.start() - 30):m.start()]) for m in units):
         return False
     return not asked & {key(m.group(0).lower()) for m in units}
+
+
+def unit_unnamed(question: Question, organisation_text: str) -> bool:
+    """Whether the question names its own part of the organisation by name ("socialförvaltningen", not "vår
+    förvaltning") and the organisation's documents never do."""
+    named = [w for m in _units(question.text) if _UNIT.search(w := m.group(0).lower()).start() > 0]
+    text = organisation_text.lower()
+    return bool(named and text) and not any(w[:max(8, len(w) - 3)] in text for w in named)
 
 
 def _speaks_to(rule: str, question: Question) -> bool:

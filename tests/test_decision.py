@@ -1206,6 +1206,13 @@ def test_a_permission_for_named_units_is_no_yes_for_the_askers_own_unit():
     assert decide(analyse("Får vi köra Teams-transkriberingen på våra interna möten?"), [ev(pilot, rule)]).verdict == "yes"
     every = "Transkribering i Microsoft Teams får användas i interna möten i alla förvaltningar."
     assert decide(q, [ev(every, rule)]).verdict == "yes"
+    # Where the organisation's documents name the units in the pilot and never the asker's, the permission is not
+    # for it; where they name it, whether it is one of them is the condition.
+    decision = "att genomföra en pilot i kommunledningsförvaltningen och samhällsbyggnadsförvaltningen. " + pilot
+    d = decide(q, [ev(pilot, rule)], organisation_text=decision)
+    assert (d.verdict, d.reason) == ("no", "other_unit")
+    own = analyse("Jag jobbar på kommunledningsförvaltningen. Får vi köra Teams-transkriberingen på våra interna möten?")
+    assert decide(own, [ev(pilot, rule)], organisation_text=decision).verdict == "conditional"
 
 
 def test_naming_the_kind_of_data_a_conditional_permission_is_about_still_lets_the_question_meet_its_condition():
