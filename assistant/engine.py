@@ -253,7 +253,9 @@ class Assistant:
                 quotes[0] = _condition_said(evidence[decision.deciding])
             line = first_line(q.language, base.verdict, q.text, quotes,
                               [_condition_said(evidence[i]) for i in decision.conditions], base.flags["conditions"],
-                              exception=decision.reason == "exception_met")
+                              exception=decision.reason == "exception_met",
+                              permits=q.kind == "permission" and decision.deciding is not None
+                              and _permits(evidence[decision.deciding]))
             base.flags["first_line"] = bool(line)
             repeated = 1 if line and f"{one_line(base.citations[0].quote).rstrip(' .;:,!?')} [1]" in line else None
             if repeated and not sentences[0].lead_in():
@@ -405,6 +407,11 @@ def evidence_of(quoted: Sentence, read: Sentence, q: Question, faq: str = "") ->
                     norms, reading.get("condition", ""), situation, faq, reading.get("modality") == "advice_against",
                     reading.get("modality") == "recommendation" and reading.get("confidence", 0.0) >= READING_CONFIDENCE,
                     heading if heading.endswith("?") else "")
+
+
+def _permits(e: Evidence) -> bool:
+    """Whether a rule as the decision read it allows rather than bans (a "no" from it is from what it does not allow)."""
+    return e.norms.permit and not e.norms.prohibit and not e.advice and not e.recommends
 
 
 def _condition_said(e: Evidence) -> str:

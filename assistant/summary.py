@@ -16,6 +16,9 @@ LEAD = {"sv": {"yes": "Ja", "no": "Nej", "conditional": "Ja, under villkor"},
 AND = {"sv": "och", "en": "and"}
 # A "yes" from a ban whose exception the question states: the rule quoted is a ban, so the line says why it allows.
 EXCEPTION_LEAD = {"sv": "Ja, undantaget gäller", "en": "Yes, the exception applies"}
+# A "no" decided by a permission that does not reach the question (another unit, a condition it does not meet): the
+# line says the rule quoted is what is allowed, not a ban.
+ONLY_ALLOWED_LEAD = {"sv": "Nej, reglerna tillåter bara detta", "en": "No, the rules only allow this"}
 _ANSWER = shipped().normative
 MAX_WORDS = 28             # a longer rule is cut at a clause boundary
 MIN_WORDS = 8              # … into a piece that still says something on its own
@@ -79,14 +82,16 @@ def _words(parts: list[str]) -> int:
 
 
 def first_line(language: str, verdict: str, question: str, quotes: list[str], conditions: list[str],
-               condition_numbers: list[int], exception: bool = False) -> str:
+               condition_numbers: list[int], exception: bool = False, permits: bool = False) -> str:
     """`quotes` are the cited quotes in citation order (the deciding rule first); `conditions` the condition each
     open rule states (empty when the rule states none) and `condition_numbers` their [n]; `exception`: a "yes" that
-    the deciding ban's own exception gives."""
+    the deciding ban's own exception gives; `permits`: the deciding rule is a permission."""
     if verdict not in LEAD[language] or not quotes:
         return ""
     if verdict == "yes" and exception:
         return f"{EXCEPTION_LEAD[language]}: {clause(quotes[0], question)} [1]."
+    if verdict == "no" and permits:
+        return f"{ONLY_ALLOWED_LEAD[language]}: {_unanswered(clause(quotes[0], question), verdict)} [1]."
     if verdict == "conditional" and condition_numbers:
         pieces = [f"{clause(cond if len(cond.split()) >= MIN_CONDITION else quotes[n - 1], question)} [{n}]"
                   for cond, n in zip(conditions, condition_numbers)]

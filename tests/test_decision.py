@@ -305,6 +305,14 @@ def test_a_ban_whose_exception_the_question_states_alone_is_a_yes_from_the_excep
     assert line.startswith("Ja, undantaget gäller: ") and line.endswith("[1].")
 
 
+def test_a_no_from_a_permission_says_the_rule_is_what_is_allowed():
+    pilot = "I piloten får transkribering i Microsoft Teams användas i interna möten i de två förvaltningarna."
+    line = first_line("sv", "no", "Får vi på socialförvaltningen köra Teams-transkribering?", [pilot], [], [], permits=True)
+    assert line == f"Nej, reglerna tillåter bara detta: {pilot[:-1]} [1]."
+    assert first_line("en", "no", "Can we?", [pilot], [], [], permits=True).startswith("No, the rules only allow this: ")
+    assert first_line("sv", "no", "Får vi?", [pilot], [], []).startswith("Nej: I piloten")
+
+
 def test_a_ban_on_unpublished_information_does_not_hold_for_published_information():
     ban = ev("4.5 Information that is not published on our website is at least Klass 2, and must not be entered into "
              "a tool approved only for Klass 1.", Norms(prohibit=True))
