@@ -592,6 +592,13 @@ def test_an_english_yes_no_question_names_a_swedish_sentence_through_the_glossar
     q.kind = "factual"
     assert decide(q, [ev(sentence)], names="Regler för AI i Gransjö kommun").verdict == verdict
 
+def test_an_english_question_on_a_voice_or_video_is_named_by_a_swedish_ban_through_the_glossary():
+    ban = ev("Bilder, röster eller videor som efterliknar verkliga personer får inte skapas.", Norms(prohibit=True))
+    permit = ev("AI-genererade bilder får användas i kommunens kommunikation om de märks.", Norms(permit=True, condition=True))
+    d = decide(analyse("Can I make a video where an AI voice imitates our chairman?"), [permit, ban])
+    assert (d.verdict, d.deciding) == ("no", 1)
+
+
 def test_an_english_duty_question_finds_the_swedish_requirement_through_the_glossary():
     q = analyse("Do I need the AI driving licence to use Solbacka Assistenten?")
     q.kind = "factual"
