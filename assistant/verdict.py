@@ -18,7 +18,7 @@ from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_words, stems
 from assistant.info_classes import (DATA_KINDS, MIN_STEM, ClassRow, activity_fit, any_floor, bans_its_class,
                                     class_floor, classes_named, comment_met, excluded_classes, other_activity,
-                                    question_class, read_row, stated_class, stemmers)
+                                    lowest, question_class, read_row, stated_class, stemmers)
 from ingest.rules.reader import condition_span
 
 # The normative lexicon is data (assistant/data/domain.toml, [normative]).
@@ -530,7 +530,14 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
         deciding = next((i for i in sorted(set(candidates + conditions))
                          if (row := read_row(evidence[i].text)) is not None and tools_in(row.tool) & asked_tools),
                         next((i for i in candidates if _speaks_to(evidence[i].text, question)), candidates[0]))
-        return Decision("yes", deciding, reason="settled")
+        # Anonymised information is not open: it does not settle a rule or row for open information only ("Klass 0
+        # (öppen)", "får bara användas med öppen information").
+        if "open_info" in question.concepts or not any(_open_only(evidence[i].text, organisation_text)
+                                                       for i in {deciding, *only}):
+            return Decision("yes", deciding, reason="settled")
+        if not unmet:
+            # whether the information is open is what the answer depends on
+            return Decision("conditional", deciding, (deciding,), reason="anonymised_not_open")
     if bans and not (conditions or only):
         return Decision("no", bans[0], reason="ban")
     if bans and bans[0] < min(conditions + only):
@@ -706,6 +713,14 @@ def other_unit(rule: str, question: Question) -> bool:
     if not units or not asked or any(_EVERY_UNIT.search(flat[max(0, m.start() - 30):m.start()]) for m in units):
         return False
     return not asked & {key(m.group(0).lower()) for m in units}
+
+
+def _open_only(rule: str, organisation_text: str) -> bool:
+    """Whether a rule or a table row is for open information: it says so, or the row's highest class is the lowest."""
+    row = read_row(rule)
+    if row is not None and row.highest is not None:
+        return row.highest == lowest(row.highest[0], organisation_text or rule)
+    return "open_info" in {c.name for c in concepts_in(rule)}
 
 
 def unit_unnamed(question: Question, organisation_text: str) -> bool:

@@ -139,6 +139,17 @@ def test_open_information_is_settled_by_the_row_of_the_tool_asked_about():
     assert (d.verdict, d.deciding, d.reason) == ("yes", 1, "settled")
 
 
+def test_anonymised_information_does_not_settle_a_row_for_open_information_only():
+    row = replace(ev("AI-verktyg: ChatGPT, gratisversion · Högsta tillåtna informationsklass: Klass 0 (öppen) · Villkor "
+                     "och kommentarer: Avråds", Norms(permit=True)), advice=True)
+    classes = "Klass 0 (öppen): publicerad information. Klass 1 (intern): allt annat."
+    anonymised = analyse("har anonymiserat elevernas omdömen, får jag klistra in dem i chatgpt?")
+    assert "anonymised" in anonymised.concepts
+    assert decide(anonymised, [row], organisation_text=classes).verdict != "yes"
+    published = analyse("får jag klistra in en text som redan är publicerad på webbplatsen i chatgpt?")
+    assert decide(published, [row], organisation_text=classes).verdict == "yes"
+
+
 def test_a_rule_on_a_kind_of_data_the_question_says_is_absent_does_not_apply():
     personal = ev("Personuppgifter får användas i en AI-tjänst endast när det är nödvändigt för uppgiften och endast i "
                   "AI-portalen.", Norms(only=True, permit=True))
