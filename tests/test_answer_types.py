@@ -24,6 +24,9 @@ def test_concept_patterns_do_not_fire_inside_other_words():
     assert "approved_list" in names("vem har hand om listan över godkända ai-tjänster?")
     assert "approved_list" in names("Who keeps the list of approved AI tools up to date?")
     assert "approved_list" not in names("Kan du lista vilka verktyg som är godkända?")
+    # Politicians are the policies' "förtroendevalda".
+    assert "elected_officials" in names("gäller riktlinjen för politikerna i nämnden?")
+    assert "elected_officials" in names("Do the rules apply to councillors?")
 
 
 def test_the_ways_policies_name_training_are_training():
