@@ -1385,6 +1385,22 @@ def test_a_question_on_what_a_breach_of_the_rules_leads_to_needs_documents_that_
         assert covered(q, [(None, 0.95)], [passage, sanctions], gates), question
 
 
+def test_a_question_on_how_long_something_is_kept_needs_documents_that_speak_of_keeping_it():
+    from assistant.engine import covered
+    from assistant.gates import Gates
+    from assistant.retrieval import Passage
+
+    rules = "Beslut om en ny AI-tjänst ska fattas inom sex veckor från att en komplett förfrågan har kommit in."
+    passage = Passage("p", rules, "d", "Regler", "org", True, "rules", "1", 0, len(rules))
+    said = "Transkriberingar raderas senast 30 dagar efter mötet."
+    kept = Passage("k", said, "d", "Regler", "org", True, "rules", "2", 0, len(said))
+    gates = Gates(any=0.8, off_domain=0.9)
+    q = analyse("hur länge sparas det jag skriver in i SkrivStöd?")
+    assert "retention" in q.concepts
+    assert not covered(q, [(None, 0.95)], [passage], gates)
+    assert covered(q, [(None, 0.95)], [passage, kept], gates)
+
+
 def test_a_question_on_assessing_people_needs_documents_that_speak_of_it():
     from assistant.engine import covered
     from assistant.gates import Gates
