@@ -448,6 +448,9 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 lifted.append(i)               # (common words alone lift a ban, but never make a "yes")
             continue                           # the question settles the condition the ban depends on
         if n.prohibit and exempted(e.text, question):
+            if any(_names_exception(words, question) for _, words in _exceptions(e.text)):
+                lifted.append(i)               # in words of its own: "språkgranska en mall" for "med undantag för
+                                               # språkgranskning av allmänna informationstexter och mallar"
             continue                           # the ban's own exception is what the question is about
         if n.prohibit and not_involved(e.text, question):
             continue                           # what the ban is about, the question says is not involved
@@ -806,6 +809,14 @@ def _states_exception(condition: str, question: Question) -> bool:
     said = {key(w) for w in specific_words(condition, question.language)} & {
         key(w) for w in specific_words(question.text, question.language)}
     return len(said) >= 2
+
+
+def _names_exception(words: list[str], question: Question) -> bool:
+    """Whether the question names what an exception excepts in two words of its own, in any of their forms
+    ("språkgranska en mall" and "språkgranskning av … mallar")."""
+    excepted = specific_words(" ".join(words), question.language)
+    asked = specific_words(question.text, question.language)
+    return sum(any(e.startswith(key(a)) or a.startswith(key(e)) for e in excepted) for a in asked) >= 2
 
 
 def not_involved(rule: str, question: Question) -> bool:

@@ -316,6 +316,16 @@ def test_a_ban_whose_exception_the_question_states_alone_is_a_yes_from_the_excep
     assert line.startswith("Ja, undantaget gäller: ") and line.endswith("[1].")
 
 
+def test_a_ban_whose_exception_the_question_names_in_its_own_words_allows_it():
+    ban = ev("AI får inte användas vid handläggning av ärenden som rör myndighetsutövning mot enskild, med undantag "
+             "för språkgranskning av allmänna informationstexter och mallar.", Norms(prohibit=True, condition=True))
+    d = decide(analyse("Får jag använda AI för att språkgranska en mall för bygglovsbeslut?"), [ban])
+    assert (d.verdict, d.reason) == ("yes", "exception_met")
+    # one word of it is not enough: a decision to a named person is no template
+    named = analyse("Får jag använda AI för att språkgranska ett beslut om bistånd till en namngiven person?")
+    assert decide(named, [ban]).verdict != "yes"
+
+
 def test_a_no_from_a_permission_says_the_rule_is_what_is_allowed():
     pilot = "I piloten får transkribering i Microsoft Teams användas i interna möten i de två förvaltningarna."
     line = first_line("sv", "no", "Får vi på socialförvaltningen köra Teams-transkribering?", [pilot], [], [], permits=True)
