@@ -3,7 +3,8 @@
 Intranet pages and guidelines often end with questions and answers: a heading that is a question ("Får jag skapa
 en egen chattbot eller agent i Copilot?") and an answer that opens with yes or no ("Nej, inte i dagsläget.").
 When an employee asks that question, in their own words, the answer word is the verdict the document gives, and
-the short answer is the sentence to quote first, though it is too short to be chosen by similarity.
+the short answer is the sentence to quote first, though it is too short to be chosen by similarity. An entry that
+asks a who/what/how question ("Vad händer om jag bryter mot reglerna?") answers it in its own sentences, in order.
 How an answer opens is data (assistant/data/domain.toml, [normative] answer_yes / answer_no).
 """
 from __future__ import annotations
@@ -66,6 +67,15 @@ def find_faq(question: Question, passages: list[Passage], index) -> FaqAnswer | 
     return None
 
 
+_FOLD = str.maketrans("åäöéü", "aaoeu")
+_STOP = {w.translate(_FOLD) for w in STOP}
+
+
+def _words(text: str) -> set[str]:
+    """A text's words but function words, as keys, spelled as if typed without å, ä, ö."""
+    return {key(w) for w in TOKEN.findall(text.lower().translate(_FOLD)) if w not in _STOP and len(w) > 2}
+
+
 def faq_answer(question: Question, passages: list[Passage], index) -> list[Sentence]:
     """For a who/what/how question: the answer of the first of the passages read that is an FAQ entry asking it
     ("Vad händer om jag bryter mot reglerna?" for "vad hander om man bryter mot ai reglerna?"), its sentences in the
@@ -84,11 +94,3 @@ def faq_answer(question: Question, passages: list[Passage], index) -> list[Sente
         if len(shared) >= MIN_SHARED and len(shared) >= SHARE_OF_INFO_FAQ * len(theirs):
             return list(index.of(passage))
     return []
-
-
-_FOLD = str.maketrans("åäöéü", "aaoeu")
-_STOP = {w.translate(_FOLD) for w in STOP}
-
-
-def _words(text: str) -> set[str]:
-    return {key(w) for w in TOKEN.findall(text.lower().translate(_FOLD)) if w not in _STOP and len(w) > 2}

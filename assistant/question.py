@@ -78,9 +78,7 @@ def foreign_subject(text: str, document_keys: set[str]) -> bool:
 _OUTSIDERS, _USES, _STAFF = _LEXICON["outsiders"], _LEXICON["uses"], _LEXICON["staff"]
 _OUTSIDER_OBJECT = _LEXICON["outsider_object"]
 _USE_REACH = 80      # characters from the one who uses to the verb of the use: a few words
-
-
-STAFF = "staff"
+STAFF = "staff"      # what `ai_users` gives for the organisation's own staff
 
 
 def ai_users(text: str) -> set[str]:
@@ -92,8 +90,8 @@ def ai_users(text: str) -> set[str]:
     for sentence in _SENTENCE.findall(text):
         if not AI_DOMAIN.search(sentence):
             continue
-        if any(_USES.search(sentence, m.end(), m.end() + _USE_REACH) or AI_DOMAIN.search(sentence, m.end(), m.end() + _USE_REACH)
-               for m in _STAFF.finditer(sentence)):
+        if any(_USES.search(sentence, m.end(), m.end() + _USE_REACH)
+               or AI_DOMAIN.search(sentence, m.end(), m.end() + _USE_REACH) for m in _STAFF.finditer(sentence)):
             out.add(STAFF)
         for m in _OUTSIDERS.finditer(sentence):
             if (_USES.search(sentence, m.end(), m.end() + _USE_REACH)

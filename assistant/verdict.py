@@ -231,8 +231,8 @@ _QUESTION_PART = re.compile(r"[.;:!?()]++|,\s*+")
 
 def unless_data_involved(condition: str, question: Question) -> bool:
     """Whether a permission's condition holds it only while a kind of data is left out ("om inte testet omfattar
-    personuppgifter", "utom när det gäller känsliga personuppgifter") and the question involves that kind ("brukarenkäter
-    med namn i"): the permission does not hold for it."""
+    personuppgifter", "utom när det gäller känsliga personuppgifter") and the question involves that kind
+    ("brukarenkäter med namn i"): the permission does not hold for it."""
     kinds = {c.name for c in concepts_in(condition)} & DATA_KINDS
     involved = (question.concepts & DATA_KINDS) - question.absent
     negated = bool(_NEGATION.search(condition)) != bool(EXCEPTION.match(condition))
@@ -275,7 +275,8 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
         # approved ones are named: no, by the rule that says only approved tools (or the list that names them).
         # (not an "only if" on something else: "AI-stöd … i verksamhetssystemet är tillåtet endast om funktionen har
         # godkänts")
-        only = [i for i, e in enumerate(evidence) if e.norms.only and not only_if(e.text) and not only_met(e.text, question)]
+        only = [i for i, e in enumerate(evidence)
+                if e.norms.only and not only_if(e.text) and not only_met(e.text, question)]
         # The list that names the approved tools (or a table row of one) says so best; any sentence on approval else.
         listing = sorted((i for i, e in enumerate(evidence) if APPROVED.search(e.text) or read_row(e.text)),
                          key=lambda i: not (tools_in(evidence[i].text) and APPROVED.search(evidence[i].text)
