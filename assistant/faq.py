@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.domain import shipped
+from assistant.normalise import fold
 from assistant.question import Question, question_kind
 from assistant.retrieval import Passage
 from assistant.sentence_index import Sentence
@@ -67,13 +68,12 @@ def find_faq(question: Question, passages: list[Passage], index) -> FaqAnswer | 
     return None
 
 
-_FOLD = str.maketrans("åäöéü", "aaoeu")
-_STOP = {w.translate(_FOLD) for w in STOP}
+_STOP = {fold(w) for w in STOP}
 
 
 def _words(text: str) -> set[str]:
     """A text's words but function words, as keys, spelled as if typed without å, ä, ö."""
-    return {key(w) for w in TOKEN.findall(text.lower().translate(_FOLD)) if w not in _STOP and len(w) > 2}
+    return {key(w) for w in TOKEN.findall(fold(text)) if w not in _STOP and len(w) > 2}
 
 
 def faq_answer(question: Question, passages: list[Passage], index) -> list[Sentence]:

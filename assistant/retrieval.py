@@ -9,6 +9,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from wordfreq import zipf_frequency
@@ -44,6 +45,17 @@ _TITLE_COMMON = {"policy", "kommun", "kommuns", "kommunen", "askersunds", "nacka
 # Where a title goes on to what the document is about: "… för …", "… om …", "Checklista: …".
 _TITLE_SUBJECT = re.compile(r"\s(?:för|om|inom|i|for|on|of|about)\s|[:–]")
 BM25_K = 20
+
+
+@lru_cache(maxsize=256)
+def _title_words(title: str) -> frozenset[str]:
+    """The words of a document's title that name it. The words before what the title is about name the document by
+    its kind ("Tillfälliga regler för …": "reglerna"); after them, a common word names nothing ("AI-tjänster" in
+    "Instruktion för AI-tjänster inom …" is in any question on AI services)."""
+    title = title.lower()
+    head = _TITLE_SUBJECT.split(title, maxsplit=1)[0]
+    return frozenset(w for w in re.findall(r"[a-zåäöé]{6,}", title) if w not in _TITLE_COMMON
+                     and (zipf_frequency(w, "sv") < COMMON_ZIPF or re.search(rf"\b{w}\b", head)))
 
 
 @dataclass
@@ -323,13 +335,7 @@ class Retriever:
         for doc_id, rec in self.generation.documents.items():
             info = rec["info"]
             doc_id = info.get("id", doc_id)
-            # The words before what the title is about name the document by its kind ("Tillfälliga regler för …":
-            # "reglerna"); after them, a common word names nothing ("AI-tjänster" in "Instruktion för AI-tjänster
-            # inom …" is in any question on AI services).
-            title = info["title"].lower()
-            head = _TITLE_SUBJECT.split(title, maxsplit=1)[0]
-            words = {w for w in re.findall(r"[a-zåäöé]{6,}", title) if w not in _TITLE_COMMON
-                     and (zipf_frequency(w, "sv") < COMMON_ZIPF or re.search(rf"\b{w}\b", head))}
+            words = _title_words(info["title"])
             kind = TYPE_WORDS.get(info.get("type", ""))
             if any(re.search(rf"\b{re.escape(w[:-1])}", text) for w in words) or (kind and re.search(kind, text)):
                 named.add(doc_id)
