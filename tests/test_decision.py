@@ -1332,7 +1332,9 @@ def test_a_question_for_when_the_rules_apply_or_who_decided_them_is_about_the_do
     text = "Fastställda av kommunstyrelsen 2025-02-11, § 23. Dnr KS 2024/0387. Gäller från 2025-03-01."
     passage = Passage("p", text, "d", "Regler för AI", "org", True, "rules", "1", 0, len(text))
     gates = Gates(any=0.8, off_domain=0.95)      # the score is below the gate for questions naming no AI
-    for question in ("när började reglerna gälla?", "vem beslutade reglerna?"):
+    # (the verb's other forms too, with the subject between: "trädde riktlinjen i kraft", "antogs", "har fastställt")
+    for question in ("när började reglerna gälla?", "vem beslutade reglerna?", "när trädde reglerna i kraft?",
+                     "när antogs reglerna och av vem?", "vem har fastställt reglerna?"):
         q = analyse(question)
         assert q.concepts & {"validity", "document_facts"}, question
         assert covered(q, [(None, 0.9)], [passage], gates), question
