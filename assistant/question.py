@@ -104,6 +104,9 @@ def ai_users(text: str) -> set[str]:
 # every mention follows such a word is not involved. A plain "inte" is not enough: "får jag inte dela namn?" still
 # involves names.
 _ABSENT = _LEXICON["absent"]
+# How far before a word its absence may be said: "Vi pratar inte om sekretessuppgifter eller om enskilda invånare" (the
+# patterns count their words, so a wider window only keeps their first word whole).
+ABSENT_WINDOW = 80
 # The question wants to leave out a duty ("utan att läsa igenom den", "skip the threshold analysis", "we don't need
 # to label …"): the clause it skips, matched against the rules' obligations.
 _SKIP = _LEXICON["skip"]
@@ -116,7 +119,7 @@ def absent_concepts(text: str) -> set[str]:
     out = set()
     for c in concepts_in(text):
         hits = list(c.pattern.finditer(text))
-        if hits and all(_ABSENT.search(text[max(0, m.start() - 40):m.start()]) for m in hits):
+        if hits and all(_ABSENT.search(text[max(0, m.start() - ABSENT_WINDOW):m.start()]) for m in hits):
             out.add(c.name)
     return out
 
@@ -128,7 +131,7 @@ def absent_words(text: str, language: str) -> set[str]:
     out = {key(w) for w in specific_words(_group(_SKIP.search(text)), language)}
     for w in specific_words(text, language):
         hits = list(re.finditer(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.I))
-        if hits and all(_ABSENT.search(text[max(0, m.start() - 40):m.start()]) for m in hits):
+        if hits and all(_ABSENT.search(text[max(0, m.start() - ABSENT_WINDOW):m.start()]) for m in hits):
             out.add(key(w))
     return out
 

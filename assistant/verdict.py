@@ -1034,6 +1034,29 @@ def _noun_ending(ending: str) -> bool:
 _LIST_ITEMS = re.compile(r",\s*+(?:samt|och|as well as|and)\b|;")
 
 
+def _asking_sentence(text: str, single: str | None = None) -> str:
+    """The last sentence of the question that ends in "?" (or `single`, when it is one sentence: the text itself)."""
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+", text) if x.strip()]
+    if len(sentences) <= 1:
+        return text if single is None else single
+    return next((x for x in reversed(sentences) if x.rstrip().endswith("?")), "")
+
+
+SUBJECT_ZIPF = 5.5      # a scope question's subject may be a common word ("eleverna" 4.5, "politiker" 5.3), not an everyday one
+
+
+def _subject_words(question: Question) -> set[str]:
+    """The asking sentence's content words up to everyday frequency, not tools nor what it says is not involved
+    (the setting told before it, "Jag jobbar på ett av de kommunala bolagen.", is not what it asks)."""
+    from wordfreq import zipf_frequency
+
+    asking = _asking_sentence(question.text)
+    tools = {key(w.lower()) for m in _TOOL_MENTION.finditer(asking) for w in TOKEN.findall(m.group(0))}
+    return {w.lower() for w in TOKEN.findall(asking) if len(w) > 3 and w.lower() not in STOP
+            and key(w.lower()) not in tools | question.absent_words
+            and zipf_frequency(max(w.lower().split("-"), key=len), question.language) < SUBJECT_ZIPF}
+
+
 def _factual(question: Question, evidence: list[Evidence], names: str) -> Decision:
     """Yes or no from the first quoted sentence that names what the question asks about; a sentence that names it
     and denies it settles "no". Nothing named: the documents are quoted without a verdict."""
@@ -1068,6 +1091,10 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         names |= {w.lower() for m in _TOOLS.finditer(question.text) for w in TOKEN.findall(m.group(0))
                   if not framed(w.lower()) and w.lower() != "ai"}
     asked_words |= {w for w in names if not framed(w) and key(w) not in question.absent_words}
+    if _PREDICATE.search(question.text):
+        # Whom or what a scope question asks about is its subject however common the word: "Gäller reglerna även för
+        # eleverna?", "… för politiker?" (not the everyday words of its setting: "i dag", "hemma").
+        asked_words |= {w for w in _subject_words(question) if not framed(w) and not _PREDICATE.fullmatch(w)}
     asked = {key(w): w for w in asked_words}
     if not asked:
         return Decision("info")
@@ -1104,8 +1131,7 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
 
     # What the asking sentence itself names ranks first: after a setting ("Jag har gjort en bild i Microsoft
     # Designer …"), "Måste bilden märkas?" asks about marking the picture, not about Designer.
-    sentences = [x for x in re.split(r"(?<=[.!?])\s+", question.text) if x.strip()]
-    asking = next((x for x in reversed(sentences) if x.rstrip().endswith("?")), "") if len(sentences) > 1 else ""
+    asking = _asking_sentence(question.text, "")
     in_asking = {k: w for k, w in asked.items() if any(key(t) == k for t in TOKEN.findall(asking.lower()))}
 
     # The sentence that names most of what is asked, and two of its words when it names two or more things, or

@@ -584,9 +584,22 @@ def test_an_unmet_condition_of_a_duty_is_not_a_no():
 @pytest.mark.parametrize("question", [
     "Får jag sammanfatta ett internt protokoll som inte har några personuppgifter?",
     "Can I summarise the minutes? We don't have any names in them.",
+    # a negated verb of what it is about, the second of two things too
+    "Vi pratar inte om sekretessuppgifter eller om enskilda invånare. Får jag slå på transkribering i Teams?",
+    "Mallen innehåller inte personuppgifter. Får jag språkgranska den?",
+    "We never discuss customers or personal data there. Can I transcribe the meeting?",
 ])
 def test_absence_said_with_a_negated_verb(question):
     assert "personal_data" in analyse(question).absent
+
+
+@pytest.mark.parametrize("question", [
+    "Jag har inte tagit bort personuppgifterna. Får jag använda Copilot Chat?",   # a negated deed: still involved
+    "Får jag inte dela namn i Copilot Chat?",
+])
+def test_a_negated_deed_or_question_does_not_say_data_is_absent(question):
+    q = analyse(question)
+    assert "personal_data" in q.concepts and "personal_data" not in q.absent
 
 
 @pytest.mark.parametrize("question, sentence, verdict", [
@@ -595,6 +608,12 @@ def test_absence_said_with_a_negated_verb(question):
      "Familjehem och kontaktpersoner omfattas inte av instruktionen.", "no"),
     ("Gäller riktlinjen för förtroendevalda också?", "Förtroendevalda omfattas inte av riktlinjen.", "no"),
     ("Är Midjourney godkänt hos oss?", "Godkänd AI-tjänst – en tjänst i kommunens förteckning.", "info"),
+    # Whom a scope question asks about is its subject, however common the word ("eleverna", "politiker") ...
+    ("Gäller de här AI-reglerna även för eleverna när de använder AI på lektionerna?",
+     "Elevers användning av AI i undervisningen regleras av barn- och utbildningsnämnden och omfattas inte heller.", "no"),
+    # ... in the asking sentence, not the setting told before it.
+    ("Jag jobbar på ett av de kommunala bolagen. Omfattas vi också av reglerna för AI?",
+     "Samtliga medarbetare och förtroendevalda i kommunen och de kommunala bolagen.", "yes"),
 ])
 def test_a_factual_question_about_one_subject(question, sentence, verdict):
     d = decide(analyse(question), [ev(sentence)], names="Instruktion för AI-tjänster inom Individ- och familjeomsorgen")
@@ -1219,7 +1238,7 @@ def test_a_factual_question_is_settled_by_a_sentence_spelling_its_words_another_
     listing = ev("Exempel på detta är chatbotar, virtuella assistenter, bildanalys och översättning.")
     assert decide(q, [listing], names="AI-policy för Norsjö kommun").verdict == "yes"
     # one letter apart in a short word is another word, not another spelling
-    assert decide(analyse("Gäller policyn för kontrakt och avtal?"), [ev("Policyn gäller kontroll av avtal.")],
+    assert decide(analyse("Gäller policyn för kontrakt?"), [ev("Policyn gäller kontroll av avtal.")],
                   names="AI-policy för Norsjö kommun").verdict != "yes"
 
 
