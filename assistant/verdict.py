@@ -143,6 +143,7 @@ _DUTY = shipped().question["duty"]
 _ASKS = shipped().question["permission"]
 # A clause that only says when something happens ("innan vi börjar …") is not a condition on the answer.
 _TEMPORAL = re.compile(r"(?:innan|efter|before|after)\b", re.I)
+_ASKER = shipped().question["staff"]     # the asker and their colleagues: "jag", "vi", "oss", "we", "us"
 _UNTIL = re.compile(r"(?:innan|före|tills|until|before)\b", re.I)
 # Words that frame a yes/no question rather than name what it asks about.
 _FRAME = stems("omfattas gäller räknas policy policyn ai-policyn riktlinje kommun också även considered apply applies "
@@ -1145,6 +1146,10 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
 
     # Among sentences naming as much, the one naming what the question names by name (a tool, a company) settles it.
     by_name = {k: w for k, w in asked.items() if w in names}
+    if asking and by_name and _ASKER.search(asking):
+        # An asking sentence about the asker ("Gäller IFO:s instruktion för oss också?") asks about what its setting
+        # names them by ("Jag jobbar på Funktionsstöd"): that name is asked too.
+        in_asking |= by_name
 
     def rank(text: str) -> tuple[int, int, int]:
         return (named(text, in_asking) if in_asking else 0, score(text), named(text, by_name) if by_name else 0)

@@ -620,6 +620,17 @@ def test_a_factual_question_about_one_subject(question, sentence, verdict):
     assert d.verdict == verdict
 
 
+def test_a_scope_question_about_the_asker_is_settled_by_the_sentence_naming_their_unit():
+    # "oss" is the unit the setting names ("Jag jobbar på Funktionsstöd"), so the sentence naming it settles the
+    # question, not the one naming what the asking sentence also names (IFO).
+    q = analyse("Jag jobbar på Funktionsstöd inom socialförvaltningen. Gäller IFO:s skärpta AI-instruktion för oss också?")
+    q.kind = "factual"
+    evidence = [ev("Instruktionen gäller inte avdelningarna Äldreomsorg och Funktionsstöd, som följer AI-policyn."),
+                ev("Instruktionen gäller alla som arbetar inom IFO: socialsekreterare, handläggare och behandlare.")]
+    d = decide(q, evidence, names="Instruktion för AI-tjänster inom Individ- och familjeomsorgen")
+    assert (d.verdict, d.deciding) == ("no", 0)
+
+
 
 @pytest.mark.parametrize("question, sentence, verdict", [
     # Common English words name what is asked in a Swedish policy through the glossary (assistant/data/domain.toml).
