@@ -873,7 +873,13 @@ def _leans_met(e: Evidence, question: Question, pasted: bool) -> bool:
     its words, two of them besides tool names ("Jag har gått kommunens introduktion i AI och informationssäkerhet"
     under "… måste först genomgå kommunens introduktion i AI och informationssäkerhet")."""
     s = e.situation if USE_SITUATION else None
-    if s is None or s.label != "allows" or pasted or _NEGATION.search(e.text):
+    if s is None or s.label != "allows" or pasted:
+        return False
+    if not e.norms.prohibit and e.condition and EXCEPTION.match(e.condition) and condition_state(e, question):
+        # An exception the question says is not the case, in its words ("… får textas med AI utom när sammanträdet
+        # behandlar ärenden bakom stängda dörrar" and "Det är inga ärenden bakom stängda dörrar på nästa möte").
+        return True
+    if _NEGATION.search(e.text):
         return False
     # What the rule asks to be so: a duty's requirement ("complete the e-learning"), else its condition.
     asked = requirement_of(e.text) if e.norms.oblige else condition_of(e.text)

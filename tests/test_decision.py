@@ -99,6 +99,21 @@ def test_a_leaning_situation_and_the_rules_own_words_stated_together_meet_a_requ
     assert decide(asked, [rule]).verdict == "conditional"
 
 
+def test_a_leaning_situation_and_an_exception_the_question_says_is_not_the_case_allow():
+    from assistant.situation.reader import Situation
+
+    text = ("Regel 8 gäller inte nämndsammanträden som sänds offentligt; den offentliga sändningen får textas med AI "
+            "utom när sammanträdet behandlar ärenden bakom stängda dörrar.")
+    rule = Evidence(text, text, Norms(permit=True, condition=True),
+                    "utom när sammanträdet behandlar ärenden bakom stängda dörrar", Situation("allows", 0.7, False))
+    q = "Vi sänder nämndens sammanträden öppet. Får vi låta AI texta sändningen? {}"
+    assert decide(analyse(q.format("Det är inga ärenden bakom stängda dörrar på nästa möte.")), [rule]).verdict == "yes"
+    # not when the question says the exception is the case, nor on the words alone
+    assert decide(analyse(q.format("På nästa möte behandlas ärenden bakom stängda dörrar.")), [rule]).verdict != "yes"
+    assert decide(analyse(q.format("Det är inga ärenden bakom stängda dörrar på nästa möte.")),
+                  [replace(rule, situation=Situation("depends", 0.7, False))]).verdict == "conditional"
+
+
 def test_a_bare_condition_the_situation_reader_finds_irrelevant_is_no_condition_of_the_answer():
     from assistant.situation.reader import Situation
 
