@@ -41,20 +41,23 @@ TYPE_WORDS = {
     "checklist": r"checklist|(?:mall|template)\w* (?:för|for) (?:en |an? )?(?:ai-)?polic|policymall|"
                  r"allmänna? vägledning|general guidance",
 }
-_TITLE_COMMON = {"policy", "kommun", "kommuns", "kommunen", "askersunds", "nacka", "norsjö", "för", "och", "om"}
+_TITLE_COMMON = {"policy", "kommun", "kommuns", "kommunen"}
 # Where a title goes on to what the document is about: "… för …", "… om …", "Checklista: …".
 _TITLE_SUBJECT = re.compile(r"\s(?:för|om|inom|i|for|on|of|about)\s|[:–]")
 BM25_K = 20
 
 
 @lru_cache(maxsize=256)
-def _title_words(title: str) -> frozenset[str]:
+def _title_words(title: str, owner: str = "") -> frozenset[str]:
     """The words of a document's title that name it. The words before what the title is about name the document by
     its kind ("Tillfälliga regler för …": "reglerna"); after them, a common word names nothing ("AI-tjänster" in
-    "Instruktion för AI-tjänster inom …" is in any question on AI services)."""
+    "Instruktion för AI-tjänster inom …" is in any question on AI services). Its organisation's name (`owner`, in
+    any form: "Askersunds" for "Askersunds kommun") names no document of its own."""
     title = title.lower()
     head = _TITLE_SUBJECT.split(title, maxsplit=1)[0]
+    names = [n for n in re.findall(r"[a-zåäöé]{4,}", owner.lower()) if n not in _TITLE_COMMON]
     return frozenset(w for w in re.findall(r"[a-zåäöé]{6,}", title) if w not in _TITLE_COMMON
+                     and not any(w.startswith(n) or n.startswith(w) for n in names)
                      and (zipf_frequency(w, "sv") < COMMON_ZIPF or re.search(rf"\b{w}\b", head)))
 
 
@@ -335,7 +338,8 @@ class Retriever:
         for doc_id, rec in self.generation.documents.items():
             info = rec["info"]
             doc_id = info.get("id", doc_id)
-            words = _title_words(info["title"])
+            owner = self.generation.organisations.get(info.get("organisation", ""), {}).get("name", "")
+            words = _title_words(info["title"], owner)
             kind = TYPE_WORDS.get(info.get("type", ""))
             if any(re.search(rf"\b{re.escape(w[:-1])}", text) for w in words) or (kind and re.search(kind, text)):
                 named.add(doc_id)

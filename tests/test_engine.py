@@ -179,11 +179,15 @@ def test_a_document_is_named_by_its_kind_or_an_uncommon_word_of_its_title_not_by
     from assistant.retrieval import Retriever
 
     def doc(title: str) -> dict:
-        return {"info": {"title": title, "type": "instruction"}}
+        return {"info": {"title": title, "type": "instruction", "organisation": "havslunda"}}
 
-    stub = SimpleNamespace(generation=SimpleNamespace(documents={
+    stub = SimpleNamespace(generation=SimpleNamespace(organisations={"havslunda": {"name": "Havslunda kommun"}}, documents={
         "ifo": doc("Instruktion för AI-tjänster inom Individ- och familjeomsorgen"),
-        "pilot": doc("Tillfälliga regler för användning av AI-tjänster och pilot med AI-stödd mötesdokumentation")}))
+        "pilot": doc("Tillfälliga regler för användning av AI-tjänster och pilot med AI-stödd mötesdokumentation"),
+        "policy": doc("Policy för användning av artificiell intelligens i Havslundas kommun")}))
+    # The organisation's own name, in any form, names none of its documents ("havslunda.se").
+    assert Retriever.named_documents(stub, "får vi ha en chattbot på havslunda.se?") == set()
+    assert Retriever.named_documents(stub, "vad säger policyn om artificiell intelligens?") == {"policy"}
     # "AI-tjänster" is in any question on AI services; the words before what a title is about name its kind.
     assert Retriever.named_documents(stub, "vem har hand om listan över godkända ai-tjänster?") == set()
     assert Retriever.named_documents(stub, "gäller instruktionen för mig?") == {"ifo"}
