@@ -45,7 +45,7 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
                                                    "custom_scope", "denies", "exception", "only_scope", "approved",
                                                    "answer_yes", "answer_no", "only_if", "only_word", "only_place",
                                                    "unit", "every_unit", "awaits_approval", "at_most",
-                                                   "at_least", "relative_negation", "own_account", "embedded")}),
+                                                   "at_least", "relative_negation", "own_account", "embedded", "place")}),
     "info_classes": ("table", {"tool_field": "pattern", "highest_field": "pattern", "comment_field": "pattern",
                                "unpublished": "pattern", "definition": "pattern", "excluded": "pattern",
                                "scales": "names", "activity": "pattern", "name": "pattern",

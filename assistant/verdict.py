@@ -30,7 +30,7 @@ EXCEPTION = _LEXICON["exception"]
 APPROVED = _LEXICON["approved"]
 AWAITS_APPROVAL = _LEXICON["awaits_approval"]
 AT_MOST, AT_LEAST = _LEXICON["at_most"], _LEXICON["at_least"]
-_EMBEDDED = _LEXICON["embedded"]
+_EMBEDDED, _PLACE = _LEXICON["embedded"], _LEXICON["place"]
 _COUNT = re.compile(r"(\d{1,6}+)\s*+([a-zåäöé]{3,}+)", re.I)     # "45 medarbetare", "3 months"
 
 
@@ -770,7 +770,7 @@ def names_what_is_asked(rule: str, question: Question) -> bool:
     # A product the rule names says where it applies ("… inte heller i Copilot Chat eller SkrivStöd"), as a tool
     # does, not what it is about.
     rule = _DEFINED.sub("", rule, count=1)
-    products = {m.group(0).lower() for m in PRODUCT_NAME.finditer(rule)}
+    products = {m.group(0).lower() for m in PRODUCT_NAME.finditer(rule)} | _places(rule)
     return names_part_of(specific_words(rule, question.language) - products, asked_words(question))
 
 
@@ -830,8 +830,13 @@ def not_involved(rule: str, question: Question) -> bool:
         key(w) for w in specific_words(question.text, question.language)}
     # The names the ban says it holds in ("… inte heller i Copilot Chat eller SkrivStöd") say where, not what: a
     # question about one of them is still not about what the ban is on.
-    shared -= {key(w.lower()) for w in _NAME_WORD.findall(" ".join(rule.split()))}
+    shared -= {key(w.lower()) for w in _NAME_WORD.findall(" ".join(rule.split()))} | {key(w) for w in _places(rule)}
     return bool(shared) and shared <= question.absent_words
+
+
+def _places(rule: str) -> set[str]:
+    """The words of the places a rule names by name ("… inte heller i AI-portalen"), lower-cased."""
+    return {w.lower() for m in _PLACE.finditer(rule) for w in TOKEN.findall(m.group(1))}
 
 
 def carries_data(question: Question) -> bool:

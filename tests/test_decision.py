@@ -1686,3 +1686,14 @@ def test_a_quote_that_goes_on_into_a_ban_on_what_the_question_adds_is_read_as_th
     customer = store.ask("and if a customer joins the call for the first 10 min?", "klassby", history)
     assert customer.verdict == "no" and "not permitted in meetings with customers" in customer.citations[0].quote
     assert customer.text.startswith("No: It is not permitted in meetings with customers")
+
+
+def test_a_ban_naming_where_it_also_holds_is_not_about_that_place():
+    # "… inte heller i AI-portalen" names where the ban holds: a question using AI-portalen without personnummer is
+    # not what the ban is on; one with personnummer is.
+    ban = ev("Personnummer får under inga omständigheter matas in i en AI-tjänst, inte heller i AI-portalen.",
+             Norms(prohibit=True))
+    none = analyse("Underlaget har namn på fastighetsägare men det finns inga personnummer i texten. Får jag använda "
+                   "AI-portalen till det?")
+    assert decide(none, [ban]).verdict != "no"
+    assert decide(analyse("Får jag mata in personnummer i AI-portalen?"), [ban]).verdict == "no"
