@@ -23,15 +23,16 @@ def stems(text: str) -> set[str]:
 COMMON_ZIPF = 4.5
 
 
-def specific_words(text: str, language: str) -> set[str]:
-    """The question's words that name something: not function words, not common words (lower-cased)."""
+def specific_words(text: str, language: str, common: float = COMMON_ZIPF) -> set[str]:
+    """The question's words that name something: not function words, not words as common as `common` in zipf
+    (lower-cased)."""
     from wordfreq import zipf_frequency
 
     # A compound written with a hyphen is as common as its longest part: "AI-tjänster" as "tjänster",
     # "anläggnings-ID" as "anläggnings".
     return {w.lower() for w in TOKEN.findall(text)
             if w.lower() not in STOP and len(w) > 2
-            and zipf_frequency(max(w.lower().split("-"), key=len), language) < COMMON_ZIPF}
+            and zipf_frequency(max(w.lower().split("-"), key=len), language) < common}
 
 
 def specific_stems(text: str, language: str) -> set[str]:

@@ -677,9 +677,14 @@ def uses_named(text: str, question: Question) -> set[str]:
 def what_is_asked(question: Question) -> set[str]:
     """The question's specific words that say what it is about: not the tools it names, not framing words, not
     what it says is not involved."""
-    tools = {key(w.lower()) for m in _TOOL_MENTION.finditer(question.text) for w in TOKEN.findall(m.group(0))}
+    tools = _tool_keys(question.text)
     return {w for w in specific_words(question.text, question.language)
             if key(w) not in tools and key(w) not in _FRAME and key(w) not in question.absent_words}
+
+
+def _tool_keys(text: str) -> set[str]:
+    """The keys of the words of the tools a text names with their editions ("Copilot Chat")."""
+    return {key(w.lower()) for m in _TOOL_MENTION.finditer(text) for w in TOKEN.findall(m.group(0))}
 
 
 def _denies(question: Question, rule: str) -> bool:
@@ -1060,13 +1065,9 @@ SUBJECT_ZIPF = 5.5      # a scope question's subject may be a common word ("elev
 def _subject_words(question: Question) -> set[str]:
     """The asking sentence's content words up to everyday frequency, not tools nor what it says is not involved
     (the setting told before it, "Jag jobbar på ett av de kommunala bolagen.", is not what it asks)."""
-    from wordfreq import zipf_frequency
-
     asking = _asking_sentence(question.text)
-    tools = {key(w.lower()) for m in _TOOL_MENTION.finditer(asking) for w in TOKEN.findall(m.group(0))}
-    return {w.lower() for w in TOKEN.findall(asking) if len(w) > 3 and w.lower() not in STOP
-            and key(w.lower()) not in tools | question.absent_words
-            and zipf_frequency(max(w.lower().split("-"), key=len), question.language) < SUBJECT_ZIPF}
+    left_out = _tool_keys(asking) | question.absent_words
+    return {w for w in specific_words(asking, question.language, SUBJECT_ZIPF) if len(w) > 3 and key(w) not in left_out}
 
 
 def _factual(question: Question, evidence: list[Evidence], names: str) -> Decision:
