@@ -5,9 +5,11 @@ is a verbatim piece of a cited quote, so the line says nothing the quotes do not
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from assistant.answer import one_line
 from assistant.domain import shipped
+from assistant.language import GLOSSARY
 from assistant.terms import stems
 from ingest.sentences import abbreviation_before, split_spans
 
@@ -45,16 +47,25 @@ def clause(quote: str, question: str) -> str:
     """The piece of a quoted rule that the first line repeats: the whole sentence when short, else the clause that
     shares most words with the question (the first one on a tie)."""
     text = one_line(quote)
-    asked = stems(question)
+    # An English question about a Swedish rule shares its words through the glossary ("elected officials" and
+    # "… samt för förtroendevalda när de använder AI"): a word it names in the policy's own words counts twice,
+    # over a word as plain as "policy".
+    own = stems(question)
+    glossed = stems(" ".join(GLOSSARY.get(w, "") for w in re.findall(r"[a-z]+", question.lower()))) - own
+    asked = Counter(own) + Counter({s: 2 for s in glossed})
+
+    def shared(part: str) -> int:
+        return sum(asked[s] for s in stems(part))
+
     sentences = [text[a:b] for a, b in split_spans(text)]   # as the documents' sentences are cut
     if len(sentences) > 1:
         # A quote that goes on into the next sentence: the line repeats one sentence, so that the [n] after it
         # stands at the end of everything it marks.
-        text = max(sentences, key=lambda p: (len(p.split()) >= 3, len(asked & stems(p)), -sentences.index(p)))
+        text = max(sentences, key=lambda p: (len(p.split()) >= 3, shared(p), -sentences.index(p)))
     if len(text.split()) <= MAX_WORDS:
         return text.rstrip(_END)
     parts = _clauses(text)
-    k = max(range(len(parts)), key=lambda j: (len(parts[j].split()) >= 3, len(asked & stems(parts[j])), -j))
+    k = max(range(len(parts)), key=lambda j: (len(parts[j].split()) >= 3, shared(parts[j]), -j))
     # A clause too short to stand alone ("detta genom att granska,") takes the clauses before it, which it refers
     # back to, and then those after it, while the whole stays within the limit.
     first, last = k, k

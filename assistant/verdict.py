@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 
 from assistant.domain import shipped
-from assistant.language import GLOSSARY, concepts_in
+from assistant.language import GLOSSARY, concepts_in, detect_language
 from assistant.question import NOT_OPEN, Question
 from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
@@ -1207,6 +1207,8 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         # konsulter som arbetar med kommunens konton, samt för förtroendevalda när de använder AI i sitt uppdrag" and
         # "gäller policyn för konsulter?".
         span = None
+    if span and not _TEMPORAL.match(text, span[0]) and _states_condition(question, text[span[0]:span[1]]):
+        return Decision("yes", -i, reason="factual_stated")
     if span and not _TEMPORAL.match(text, span[0]):
         # Unless the question states whether that condition holds ("jag använder bara min privata dator"), as the
         # situation reader reads it.
@@ -1215,6 +1217,23 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
             return Decision("yes" if holds else "no", -i, reason="factual_settled")
         return Decision("conditional", -i, (-i,), reason="factual_condition")
     return Decision("yes", -i, reason="factual")
+
+
+def _states_condition(question: Question, condition: str) -> bool:
+    """Whether a scope sentence's condition holds for any question about it: one that names nothing but using AI
+    ("samt för förtroendevalda när de använder AI i sitt uppdrag" is what every AI question is about), or one whose
+    words the question itself says ("… when they use AI tools for board work, for example to summarise board
+    papers" and "… if someone uses Copilot to summarise the board papers?"; through the glossary from a Swedish
+    question: "när jag sammanfattar styrelsehandlingar")."""
+    words = specific_words(condition, detect_language(condition))
+    asked = TOKEN.findall(question.text.lower())
+
+    def said(word: str) -> bool:
+        forms = {key(word)} | {key(t) for t in TOKEN.findall(GLOSSARY.get(word, "").lower())}
+        return any(w.startswith(f) for w in asked for f in forms) \
+            or (len(word) >= SPELLING_MIN and any(fuzz.ratio(w, word) >= SPELLING_RATIO for w in asked))
+
+    return all(said(w) for w in words)
 
 
 def contradicts(verdict: str, rule: Norms | None) -> bool:

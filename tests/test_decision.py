@@ -1082,9 +1082,28 @@ def test_a_duty_whose_condition_does_not_hold_does_not_make_a_no():
 
 def test_a_condition_on_a_later_item_of_a_list_does_not_hold_for_an_earlier_one():
     scope = ev("Policyn gäller för samtliga nämnder, för anställda, praktikanter och konsulter som arbetar med kommunens "
-               "konton, samt för förtroendevalda när de använder AI i sitt uppdrag.")
+               "konton, samt för förtroendevalda när de använder kommunens utrustning i sitt uppdrag.")
     assert decide(analyse("gäller policyn för konsulter?"), [scope]).verdict == "yes"
     d = decide(analyse("gäller policyn för förtroendevalda?"), [scope])
+    assert (d.verdict, d.reason) == ("conditional", "factual_condition")
+
+
+def test_a_scope_condition_that_names_only_using_ai_or_what_the_question_says_holds():
+    # "när de använder AI i sitt uppdrag" is what every question about an AI policy is about
+    scope = ev("Policyn gäller för samtliga nämnder och förvaltningar i kommunen, för anställda, praktikanter och "
+               "konsulter som arbetar med kommunens konton, samt för förtroendevalda när de använder AI i sitt uppdrag.")
+    d = decide(analyse("Does the AI policy cover elected officials?"), [scope])
+    assert (d.verdict, d.reason) == ("yes", "factual_stated")
+    assert first_line("en", "yes", "Does the AI policy cover elected officials?", [scope.text], [], []) == \
+        "Yes: samt för förtroendevalda när de använder AI i sitt uppdrag [1]."
+    # a condition whose words the question says, in English or through the glossary in Swedish
+    board = ev("2.2 It applies to members of the board of directors (styrelsen) when they use AI tools for board work, "
+               "for example to summarise board papers.")
+    for q in ("Does this guideline apply to board members, e.g. if someone uses Copilot to summarise the board papers?",
+              "Gäller riktlinjen för styrelsen när de sammanfattar styrelsehandlingar med AI?"):
+        assert decide(analyse(q), [board]).verdict == "yes", q
+    # one the question does not say stays a condition
+    d = decide(analyse("Does the guideline apply to board members?"), [board])
     assert (d.verdict, d.reason) == ("conditional", "factual_condition")
 
 
