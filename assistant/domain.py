@@ -48,7 +48,7 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
                                                    "at_least", "relative_negation", "own_account", "embedded", "place")}),
     "info_classes": ("table", {"tool_field": "pattern", "highest_field": "pattern", "comment_field": "pattern",
                                "unpublished": "pattern", "definition": "pattern", "excluded": "pattern",
-                               "scales": "names", "activity": "pattern", "name": "pattern",
+                               "floor": "pattern", "scales": "names", "activity": "pattern", "name": "pattern",
                                "name_ending": "names"}),
     "question": ("table", {k: "pattern" for k in ("injection", "permission", "factual", "info_start", "asks_permission_too",
                                                   "followup", "not_open", "absent", "skip", "not_done", "pending", "handling",
@@ -197,7 +197,7 @@ class _Checker:
         self.table(table, "info_classes")
         out = {k: self.pattern(table[k], f"[info_classes] {k}") for k in ("tool_field", "highest_field", "comment_field",
                                                                            "unpublished", "definition", "excluded",
-                                                                           "name")}
+                                                                           "floor", "name")}
         scales = []
         for scale in self.names(table["scales"], "[info_classes] scales"):
             words = tuple(scale.lower().split())

@@ -26,9 +26,9 @@ from assistant.terms import STOP, TOKEN, key
 
 _DATA = shipped().info_classes
 _NORMATIVE = shipped().normative
-TOOL_FIELD, HIGHEST_FIELD, COMMENT_FIELD, UNPUBLISHED, DEFINITION, EXCLUDED, ACTIVITY, NAME, NAME_ENDING = (
+TOOL_FIELD, HIGHEST_FIELD, COMMENT_FIELD, UNPUBLISHED, DEFINITION, EXCLUDED, FLOOR, ACTIVITY, NAME, NAME_ENDING = (
     _DATA[k] for k in ("tool_field", "highest_field", "comment_field", "unpublished", "definition", "excluded",
-                       "activity", "name", "name_ending"))
+                       "floor", "activity", "name", "name_ending"))
 SCALES: tuple[tuple[str, ...], ...] = _DATA["scales"]
 _NUMBERED = re.compile(r"\b(?:klass|class|nivå|level|informationsklass)\s++([0-9]|[a-d])\b", re.I)
 _NAMED = re.compile(r"\b(" + "|".join(w for scale in SCALES for w in scale) + r")\b", re.I)

@@ -16,7 +16,7 @@ from assistant.question import NOT_OPEN, Question
 from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_words, stems
-from assistant.info_classes import (DATA_KINDS, MIN_STEM, ClassRow, activity_fit, any_floor, bans_its_class,
+from assistant.info_classes import (DATA_KINDS, FLOOR, MIN_STEM, ClassRow, activity_fit, any_floor, bans_its_class,
                                     class_floor, classes_named, comment_met, excluded_classes, other_activity,
                                     lowest, question_class, read_row, stated_class, stemmers)
 from ingest.rules.reader import condition_span
@@ -375,6 +375,9 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             if e.norms.oblige and skipped & (stems(e.text) | {c.name for c in concepts_in(e.text)}):
                 return Decision("no", i, reason="skipped_duty")
     bans, data_bans, cond_bans, only, conditions, permits, unmet, read_met, lifted = [], [], [], [], [], [], [], [], []
+    # Bans on a kind of information the question says is not there: no requirement left open below, though the
+    # situation reader, which reads the ban and not its subject, reads them as applying.
+    absent = []
     pasted = carries_data(question)
     row_at, row, other_rows = class_row_for(question, [e.text for e in evidence])
     for i, e in relevant:
@@ -473,6 +476,7 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
         if n.prohibit:
             about = {c.name for c in concepts_in(e.text)} & DATA_KINDS
             if about and about <= question.absent:
+                absent.append(i)
                 continue                       # a ban on personal data, and the question says there is none
             if about and not question.risky and not (about & question.concepts):
                 data_bans.append(i)            # whether it applies depends on the information: a condition
@@ -494,11 +498,14 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             said = settled(e, question) or allows or _leans_met(e, question, pasted_here)
             # "endast Copilot Chat med kommunens konto" is met by a question about Copilot Chat with that account;
             # a condition beside it ("när det är nödvändigt") still has to be said.
-            met = (n.condition or n.only) and (said or n.only and not n.condition and only_met(e.text, question))
+            placed = n.only and not n.condition and only_met(e.text, question)
+            # (Not when the rule gives the least class the information is, "… är minst klass C och får därmed endast
+            # användas i AI-portalen": it may be above the class that place is for, which is then the condition.)
+            met = (n.condition or n.only) and (said or placed and not FLOOR.search(e.text))
             if met and not settled(e, question):
                 read_met.append(i)
             if n.only and not met:
-                only.append(i)
+                (conditions if placed else only).append(i)
             # A condition that neither permits, restricts nor obliges ("Den gäller inte när kommunen bygger AI-tjänster
             # som invånare använder direkt"), and that the situation reader finds beside the question, is none of
             # its conditions; a table row's is always one.
@@ -559,7 +566,7 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
         # A "yes" that rests on the situation reader needs every other requirement among the quotes (a duty, a
         # condition) read as met too: "my manager approved the licence" does not settle "complete the e-learning
         # first".
-        pending = [i for i, e in relevant if i not in read_met and e.situation is not None
+        pending = [i for i, e in relevant if i not in read_met and i not in absent and e.situation is not None
                    and (e.norms.oblige or e.norms.condition or e.norms.only) and e.situation.label != "irrelevant"
                    and not _situation(e, pasted)[0] and not _leans_met(e, question, pasted)]
         if pending:
@@ -582,7 +589,7 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
     # deltagare motsätter sig den" and "en av deltagarna vill inte bli inspelad, kan vi köra vidare ändå?"), is not
     # settled: no "yes" while it stands, and it is quoted as the condition.
     if permits:
-        leaning = [i for i, e in relevant if i not in permits and e.situation is not None
+        leaning = [i for i, e in relevant if i not in permits and i not in absent and e.situation is not None
                    and e.situation.label == "forbids" and (e.norms.oblige or e.norms.condition or e.norms.only)]
         if leaning:
             return Decision("conditional", leaning[0], tuple(leaning), reason="leans_forbids")
@@ -973,7 +980,9 @@ def only_place_named(rule: str, question: Question) -> bool:
 def only_met(rule: str, question: Question) -> bool:
     """Whether the question is within what an "only" rule allows: a word it names (a tool too), not negated in the
     question, stands in the rule's "endast …" clause."""
-    scope = [w for m in ONLY_SCOPE.finditer(" ".join(rule.split())) for w in _PART.findall(m.group(1).lower())]
+    # (its words and its hyphenated compounds whole: "endast i AI-portalen" names "AI-portalen")
+    scope = [w for m in ONLY_SCOPE.finditer(" ".join(rule.split()))
+             for w in _PART.findall(m.group(1).lower()) + TOKEN.findall(m.group(1).lower())]
     if not scope:
         return False
     return any(any(s.startswith(key(w)) for s in scope) for w in _stated_words(question))

@@ -1256,6 +1256,25 @@ def test_an_only_rule_that_names_its_place_excludes_other_tools():
     assert decide(analyse("Can we run Teams transcription in our internal meeting?"), [meetings]).reason != "outside_only"
 
 
+def test_an_only_rule_is_met_by_its_hyphenated_place_unless_it_gives_the_least_class():
+    from assistant.situation.reader import Situation
+
+    portal = ev("Information i klass C får användas endast i AI-portalen.", Norms(only=True, permit=True))
+    # a ban on personal data, read as applying by the situation reader, when the question says there are none
+    records = replace(ev("Uppgifter ur personakter får inte hanteras i någon AI-tjänst – inte heller i AI-portalen. "
+                         "Det gäller även om uppgifterna har avidentifierats.", Norms(prohibit=True, condition=True),
+                         condition="om uppgifterna har avidentifierats"),
+                      situation=Situation("forbids", 0.9, True))
+    q = analyse("Har gått grundutbildningen i AI. Får jag använda AI-portalen för ett dokument som är klassat C? "
+                "Det finns inga personuppgifter i det.")
+    assert decide(q, [portal, records]).verdict == "yes"
+    # "minst klass C": the information may be above the class the place is for, which is then the condition
+    floor = ev("Uppgifter som omfattas av sekretess är minst klass C och får därmed endast användas i AI-portalen.",
+               Norms(only=True))
+    d = decide(analyse("Får jag använda AI-portalen för uppgifter som omfattas av sekretess?"), [floor])
+    assert (d.verdict, d.conditions) == ("conditional", (0,))
+
+
 def test_an_approved_tool_with_open_information_is_allowed_by_the_sentence_that_approves_it():
     listing = ev("Godkända AI-tjänster är Microsoft Copilot Chat med inloggning via kommunkontot och AI-portalen.")
     other_ban = ev("Fria AI-tjänster, till exempel gratisversionen av ChatGPT, får inte användas.", Norms(prohibit=True))
