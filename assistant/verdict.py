@@ -20,6 +20,7 @@ from assistant.info_classes import (DATA_KINDS, FLOOR, MIN_STEM, ClassRow, activ
                                     class_floor, classes_named, comment_met, excluded_classes, other_activity,
                                     lowest, question_class, read_row, stated_class, stemmers)
 from ingest.rules.reader import condition_span
+from ingest.sentences import split_spans
 
 # The normative lexicon is data (assistant/data/domain.toml, [normative]).
 _LEXICON = shipped().normative
@@ -453,9 +454,15 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 lifted.append(i)               # (common words alone lift a ban, but never make a "yes")
             continue                           # the question settles the condition the ban depends on
         if n.prohibit and exempted(e.text, question):
-            if any(_names_exception(words, question) for _, words in _exceptions(e.text)):
-                lifted.append(i)               # in words of its own: "språkgranska en mall" for "med undantag för
-                                               # språkgranskning av allmänna informationstexter och mallar"
+            # What the exception allows, the question states in words of its own ("språkgranska en mall" for "med
+            # undantag för språkgranskning av allmänna informationstexter och mallar"), or the situation reader
+            # reads it as allowing: "… med undantag för SkrivStöd, där sekretessbelagda uppgifter får hanteras om de
+            # inte omfattas av sekretess enligt 26 kap. (socialtjänst …)" and "inget från socialtjänst eller vård"
+            # (its kind of data is what the question asks about, not data it pastes).
+            about_it = pasted and (question.findings.personal_data or not _about_its_data(e.text, question))
+            if any(_names_exception(words, question) for _, words in _exceptions(e.text)) \
+                    or (e.norms.condition and _situation(e, about_it)[0]):
+                lifted.append(i)
             continue                           # the ban's own exception is what the question is about
         if n.prohibit and not_involved(e.text, question):
             continue                           # what the ban is about, the question says is not involved
@@ -670,9 +677,17 @@ def other_product_row(text: str, question: Question) -> bool:
 def about_other_tools(rule: str, question: Question, allowed: frozenset[str]) -> bool:
     """Whether a ban is about tools other than the allowed one the question asks about ("Fria AI-tjänster, till
     exempel gratisversionen av ChatGPT, är inte godkända" and a question about Copilot Chat, which the documents
-    allow)."""
-    named, asked = tools_in(rule), tools_in(question.text)
+    allow). The organisation's own products among the allowed are asked about by name too: "Personuppgifter om barn
+    och elever får inte skrivas in i Copilot Chat" is not about SkrivStöd."""
+    named, asked = _tools_named(rule, allowed), _tools_named(question.text, allowed)
     return bool(named and asked and not named & asked and asked <= allowed)
+
+
+def _tools_named(text: str, allowed: frozenset[str]) -> frozenset[str]:
+    """The known tools a text names, and the organisation's own allowed products it names ("… inte heller i Copilot
+    Chat eller SkrivStöd")."""
+    plain = " ".join(text.lower().split())
+    return tools_in(text) | {t for t in allowed if not tools_in(t) and re.search(rf"\b{re.escape(t)}\b", plain)}
 
 
 def uses_named(text: str, question: Question) -> set[str]:
@@ -905,7 +920,9 @@ def _leans_met(e: Evidence, question: Question, pasted: bool) -> bool:
 
     # Only what the question states, not what it asks: "Får jag använda Microsoft 365 Copilot …" names the tool of a
     # rule on that tool without saying anything about the training the rule requires.
-    said = [c for c in clauses(question.text) if not _NEGATION.search(c) and not _ASKS.search(c)]
+    # (Its sentences too, which "och" does not split: "… och har gått introduktionen i AI och informationssäkerhet".)
+    sentences = [question.text[a:b] for a, b in split_spans(question.text)]
+    said = [c for c in clauses(question.text) + sentences if not _NEGATION.search(c) and not _ASKS.search(c)]
     return any(len(rule & _part_stems(c)) >= 2 for c in said)
 
 

@@ -77,6 +77,22 @@ def test_a_table_row_approves_its_tool_up_to_its_class_whatever_its_comment():
     assert {"copilot", "chatgpt", "gemini"} <= allowed and "otter" not in allowed
 
 
+def test_an_organisations_own_product_in_its_class_table_is_allowed_and_a_ban_on_other_tools_does_not_reach_it():
+    table = ("AI-tjänst: SkrivStöd (upphandlad skriv- och sammanfattningstjänst) · Låg: Ja · Måttlig: Ja · Hög: Ja\n"
+             "Tool: Free AI tools (ChatGPT free, Gemini, etc.) · Highest class: Klass 1 · Conditions: Discouraged.")
+    allowed = allowed_tools(table)
+    assert "skrivstöd" in allowed and "free ai tools" not in allowed       # a kind of tool is no product name
+    pupils = ev("Personuppgifter om barn och elever får inte skrivas in i Copilot Chat.")
+    q = analyse("Får jag ha med deltagarnas namn när SkrivStöd renskriver anteckningar från ett projektmöte?")
+    assert decide(q, [pupils], allowed=allowed).deciding is None
+    assert decide(q, [pupils]).deciding == 0
+    # a ban that names the product too still holds for it
+    text = "Skriv aldrig in personnummer i en AI-tjänst – inte heller i Copilot Chat eller SkrivStöd."
+    numbers = Evidence(text, text, Norms(prohibit=True))                      # as the rule reader reads it
+    asked = analyse("Kan jag skriva in ett personnummer i SkrivStöd?")
+    assert decide(asked, [numbers], allowed=allowed).verdict == "no"
+
+
 def test_a_row_is_read_whole_past_an_abbreviation_in_it():
     text = ("Tabellen visar verktygen. AI-verktyg: ChatGPT, gratisversion, och andra gratis AI-chattar (t.ex. Gemini, "
             "Le Chat) · Högsta tillåtna informationsklass: Klass 0 (öppen) · Villkor och kommentarer: Avråds.")

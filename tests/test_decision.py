@@ -97,6 +97,27 @@ def test_a_leaning_situation_and_the_rules_own_words_stated_together_meet_a_requ
     assert decide(denied, [rule]).verdict == "conditional"
     asked = analyse("Får jag använda Solbacka Assistenten om chefen har beställt behörighet och jag har AI-körkortet?")
     assert decide(asked, [rule]).verdict == "conditional"
+    # a sentence's words count together, though "och" splits it into clauses
+    duty = "Den som ska använda SkrivStöd måste först genomgå kommunens introduktion i AI och informationssäkerhet."
+    training = Evidence(duty, duty, Norms(oblige=True, condition=True), "", leans)
+    permit = ev("SkrivStöd får användas för minnesanteckningar.", Norms(permit=True))
+    done = analyse("Jag jobbar på upphandlingsenheten och har gått introduktionen i AI och informationssäkerhet. Får jag "
+                   "använda SkrivStöd för minnesanteckningar?")
+    assert decide(done, [permit, training]).verdict == "yes"
+
+
+def test_a_bans_exception_the_situation_reader_reads_as_allowing_lifts_it():
+    from assistant.situation.reader import Situation
+
+    text = ("Uppgifter som omfattas av sekretess får inte skrivas in i någon AI-tjänst, med undantag för SkrivStöd, där "
+            "sekretessbelagda uppgifter får hanteras om de inte omfattas av sekretess enligt 26 kap. "
+            "offentlighets- och sekretesslagen (socialtjänst och hälso- och sjukvård).")
+    q = analyse("Vi har anbud som omfattas av sekretess (upphandlingssekretess alltså, inget från socialtjänst eller "
+                "vård). Får jag använda SkrivStöd för att sammanfatta dem?")
+    for label, verdict in (("allows", "yes"), ("depends", "conditional")):
+        ban = Evidence(text, text, Norms(prohibit=True, condition=True), text[text.index("med undantag"):text.index(" kap.")],
+                       Situation(label, 0.95, True))
+        assert decide(q, [ban]).verdict == verdict, label
 
 
 def test_a_leaning_situation_and_an_exception_the_question_says_is_not_the_case_allow():
