@@ -1189,15 +1189,19 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         # names them by ("Jag jobbar på Funktionsstöd"): that name is asked too.
         in_asking |= by_name
 
-    def rank(text: str) -> tuple[int, int, int]:
-        return (named(text, in_asking) if in_asking else 0, score(text), named(text, by_name) if by_name else 0)
+    def rank(text: str) -> tuple[int, int, int, int]:
+        # (on a tie, the sentence naming more of what is asked outright, over one whose predicate makes up for it:
+        # "Ingen AI-tjänst är godkänd för information i Klass 3" over "Godkänt AI-verktyg: Ett verktyg som …" for
+        # "finns det något AI-verktyg som är godkänt för klass 3-info?")
+        return (named(text, in_asking) if in_asking else 0, score(text), named(text, by_name) if by_name else 0,
+                named(text))
 
     # A table row for another tool settles nothing about the one asked ("Är Copilot Chat godkänt för
     # sekretessuppgifter?" and SkrivStöd's row "Hög: Ja, om inte …").
     asked_tools = tools_in(question.text)
     candidates = [(i, e) for i, e in enumerate(evidence)
                   if not (asked_tools and (row := read_row(e.text)) is not None and not tools_in(row.tool) & asked_tools)]
-    (_, hits, _), i = max((rank(e.text), -i) for i, e in candidates) if candidates else ((0, 0, 0), 0)
+    (_, hits, _, _), i = max((rank(e.text), -i) for i, e in candidates) if candidates else ((0, 0, 0, 0), 0)
     if hits < min(2, len(asked)):
         return Decision("info")
     text = evidence[-i].text

@@ -1101,6 +1101,19 @@ def test_a_duty_whose_condition_does_not_hold_does_not_make_a_no():
     assert decide(about, [only_if]).reason == "condition_fails"
 
 
+def test_a_sentence_that_none_of_its_subject_is_so_denies_and_names_more_of_what_is_asked_than_a_definition():
+    q = analyse("finns det något ai verktyg som e godkänt för klass 3 info?")
+    none = ev("Ingen AI-tjänst är godkänd för information i Klass 3 (skyddsvärd).", Norms())
+    assert decide(q, [none]).verdict == "no"
+    assert decide(analyse("Is any AI tool approved for Klass 3?"),
+                  [ev("No AI tool is approved for Klass 3 information.", Norms())]).verdict == "no"
+    definition = ev("Godkänt AI-verktyg: Ett verktyg som finns med i tabellen nedan.", Norms())
+    assert decide(q, [definition, none]).deciding == 1
+    # "inga" inside a sentence is no denial of its subject
+    from assistant.verdict import _DENIES
+    assert not _DENIES.search("Copilot Chat är godkänt för klass 1, och inga andra verktyg är det.")
+
+
 def test_a_condition_on_a_later_item_of_a_list_does_not_hold_for_an_earlier_one():
     scope = ev("Policyn gäller för samtliga nämnder, för anställda, praktikanter och konsulter som arbetar med kommunens "
                "konton, samt för förtroendevalda när de använder kommunens utrustning i sitt uppdrag.")
