@@ -502,7 +502,7 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 # Allowed only if …, and it is not so. (A duty under a condition, "Om du behöver hjälp med en text om
                 # en viss person, skriv om texten …", does not apply when its condition does not hold.)
                 return Decision("no", i, reason="condition_fails")
-            said = settled(e, question) or allows or _leans_met(e, question, pasted_here)
+            said = settled(e, question) or allows or _leans_met(e, question, pasted_here and not _of_the_person(e))
             # "endast Copilot Chat med kommunens konto" is met by a question about Copilot Chat with that account;
             # a condition beside it ("när det är nödvändigt") still has to be said.
             placed = n.only and not n.condition and only_met(e.text, question)
@@ -573,9 +573,9 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
         # A "yes" that rests on the situation reader needs every other requirement among the quotes (a duty, a
         # condition) read as met too: "my manager approved the licence" does not settle "complete the e-learning
         # first".
-        pending = [i for i, e in relevant if i not in read_met and i not in absent and e.situation is not None
+        pending = [i for i, e in relevant if i not in read_met + absent + lifted and e.situation is not None
                    and (e.norms.oblige or e.norms.condition or e.norms.only) and e.situation.label != "irrelevant"
-                   and not _situation(e, pasted)[0] and not _leans_met(e, question, pasted)]
+                   and not _situation(e, pasted)[0] and not _leans_met(e, question, pasted and not _of_the_person(e))]
         if pending:
             return Decision("conditional", pending[0], tuple(pending), reason="condition")
     # A "yes" rests on a permission about what the question asks: its words, its tool or its subject. A rule on
@@ -600,6 +600,9 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                    and e.situation.label == "forbids" and (e.norms.oblige or e.norms.condition or e.norms.only)]
         if leaning:
             return Decision("conditional", leaning[0], tuple(leaning), reason="leans_forbids")
+        if lifted and not any(evidence[i].norms.permit for i in permits):
+            # What allows it is a ban's exception; the duties met beside it only say who may (quoted after it).
+            return Decision("yes", lifted[0], reason="exception_met", rule=Norms(permit=True, condition=True))
         return Decision("yes", permits[0], reason="permit")
     if elsewhere_units:
         if unit_unnamed(question, organisation_text):
@@ -886,8 +889,9 @@ def data_subject(rule: str) -> set[str]:
 
 
 def _about_its_data(rule: str, question: Question) -> bool:
-    """Whether a rule is about every kind of sensitive data the question names."""
-    named = {c.name for c in concepts_in(question.text)} & DATA_KINDS
+    """Whether a rule is about every kind of sensitive data the question names (and does not say is absent:
+    "… och inga personuppgifter eller personnummer i dem")."""
+    named = ({c.name for c in concepts_in(question.text)} & DATA_KINDS) - question.absent
     return bool(named) and named <= {c.name for c in concepts_in(rule)}
 
 
@@ -897,6 +901,12 @@ def _situation(e: Evidence, pasted: bool = False) -> tuple[bool, bool]:
     that pastes personal data settles no rule by what it says about itself."""
     s = e.situation if USE_SITUATION else None
     return (bool(s and s.allows and not pasted), bool(s and s.forbids))
+
+
+def _of_the_person(e: Evidence) -> bool:
+    """A duty on the user that names no kind of data ("Den som ska använda SkrivStöd måste först genomgå kommunens
+    introduktion …"): what the question says of its user settles it whatever material the question is about."""
+    return e.norms.oblige and not e.norms.prohibit and not {c.name for c in concepts_in(e.text)} & DATA_KINDS
 
 
 def _leans_met(e: Evidence, question: Question, pasted: bool) -> bool:

@@ -118,6 +118,17 @@ def test_a_bans_exception_the_situation_reader_reads_as_allowing_lifts_it():
         ban = Evidence(text, text, Norms(prohibit=True, condition=True), text[text.index("med undantag"):text.index(" kap.")],
                        Situation(label, 0.95, True))
         assert decide(q, [ban]).verdict == verdict, label
+    # with a duty on the user beside it that the question says is met (confidential material is what it is about, not
+    # what settles who may use the tool), the exception decides and the duty is quoted after it
+    duty = "Den som ska använda SkrivStöd måste först genomgå kommunens introduktion i AI och informationssäkerhet."
+    ban = Evidence(text, text, Norms(prohibit=True, condition=True), text[text.index("med undantag"):text.index(" kap.")],
+                   Situation("allows", 0.95, True))
+    training = Evidence(duty, duty, Norms(oblige=True, condition=True), "", Situation("allows", 0.6, False))
+    told = analyse("Vi har anbud som omfattas av sekretess (upphandlingssekretess, inget från socialtjänst eller vård, "
+                   "och inga personuppgifter i dem). Jag har gått kommunens introduktion i AI och informationssäkerhet. "
+                   "Får jag låta SkrivStöd sammanfatta anbuden?")
+    d = decide(told, [ban, training])
+    assert (d.verdict, d.deciding, d.reason) == ("yes", 0, "exception_met")
 
 
 def test_a_leaning_situation_and_an_exception_the_question_says_is_not_the_case_allow():
