@@ -1266,6 +1266,8 @@ def _states_condition(question: Question, condition: str) -> bool:
     papers" and "… if someone uses Copilot to summarise the board papers?"; through the glossary from a Swedish
     question: "när jag sammanfattar styrelsehandlingar")."""
     words = specific_words(condition, detect_language(condition))
+    if words and _NEGATION.search(question.text):
+        return False            # "jag använder inte kommunens utrustning": whether it holds is read, not matched
     asked = TOKEN.findall(question.text.lower())
 
     def said(word: str) -> bool:

@@ -1147,6 +1147,9 @@ def test_a_scope_condition_that_names_only_using_ai_or_what_the_question_says_ho
     for q in ("Does this guideline apply to board members, e.g. if someone uses Copilot to summarise the board papers?",
               "Gäller riktlinjen för styrelsen när de sammanfattar styrelsehandlingar med AI?"):
         assert decide(analyse(q), [board]).verdict == "yes", q
+    # nor one whose words the question says it does not meet
+    outside = analyse("Does the guideline apply to board members who do not summarise board papers with AI?")
+    assert decide(outside, [board]).reason != "factual_stated"
     # one the question does not say stays a condition
     d = decide(analyse("Does the guideline apply to board members?"), [board])
     assert (d.verdict, d.reason) == ("conditional", "factual_condition")
