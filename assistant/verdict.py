@@ -446,8 +446,8 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
         # Naming the kind of data a permission under a condition is about ("uppgifter som omfattas av sekretess …
         # kan behandlas … om det säkerställts att …") is what the question asks about, not data pasted into it: what
         # it says about the condition counts. (An "only" rule's scope is not settled so.)
-        pasted_here = pasted and (question.findings.personal_data or not (n.condition and n.permit)
-                                  or not _about_its_data(e.text, question))
+        beyond = _pasted_beyond(e.text, question, pasted)
+        pasted_here = beyond or (pasted and not (n.condition and n.permit))
         allows, forbids = _situation(e, pasted_here)
         if n.prohibit and n.condition and (condition_state(e, question) is False or allows):
             if allows or settled(e, question) is False or _states_exception(e.condition, question):
@@ -459,9 +459,8 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             # reads it as allowing: "… med undantag för SkrivStöd, där sekretessbelagda uppgifter får hanteras om de
             # inte omfattas av sekretess enligt 26 kap. (socialtjänst …)" and "inget från socialtjänst eller vård"
             # (its kind of data is what the question asks about, not data it pastes).
-            about_it = pasted and (question.findings.personal_data or not _about_its_data(e.text, question))
             if any(_names_exception(words, question) for _, words in _exceptions(e.text)) \
-                    or (e.norms.condition and _situation(e, about_it)[0]):
+                    or (e.norms.condition and _situation(e, beyond)[0]):
                 lifted.append(i)
             continue                           # the ban's own exception is what the question is about
         if n.prohibit and not_involved(e.text, question):
@@ -888,6 +887,12 @@ def data_subject(rule: str) -> set[str]:
     return {c.name for c in concepts_in(rule[:verb.start()])} & DATA_KINDS if verb else set()
 
 
+def _pasted_beyond(rule: str, question: Question, pasted: bool) -> bool:
+    """Whether the question carries data (`pasted`) other than the kind the rule is about: an identity number, or
+    material of a kind the rule does not name."""
+    return pasted and (question.findings.personal_data or not _about_its_data(rule, question))
+
+
 def _about_its_data(rule: str, question: Question) -> bool:
     """Whether a rule is about every kind of sensitive data the question names (and does not say is absent:
     "… och inga personuppgifter eller personnummer i dem")."""
@@ -1188,8 +1193,7 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     # "Förtroendevalda omfattas inte av riktlinjen").
     predicates = bool(_PREDICATE.search(question.text))
 
-    def score(text: str) -> int:
-        hits = named(text)
+    def score(text: str, hits: int) -> int:
         return hits + 1 if hits == 1 and predicates and _PREDICATE.search(text) else hits
 
     # Among sentences naming as much, the one naming what the question names by name (a tool, a company) settles it.
@@ -1203,8 +1207,9 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         # (on a tie, the sentence naming more of what is asked outright, over one whose predicate makes up for it:
         # "Ingen AI-tjänst är godkänd för information i Klass 3" over "Godkänt AI-verktyg: Ett verktyg som …" for
         # "finns det något AI-verktyg som är godkänt för klass 3-info?")
-        return (named(text, in_asking) if in_asking else 0, score(text), named(text, by_name) if by_name else 0,
-                named(text))
+        hits = named(text)
+        return (named(text, in_asking) if in_asking else 0, score(text, hits), named(text, by_name) if by_name else 0,
+                hits)
 
     # A table row for another tool settles nothing about the one asked ("Är Copilot Chat godkänt för
     # sekretessuppgifter?" and SkrivStöd's row "Hög: Ja, om inte …").
