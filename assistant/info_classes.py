@@ -211,6 +211,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9])|\n+")
 _CLASS_WORD = re.compile(r"\b(?:klass|class|nivå|level|informationsklass)\b", re.I)
 _NEGATED = re.compile(r"\b(?:inte|ej|icke|not|no)\b", re.I)
 MIN_STEM = 5          # shorter stems ("data", "uppg") say nothing about one class
+SOLE_DEFINITION_WORDS = 2   # a scale's only class definition is matched by this many of its words
 MIN_NAME = 3          # a class's name shorter than this ("Klass 1 (A)") is a label, not a word a question uses
 FUNCTION_ZIPF = 5.5   # words this common ("about", "enligt") say nothing about a class, wherever they stand
 
@@ -222,13 +223,18 @@ def stemmers():
     return Stemmer.Stemmer("swedish"), Stemmer.Stemmer("english")
 
 
-def _stems(text: str) -> set[str]:
-    """Word stems in both languages (a definition may be in either and the question in the other's form)."""
+def _word_stems(text: str) -> dict[str, set[str]]:
+    """Each content word's stems in both languages (a definition may be in either and the question in the other's
+    form)."""
     from wordfreq import zipf_frequency
 
     words = [w for w in TOKEN.findall(text.lower()) if w not in STOP and not _CLASS_WORD.fullmatch(w)
              and max(zipf_frequency(w, "sv"), zipf_frequency(w, "en")) < FUNCTION_ZIPF]
-    return {stem for stemmer in stemmers() for stem in stemmer.stemWords(words) if len(stem) >= MIN_STEM}
+    return {w: {s for stemmer in stemmers() if len(s := stemmer.stemWord(w)) >= MIN_STEM} for w in words}
+
+
+def _stems(text: str) -> set[str]:
+    return set().union(*_word_stems(text).values())
 
 
 @lru_cache(maxsize=32)
@@ -260,9 +266,14 @@ def class_floor(question: Question, scale: str, organisation_text: str) -> Rank 
     # whatever else it holds.
     found += [r] if "open_info" in question.absent and (r := _unpublished(scale, organisation_text)) else []
     definitions = _definitions(scale, organisation_text)
-    if len(definitions) >= 2:
-        asked = {stem for stem in _stems(question.text) if stem[:6] not in question.absent_words}
-        found += [r for r, distinct in definitions if any(a.startswith(d) for d in distinct for a in asked)]
+    # (not the words the question names as not involved: "inga personuppgifter")
+    asked = [stems for w, stems in _word_stems(question.text).items() if key(w) not in question.absent_words]
+    # Among several definitions one word a single one lists tells them apart; a scale's only definition ("Uppgifter
+    # som omfattas av sekretess har alltid nivå Hög") is told by two of the question's words, as one ("uppgifter")
+    # is everywhere.
+    needed = 1 if len(definitions) >= 2 else SOLE_DEFINITION_WORDS
+    found += [r for r, distinct in definitions
+              if sum(any(a.startswith(d) for d in distinct for a in stems) for stems in asked) >= needed]
     return max(found, key=lambda r: r[1]) if found else None
 
 

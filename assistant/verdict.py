@@ -397,7 +397,11 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             asked = question_class(question, row.highest[0], organisation_text)
             floor = asked or class_floor(question, row.highest[0], organisation_text)
             if floor is not None and floor[1] > row.highest[1]:
-                return Decision("no", i, reason="class_exceeds")    # the information is above the tool's class
+                # The information is above the tool's class; a ban on that class among the quotes says so in words
+                # ("Uppgifter om skyddade personuppgifter … är Klass 3 och får aldrig skrivas in i något AI-verktyg").
+                said = next((j for j, x in relevant if j != i and _read_norms(x, question).prohibit
+                             and bans_its_class(x.text, question, organisation_text)), i)
+                return Decision("no", said, reason="class_exceeds")
             if asked is not None:
                 # A comment that only advises against the tool ("Discouraged", "Avråds") asks nothing of information
                 # the class allows.

@@ -112,6 +112,39 @@ def test_the_organisations_definitions_give_a_floor_for_the_questions_informatio
     assert class_floor(q, "letter", lettered) == ("letter", 3)
 
 
+def test_a_scales_only_definition_is_matched_by_two_of_the_questions_words():
+    levels = "Nivåerna är Låg, Måttlig och Hög. Uppgifter som omfattas av sekretess har alltid nivå Hög."
+    scale = "låg måttlig hög"
+    secret = analyse("Får jag översätta ett dokument som omfattas av sekretess i DeepL?")
+    assert class_floor(secret, scale, levels) == (scale, 2)
+    # one word the definition shares ("uppgifter" is in every other question) places nothing
+    assert class_floor(analyse("Får jag översätta uppgifter om öppettider i DeepL?"), scale, levels) is None
+    row = "AI-tjänst: DeepL Pro via kommunens licens · Låg: Ja · Måttlig: Ja · Hög: Nej"
+    d = decide(secret, [Evidence(row, row, Norms())], organisation_text=levels)
+    assert (d.verdict, d.reason) == ("no", "class_exceeds")
+
+
+def test_words_the_question_names_as_not_involved_place_it_in_no_class():
+    protected = ("Klass 1 (intern). Klass 2 (känslig). Uppgifter om skyddade personuppgifter (sekretessmarkering eller "
+                 "skyddad folkbokföring) är Klass 3 och får aldrig skrivas in i något AI-verktyg.")
+    shield = analyse("Copilot Chat (inloggad, Skyddad syns) för ett internt utkast, inga personuppgifter. Går det?")
+    assert class_floor(shield, "number", protected) is None
+    pupil = analyse("En elev har skyddad folkbokföring. Får jag skriva ett brev med elevens uppgifter i Copilot?")
+    assert class_floor(pupil, "number", protected) == ("number", 3)
+
+
+def test_a_class_above_the_row_is_said_by_the_ban_on_that_class_where_one_is_quoted():
+    protected = ("Klass 1 (intern). Klass 2 (känslig). Uppgifter om skyddade personuppgifter (sekretessmarkering eller "
+                 "skyddad folkbokföring) är Klass 3 och får aldrig skrivas in i något AI-verktyg.")
+    row = ("AI-verktyg: Microsoft 365 Copilot · Högsta tillåtna informationsklass: Klass 2 (känslig) · Villkor och "
+           "kommentarer: Kräver AI-körkortet.")
+    ban = protected.split(". ", 2)[2]
+    q = analyse("En elev har skyddad folkbokföring. Jag har AI-körkortet. Får jag skriva ett brev med elevens uppgifter i "
+                "Microsoft 365 Copilot?")
+    d = decide(q, [Evidence(row, row, Norms()), Evidence(ban, ban, Norms(prohibit=True))], organisation_text=protected)
+    assert (d.verdict, d.reason, d.deciding) == ("no", "class_exceeds", 1)
+
+
 def test_a_permission_that_leaves_out_the_questions_class_is_a_no():
     assert excluded_classes(TRANSCRIPTION) == {("number", 3), ("number", 4)}
     q = analyse("Internal project meeting, everyone is told at the start, but we will go through a supplier "
