@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.domain import shipped
-from assistant.language import concepts_in
+from assistant.language import GLOSSARY, concepts_in
 from assistant.question import Question
 from assistant.terms import STOP, TOKEN, key
 
@@ -251,6 +251,10 @@ def _definitions(scale: str, organisation_text: str) -> tuple[tuple[Rank, frozen
         listed = sentence if m.start() == 0 else sentence[:m.start()]
         if m.start() > 0 and _NEGATED.search(listed):
             continue
+        # An English definition lists its words in Swedish too, through the glossary: a Swedish question about an
+        # English policy ("ett personalärende" and "Klass 3 Konfidentiell: … personnel matters").
+        words = TOKEN.findall(listed.lower())
+        listed += " " + " ".join(GLOSSARY[w] for w in words if w in GLOSSARY)
         found.append((r, _stems(_NUMBERED.sub(" ", listed))))
     count = Counter(stem for _, stems_ in found for stem in stems_)
     return tuple((r, frozenset(stem for stem in stems_ if count[stem] == 1)) for r, stems_ in found)

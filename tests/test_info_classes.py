@@ -145,6 +145,11 @@ def test_a_class_above_the_row_is_said_by_the_ban_on_that_class_where_one_is_quo
     assert (d.verdict, d.reason, d.deciding) == ("no", "class_exceeds", 1)
 
 
+def test_an_english_definition_places_a_swedish_question_through_the_glossary():
+    q = analyse("Kan jag lägga in underlaget för ett personalärende i Copilot Chat?")
+    assert class_floor(q, "number", DEFINED) == ("number", 3)
+
+
 def test_a_permission_that_leaves_out_the_questions_class_is_a_no():
     assert excluded_classes(TRANSCRIPTION) == {("number", 3), ("number", 4)}
     q = analyse("Internal project meeting, everyone is told at the start, but we will go through a supplier "
