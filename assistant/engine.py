@@ -254,6 +254,7 @@ class Assistant:
             line = first_line(q.language, base.verdict, q.text, quotes,
                               [_condition_said(evidence[i]) for i in decision.conditions], base.flags["conditions"],
                               exception=decision.reason == "exception_met",
+                              recommended=decision.reason == "factual_recommended",
                               permits=q.kind == "permission" and decision.deciding is not None
                               and _permits(evidence[decision.deciding]))
             base.flags["first_line"] = bool(line)

@@ -21,6 +21,8 @@ EXCEPTION_LEAD = {"sv": "Ja, undantaget gäller", "en": "Yes, the exception appl
 # A "no" decided by a permission that does not reach the question (another unit, a condition it does not meet): the
 # line says the rule quoted is what is allowed, not a ban.
 ONLY_ALLOWED_LEAD = {"sv": "Nej, reglerna tillåter bara detta", "en": "No, the rules only allow this"}
+# A "no" to a duty question from a rule that only recommends it ("… bör märkas"): the line says why the quote is no duty.
+RECOMMENDED_LEAD = {"sv": "Nej, det rekommenderas men är inget krav", "en": "No, it is recommended but not required"}
 _ANSWER = shipped().normative
 MAX_WORDS = 28             # a longer rule is cut at a clause boundary
 MIN_WORDS = 8              # … into a piece that still says something on its own
@@ -93,14 +95,18 @@ def _words(parts: list[str]) -> int:
 
 
 def first_line(language: str, verdict: str, question: str, quotes: list[str], conditions: list[str],
-               condition_numbers: list[int], exception: bool = False, permits: bool = False) -> str:
+               condition_numbers: list[int], exception: bool = False, permits: bool = False,
+               recommended: bool = False) -> str:
     """`quotes` are the cited quotes in citation order (the deciding rule first); `conditions` the condition each
     open rule states (empty when the rule states none) and `condition_numbers` their [n]; `exception`: a "yes" that
-    the deciding ban's own exception gives; `permits`: the deciding rule is a permission."""
+    the deciding ban's own exception gives; `permits`: the deciding rule is a permission; `recommended`: a "no" to a
+    duty that the deciding rule only recommends."""
     if verdict not in LEAD[language] or not quotes:
         return ""
     if verdict == "yes" and exception:
         return f"{EXCEPTION_LEAD[language]}: {clause(quotes[0], question)} [1]."
+    if verdict == "no" and recommended:
+        return f"{RECOMMENDED_LEAD[language]}: {clause(quotes[0], question)} [1]."
     if verdict == "no" and permits:
         return f"{ONLY_ALLOWED_LEAD[language]}: {_unanswered(clause(quotes[0], question), verdict)} [1]."
     if verdict == "conditional" and condition_numbers:

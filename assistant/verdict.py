@@ -1115,6 +1115,30 @@ def _subject_words(question: Question) -> set[str]:
     return {w for w in specific_words(asking, question.language, SUBJECT_ZIPF) if len(w) > 3 and key(w) not in left_out}
 
 
+_SUBJECTS = frozenset("jag vi man du ni de dem den det detta i we you they it one".split())
+_INFINITIVE_MARK = re.compile(r"\b(?:to|att)$", re.I)
+DUTY_VERB_WINDOW = 40     # characters after the duty's words where its verb stands ("måste vi på enheten märka")
+
+
+def _duty_verb(question: Question) -> str:
+    """The verb a duty question asks whether one must: "märker" of "Är det ett krav att vi märker …?", "label" of
+    "Do we have to label …?", "märka" of "Måste jag märka …?": right after the duty's words or their pronoun subject
+    (after a noun subject, "Behöver AI-lösningar testas?", where the verb stands is not known: none)."""
+    m = _DUTY.search(question.text)
+    if not m:
+        return ""
+    words = [w.lower() for w in TOKEN.findall(question.text[m.end():m.end() + DUTY_VERB_WINDOW])]
+    infinitive = bool(_INFINITIVE_MARK.search(m.group(0)))          # "… krav att", "… have to"
+    if words[:1] in (["to"], ["att"]):
+        words, infinitive = words[1:], True
+    if words[:1] and words[0] in _SUBJECTS:
+        words = words[1:]
+    elif not infinitive:
+        return ""
+    verb = words[0] if words else ""
+    return verb if len(verb) > 3 and verb not in STOP else ""
+
+
 def _factual(question: Question, evidence: list[Evidence], names: str) -> Decision:
     """Yes or no from the first quoted sentence that names what the question asks about; a sentence that names it
     and denies it settles "no". Nothing named: the documents are quoted without a verdict."""
@@ -1153,8 +1177,16 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         # Whom or what a scope question asks about is its subject however common the word: "Gäller reglerna även för
         # eleverna?", "… för politiker?" (not the everyday words of its setting: "i dag", "hemma").
         asked_words |= {w for w in _subject_words(question) if not framed(w) and not _PREDICATE.fullmatch(w)}
+    # What a duty question asks is done is asked however everyday its verb ("Är det ett krav att vi märker …?").
+    # (It helps a sentence name what is asked; it never makes a sentence name more to count: "behöver jag fylla i en
+    # blankett …?" is settled by the sentence on the form.)
+    verb = _duty_verb(question)
+    extra = 0
+    if verb and not framed(verb) and key(verb) not in question.absent_words:
+        extra = int(key(verb) not in {key(w) for w in asked_words})
+        asked_words.add(verb)
     asked = {key(w): w for w in asked_words}
-    if not asked:
+    if len(asked) <= extra:
         return Decision("info")
     # An English word also names what is asked by the Swedish policy words of the glossary ("elected" -> "förtroendevalda").
     translated = {k: {key(t) for t in TOKEN.findall(GLOSSARY.get(w, "").lower()) if key(t) not in _FRAME}
@@ -1167,6 +1199,8 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     # ending only: "klassas" is not "klass").
     swedish = stemmers()[0]
     stem = {k: s for k, w in asked.items() if len(s := swedish.stemWord(w)) >= MIN_STEM and w[len(s):] in _NOUN_ENDINGS}
+    if verb and question.language == "sv":
+        stem[key(verb)] = swedish.stemWord(verb)         # a verb's forms share its stem ("märker", "märkas")
 
     read: dict[str, tuple[list[str], set[str], set[str]]] = {}
 
@@ -1221,7 +1255,7 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     candidates = [(i, e) for i, e in enumerate(evidence)
                   if not (asked_tools and (row := read_row(e.text)) is not None and not tools_in(row.tool) & asked_tools)]
     (_, hits, _, _), i = max((rank(e.text), -i) for i, e in candidates) if candidates else ((0, 0, 0, 0), 0)
-    if hits < min(2, len(asked)):
+    if hits < min(2, len(asked) - extra):
         return Decision("info")
     text = evidence[-i].text
     # "Chatthistorik … ska raderas senast efter sju dagar, om den inte har betydelse för ett ärende": a negation

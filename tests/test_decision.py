@@ -1015,6 +1015,23 @@ def test_a_duty_question_settled_by_a_recommendation_is_answered_no():
     assert decide(analyse("Gäller märkningen även interna underlag till nämnder?"), [recommended]).verdict == "yes"
 
 
+@pytest.mark.parametrize("question", ["Är det ett krav att vi märker en publicerad text om den till största delen är skriven av AI?",
+                                      "Do we have to label a published text if AI wrote most of it?"])
+def test_the_verb_a_duty_question_asks_about_names_what_is_asked_however_everyday(question):
+    text = "Text som publiceras och som till största delen har skapats med AI bör märkas."
+    recommended = Evidence(text, text, Norms(permit=True), recommends=True)
+    q = analyse(question)
+    q.kind = "factual"           # as the engine's learned reader reads both (assistant/question_kind)
+    d = decide(q, [recommended])
+    assert (d.verdict, d.reason) == ("no", "factual_recommended")
+    lead = first_line("sv", d.verdict, question, [text], [], [], recommended=True)
+    assert lead.startswith("Nej, det rekommenderas men är inget krav: Text som publiceras")
+    # A noun subject ("Behöver AI-lösningar testas?") leaves where the verb stands unknown: no verb is taken.
+    from assistant.verdict import _duty_verb
+
+    assert _duty_verb(analyse("Behöver AI-lösningar testas innan kommunen använder dem?")) == ""
+
+
 def test_a_duty_question_is_settled_by_the_sentence_that_says_it_by_the_policys_word_and_no_need_denies():
     # "markera" is how people say the policy's "märkning" (both the transparency concept): the sentence names it.
     q = analyse("behöver jag markera en intern text som ai har skrivit?")
