@@ -56,6 +56,7 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
                                                   "points_back", "documents", "same_again", "outsiders",
                                                   "uses", "outsider_object", "staff")}),
     "quoting": ("table", {"continues": "pattern", "asks_list": "pattern"}),
+    "durations": ("table", {"deadline": "pattern", "stated": "pattern", "units": "number map", "numbers": "number map"}),
 }
 
 
@@ -85,6 +86,7 @@ class Domain:
     question: dict[str, re.Pattern]                            # how a question says what it asks
     info_classes: dict                                         # how class tables are read (patterns, scales)
     quoting: dict[str, re.Pattern]                             # how a quote is cut (where the answer goes on)
+    durations: dict                                            # how lengths of time are written (deadline, units)
 
     def concepts_in(self, text: str) -> list[Concept]:
         return [c for c in self.concepts if c.pattern.search(text)]
@@ -191,7 +193,23 @@ class _Checker:
             question=self.patterns(data["question"], "question"),
             info_classes=self.info_classes(data["info_classes"]),
             quoting=self.patterns(data["quoting"], "quoting"),
+            durations=self.durations(data["durations"]),
         )
+
+    def durations(self, table: dict) -> dict:
+        self.table(table, "durations")
+        out = {k: self.pattern(table[k], f"[durations] {k}") for k in ("deadline", "stated")}
+        for k in ("units", "numbers"):
+            where = f"[durations] {k}"
+            if not isinstance(table[k], dict) or not table[k]:
+                self.fail(where, "must be a non-empty table of word = number")
+            for word, n in table[k].items():
+                if not re.fullmatch(_DETECTION_WORD, word):
+                    self.fail(f"{where} {word!r}", "must be one word in lower case letters")
+                if isinstance(n, bool) or not isinstance(n, (int, float)) or n <= 0:
+                    self.fail(f"{where} {word!r}", "must be a positive number")
+            out[k] = {w: float(n) for w, n in table[k].items()}
+        return out
 
     def info_classes(self, table: dict) -> dict:
         self.table(table, "info_classes")

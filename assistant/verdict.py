@@ -431,7 +431,7 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 return Decision("no", i, reason="class_excluded", rule=Norms(prohibit=True))
         if i != row_at and not n.prohibit and (subject := data_subject(e.text)) and subject <= question.absent:
             continue                           # "Personuppgifter får användas … endast …", and there are none
-        if beyond_limit(e.text, question):
+        if beyond_limit(e.text, question) or beyond_deadline(e.text, question):
             # "Piloten omfattar högst 40 medarbetare" and "Vi är 45 medarbetare …": the question states what the
             # rule's limit rules out.
             return Decision("no", i, reason="beyond_limit", rule=Norms(prohibit=True))
@@ -657,6 +657,35 @@ def beyond_limit(rule: str, question: Question) -> bool:
 
 
 _BARE_NUMBER = re.compile(r"\b(\d{1,6}+)\b(?!\s*+[^\W\d_])")
+
+_DURATIONS = shipped().durations
+_LENGTH = re.compile(r"(?:(\d{1,4}+|[a-zåäö]++)\s++)?([a-zåäö]++)", re.I)
+
+
+def _hours(text: str, at: int) -> float | None:
+    """The length of time written at `at` ("sju dagar", "24 timmar", "månaden": a unit alone is one) in hours."""
+    m = _LENGTH.match(text, at)
+    if not m:
+        return None
+    count, unit = (m.group(1) or "").lower(), m.group(2).lower()
+    if count and not count.isdigit() and count not in _DURATIONS["numbers"]:
+        return None
+    hours = next((h for start, h in _DURATIONS["units"].items() if unit.startswith(start)), None)
+    if hours is None:
+        return None
+    n = float(count) if count.isdigit() else _DURATIONS["numbers"].get(count, 1.0)
+    return n * hours
+
+
+def beyond_deadline(rule: str, question: Question) -> bool:
+    """Whether the question states a longer time than the latest a rule sets for what it asks about: "… ska raderas
+    senast efter sju dagar" and "jag rensar chathistoriken en gång i månaden"; "report it … within 24 hours" and "I
+    reported it after two days"."""
+    limits = [h for m in _DURATIONS["deadline"].finditer(rule) if (h := _hours(rule, m.end()))]
+    if not limits:
+        return False
+    stated = [h for m in _DURATIONS["stated"].finditer(question.text) if (h := _hours(question.text, m.end()))]
+    return bool(stated) and max(stated) > min(limits) and names_what_is_asked(rule, question)
 
 
 def tools_in(text: str) -> frozenset[str]:
@@ -1142,6 +1171,10 @@ def _duty_verb(question: Question) -> str:
 def _factual(question: Question, evidence: list[Evidence], names: str) -> Decision:
     """Yes or no from the first quoted sentence that names what the question asks about; a sentence that names it
     and denies it settles "no". Nothing named: the documents are quoted without a verdict."""
+    # "jag rensar chathistoriken en gång i månaden – räcker det?" and "… ska raderas senast efter sju dagar".
+    late = next((i for i, e in enumerate(evidence) if beyond_deadline(e.text, question)), None)
+    if late is not None:
+        return Decision("no", late, reason="beyond_limit", rule=Norms(prohibit=True))
     # A word names the organisation's document when its key is one of the document's words' keys, or when it is a
     # hyphenated compound whose head is ("IFO-instruktionen" for "Instruktion för …"); keys, not six-letter stems,
     # so that "familjehem" is not taken for "familjeomsorgen".

@@ -1003,6 +1003,25 @@ def test_a_duty_the_question_says_is_not_done_yet_is_skipped():
     assert decide(done, [duty]).reason != "skipped_duty"
 
 
+def test_a_longer_time_than_a_rules_deadline_is_a_no():
+    from assistant.verdict import beyond_deadline
+
+    keep = "Chatthistorik i Copilot Chat som rör arbetet ska raderas senast efter sju dagar, om den inte har betydelse för ett ärende."
+    monthly = analyse("jag rensar chatthistoriken i copilot en gång i månaden. räcker det?")
+    assert beyond_deadline(keep, monthly)
+    assert not beyond_deadline(keep, analyse("jag rensar chatthistoriken i copilot varje fredag, alltså efter fem dagar. räcker det?"))
+    # a deadline on something else is not its deadline
+    assert not beyond_deadline("Incidenter rapporteras till IT-enheten inom 24 timmar.", monthly)
+    recordings = "Meeting recordings must be deleted within 30 days."
+    assert beyond_deadline(recordings, analyse("We delete our meeting recordings after two months, is that fine?"))
+    assert not beyond_deadline(recordings, analyse("We delete our meeting recordings after two weeks, is that fine?"))
+    q = replace(monthly, kind="factual")
+    d = decide(q, [ev(keep, Norms(oblige=True, condition=True))])
+    assert (d.verdict, d.reason, d.deciding) == ("no", "beyond_limit", 0)
+    permission = analyse("Får jag ha kvar chatthistoriken i Copilot och radera den efter en månad?")
+    assert decide(permission, [ev(keep, Norms(oblige=True, condition=True))]).verdict == "no"
+
+
 def test_a_duty_question_settled_by_a_recommendation_is_answered_no():
     q = analyse("Måste ett internt underlag till nämnden märkas om AI har skrivit det mesta?")
     assert q.kind == "factual"

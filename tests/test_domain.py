@@ -111,6 +111,10 @@ def test_the_old_vocabulary_file_is_gone():
      ("[tools] names", "'Grammarly' is listed twice")),
     (_replace('editions = ["chat",', 'editions = ["chat", "Chat",'),
      ("[tools] editions", "'Chat' is listed twice")),
+    (_replace('units = { timm = 1,', 'units = { timm = 0,'),
+     ("[durations] units 'timm'", "must be a positive number")),
+    (_replace('numbers = { en = 1,', 'numbers = { "Ett Par" = 2, en = 1,'),
+     ("[durations] numbers 'Ett Par'", "one word in lower case")),
 ])
 def test_a_broken_file_is_refused_in_one_line_naming_the_problem(tmp_path, text, expected):
     _refused(tmp_path, text, *expected)
