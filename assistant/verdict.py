@@ -1123,6 +1123,8 @@ def _noun_ending(ending: str) -> bool:
 
 # Where a list goes on to its next item: ", samt för …", "; och …", ", as well as …".
 _LIST_ITEMS = re.compile(r",\s*+(?:samt|och|as well as|and)\b|;")
+_ITEMS = re.compile(r",\s*+(?:samt|och|as well as|and)\b|;|,|\s(?:och|and|samt)\s")
+_ATTRIBUTIVE = re.compile(r"(?:utan|without|som|that|which|who)\b", re.I)
 
 
 def _asking_sentence(text: str, single: str | None = None) -> str:
@@ -1318,7 +1320,10 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     # AI-tjänster i arbetet") says whom or what the rules are for, not a condition on it.
     if span and named(text[span[0]:span[1]]) and not named(text[:span[0]] + " " + text[span[1]:]):
         span = None
-    if span and named(text[:span[0]]) and not named(_LIST_ITEMS.split(text[:span[0]])[-1]):
+    # (A condition that describes the item before it, "without customer data", "som …", is that item's alone, after
+    # a plain "och"/"and" too: "internal procedures and meeting notes without customer data".)
+    items = _ITEMS if span and _ATTRIBUTIVE.match(text, span[0]) else _LIST_ITEMS
+    if span and named(text[:span[0]]) and not named(items.split(text[:span[0]])[-1]):
         # The condition belongs to a later item of a list, not to what is asked: "… för anställda, praktikanter och
         # konsulter som arbetar med kommunens konton, samt för förtroendevalda när de använder AI i sitt uppdrag" and
         # "gäller policyn för konsulter?".

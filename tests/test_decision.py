@@ -1167,6 +1167,14 @@ def test_a_condition_on_a_later_item_of_a_list_does_not_hold_for_an_earlier_one(
     assert decide(analyse("gäller policyn för konsulter?"), [scope]).verdict == "yes"
     d = decide(analyse("gäller policyn för förtroendevalda?"), [scope])
     assert (d.verdict, d.reason) == ("conditional", "factual_condition")
+    # A condition that describes the last item ("without customer data") is that item's alone, after a plain "and".
+    internal = ev("- Klass 2 Intern (internal): ordinary internal information, e.g. internal procedures and meeting "
+                  "notes without customer data.")
+    assert decide(analyse("Do our internal procedures count as Klass 2?"), [internal]).verdict == "yes"
+    assert decide(analyse("Do our meeting notes count as Klass 2?"), [internal]).verdict == "conditional"
+    # A condition on when ("när …") holds for every item.
+    both = ev("Reglerna gäller för anställda och konsulter när de använder kommunens konton.")
+    assert decide(analyse("gäller reglerna för anställda?"), [both]).verdict == "conditional"
 
 
 def test_a_scope_condition_that_names_only_using_ai_or_what_the_question_says_holds():
