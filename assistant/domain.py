@@ -54,7 +54,8 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
                                                   "followup", "not_open", "absent", "skip", "not_done", "pending", "handling",
                                                   "predicate", "duty", "asks_for", "chat_opener", "refers_back",
                                                   "points_back", "documents", "same_again", "outsiders",
-                                                  "uses", "outsider_object", "staff")}),
+                                                  "uses", "outsider_object", "staff", "new_tool",
+                                                  "trial", "approved_said")}),
     "quoting": ("table", {"continues": "pattern", "asks_list": "pattern"}),
     "durations": ("table", {"deadline": "pattern", "stated": "pattern", "units": "number map", "numbers": "number map"}),
 }

@@ -112,7 +112,7 @@ ABSENT_WINDOW = 80
 _SKIP = _LEXICON["skip"]
 _NOT_DONE = _LEXICON["not_done"]
 # The question says a decision or approval it needs is still awaited ("medan vi väntar på beskedet").
-PENDING = _LEXICON["pending"]
+PENDING, NEW_TOOL, TRIAL, APPROVED_SAID = (_LEXICON[k] for k in ("pending", "new_tool", "trial", "approved_said"))
 
 
 def absent_concepts(text: str) -> set[str]:
@@ -134,6 +134,12 @@ def absent_words(text: str, language: str) -> set[str]:
         if hits and all(_ABSENT.search(text[max(0, m.start() - ABSENT_WINDOW):m.start()]) for m in hits):
             out.add(key(w))
     return out
+
+
+def awaits_approval(text: str) -> bool:
+    """Whether the question says the approval it needs is still awaited, or asks to try out a tool it calls new
+    without a word of its approval ("Can I sign up for a new AI transcription service … to try it out?")."""
+    return bool(PENDING.search(text) or NEW_TOOL.search(text) and TRIAL.search(text) and not APPROVED_SAID.search(text))
 
 
 def skipped_duty(text: str, absent: set[str] = frozenset()) -> str:
@@ -265,4 +271,4 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
             concepts -= absent
     return Question(question, redacted, text, language, findings, injection, kind, concepts, query, followup, absent,
                     skipped_duty(text, absent), continues, absent_words=absent_words(text, language),
-                    pending=bool(PENDING.search(text)))
+                    pending=awaits_approval(text))

@@ -29,6 +29,7 @@ MIN_WORDS = 8              # … into a piece that still says something on its o
 MIN_CONDITION = 5          # a shorter condition ("innan du använder den") is shown with its rule
 _CLAUSE = re.compile(r"(?<=[,;:.!?])\s++|(?<!\s)\s++(?=(?:utan|men|but|unless)\b)")   # linear: never starts inside a run
 _END = " \t\n.;:,!?"
+_JOINER = re.compile(r"^(?:och|samt|men|eller|and|but|or)\s++", re.I)
 
 
 def _clauses(text: str) -> list[str]:
@@ -83,7 +84,8 @@ def clause(quote: str, question: str) -> str:
     # cut at the limit.
     while first > 0 and len(parts[first - 1].split()) < MIN_WORDS and parts[first - 1].endswith(","):
         first -= 1
-    best = " ".join(parts[first:last + 1])
+    # (a clause cut after its list's comma does not open with the "och"/"and" that joined it)
+    best = _JOINER.sub("", " ".join(parts[first:last + 1]))
     words = best.split()
     if len(words) <= MAX_WORDS:
         return best.rstrip(_END)

@@ -496,6 +496,13 @@ def test_first_line_repeats_the_rules_verbatim_with_their_markers():
     assert first_line("en", "info", "What?", quotes, [], []) == ""
 
 
+def test_a_first_line_clause_does_not_open_with_the_word_that_joined_it():
+    rule = ("4.8 Do not use a private account or a private paid subscription for company work, and do not register "
+            "for AI services with your company e-mail address unless the tool is approved.")
+    line = first_line("en", "no", "Can I sign up for a new AI service with my work e-mail?", [rule], [], [])
+    assert line == "No: do not register for AI services with your company e-mail address [1]."
+
+
 def test_first_line_never_cuts_after_an_abbreviation_and_marks_a_cut_rule():
     rule = ("Meeting transcription (e.g. Teams transcription with Copilot) is permitted only in internal meetings where "
             "all participants have been told at the start of the meeting and where no Klass 3 or Klass 4 information "
@@ -1184,7 +1191,7 @@ def test_a_scope_condition_that_names_only_using_ai_or_what_the_question_says_ho
     d = decide(analyse("Does the AI policy cover elected officials?"), [scope])
     assert (d.verdict, d.reason) == ("yes", "factual_stated")
     assert first_line("en", "yes", "Does the AI policy cover elected officials?", [scope.text], [], []) == \
-        "Yes: samt för förtroendevalda när de använder AI i sitt uppdrag [1]."
+        "Yes: för förtroendevalda när de använder AI i sitt uppdrag [1]."
     # a condition whose words the question says, in English or through the glossary in Swedish
     board = ev("2.2 It applies to members of the board of directors (styrelsen) when they use AI tools for board work, "
                "for example to summarise board papers.")
@@ -1216,6 +1223,13 @@ def test_an_approval_the_question_says_is_still_awaited_is_not_met():
         assert not q.pending and decide(q, [first]).reason != "pending_approval"
     # Awaiting something that is not a decision is not an approval pending.
     assert not analyse("Får jag använda Copilot medan jag väntar på bussen?").pending
+    # A new tool the question asks to try out, with no word of its approval, is not approved yet.
+    trial = analyse("Can I sign up for a new AI transcription service with my work e-mail, just to try it out?")
+    assert trial.pending
+    unless = ev("Do not register for AI services with your company e-mail address unless the tool is approved.",
+                Norms(prohibit=True, condition=True))
+    assert (decide(trial, [unless]).verdict, decide(trial, [unless]).reason) == ("no", "pending_approval")
+    assert not analyse("Vi vill testa ett nytt AI-verktyg som IT-chefen har godkänt. Får vi?").pending
 
 
 def test_a_ban_that_names_the_asked_thing_inside_a_compound_decides_no():
