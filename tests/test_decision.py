@@ -1010,6 +1010,21 @@ def test_a_duty_the_question_says_is_not_done_yet_is_skipped():
     assert decide(done, [duty]).reason != "skipped_duty"
 
 
+def test_the_organisations_name_is_no_persons_name():
+    from assistant.language import concepts_in
+
+    assert "personal_data" not in {c.name for c in concepts_in("material som publiceras i kommunens namn")}
+    assert "personal_data" in {c.name for c in concepts_in("förnamn och efternamn på en klient")}
+    ban = ev("Öppna AI-tjänster får inte användas för att ta fram material som publiceras i kommunens namn, om inte "
+             "kommunikationsenheten har godkänt användningen i det enskilda fallet.", Norms(prohibit=True, condition=True))
+    row = ev("AI-tjänst: Öppna AI-tjänster (t.ex. ChatGPT gratis, Gemini, Claude) · Låg: Ja · Måttlig: Nej · Hög: Nej",
+             Norms())
+    q = analyse("Får jag använda gratis ChatGPT för att skriva en nyhet som ska publiceras på webbplatsen? Det är bara "
+                "offentlig info.")
+    # a ban with a condition the question does not settle is open, however open the information is
+    assert decide(q, [row, ban]).verdict == "conditional"
+
+
 def test_a_longer_time_than_a_rules_deadline_is_a_no():
     from assistant.verdict import beyond_deadline
 
