@@ -1123,7 +1123,7 @@ def _noun_ending(ending: str) -> bool:
 
 # Where a list goes on to its next item: ", samt för …", "; och …", ", as well as …".
 _LIST_ITEMS = re.compile(r",\s*+(?:samt|och|as well as|and)\b|;")
-_ITEMS = re.compile(r",\s*+(?:samt|och|as well as|and)\b|;|,|\s(?:och|and|samt)\s")
+_ITEMS = re.compile(r"[,;]|\s(?:och|and|samt|as well as)\s")   # after a plain "och" too: what an attributive follows
 _ATTRIBUTIVE = re.compile(r"(?:utan|without|som|that|which|who)\b", re.I)
 
 
@@ -1148,7 +1148,7 @@ def _subject_words(question: Question) -> set[str]:
 
 _SUBJECTS = frozenset("jag vi man du ni de dem den det detta i we you they it one".split())
 _INFINITIVE_MARK = re.compile(r"\b(?:to|att)$", re.I)
-DUTY_VERB_WINDOW = 40     # characters after the duty's words where its verb stands ("måste vi på enheten märka")
+DUTY_VERB_WINDOW = 40     # characters after the duty's words read for its subject and verb
 
 
 def _duty_verb(question: Question) -> str:
