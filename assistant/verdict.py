@@ -575,9 +575,11 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
     if permits and read_met:
         # A "yes" that rests on the situation reader needs every other requirement among the quotes (a duty, a
         # condition) read as met too: "my manager approved the licence" does not settle "complete the e-learning
-        # first".
+        # first". (Not a rule whose condition the question settles: "om inte testet omfattar personuppgifter" and
+        # "inga personuppgifter".)
         pending = [i for i, e in relevant if i not in read_met + absent + lifted and e.situation is not None
                    and (e.norms.oblige or e.norms.condition or e.norms.only) and e.situation.label != "irrelevant"
+                   and not settled(e, question)
                    and not _situation(e, pasted)[0] and not _leans_met(e, question, pasted and not _of_the_person(e))]
         if pending:
             return Decision("conditional", pending[0], tuple(pending), reason="condition")

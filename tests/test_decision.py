@@ -363,6 +363,22 @@ def test_a_ban_whose_exception_the_question_states_alone_is_a_yes_from_the_excep
     assert line.startswith("Ja, undantaget gäller: ") and line.endswith("[1].")
 
 
+def test_a_rule_whose_condition_the_question_settles_is_no_requirement_left_open():
+    from assistant.situation.reader import Situation
+
+    use = "SkrivStöd får användas för att sammanfatta handlingar när du har gått introduktionen."
+    allowed = Evidence(use, use, Norms(permit=True, condition=True), "när du har gått introduktionen",
+                       Situation("allows", 0.97, True))
+    test = "Förvaltningschefen får medge undantag för ett test, om inte testet omfattar personuppgifter."
+    other = Evidence(test, test, Norms(permit=True, condition=True), "om inte testet omfattar personuppgifter",
+                     Situation("depends", 0.6, False))
+    q = analyse("Jag har gått introduktionen. Det finns inga personuppgifter i anbuden. Får jag sammanfatta dem i SkrivStöd?")
+    assert decide(q, [allowed, other]).verdict == "yes"
+    # a condition the question does not settle stays open
+    silent = analyse("Jag har gått introduktionen. Får jag sammanfatta anbuden i SkrivStöd?")
+    assert decide(silent, [allowed, other]).verdict == "conditional"
+
+
 def test_a_ban_whose_exception_the_question_names_in_its_own_words_allows_it():
     ban = ev("AI får inte användas vid handläggning av ärenden som rör myndighetsutövning mot enskild, med undantag "
              "för språkgranskning av allmänna informationstexter och mallar.", Norms(prohibit=True, condition=True))
