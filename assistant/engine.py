@@ -255,8 +255,8 @@ class Assistant:
                               [_condition_said(evidence[i]) for i in decision.conditions], base.flags["conditions"],
                               exception=decision.reason == "exception_met",
                               recommended=decision.reason == "factual_recommended",
-                              permits=q.kind == "permission" and decision.deciding is not None
-                              and _permits(evidence[decision.deciding]))
+                              permits=(q.kind == "permission" or decision.reason == "other_unit")
+                              and decision.deciding is not None and _permits(evidence[decision.deciding]))
             base.flags["first_line"] = bool(line)
             repeated = 1 if line and f"{one_line(base.citations[0].quote).rstrip(' .;:,!?')} [1]" in line else None
             if repeated and not sentences[0].lead_in():

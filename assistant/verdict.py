@@ -307,6 +307,11 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
             # information of a class by the organisation's definitions: "är github copilot godkänt för scada-kod?" and
             # "Klass 4 Skyddad: … (SCADA/OT)").
             return _permission(question, evidence, allowed, organisation_text)
+        if evidence and evidence[0].norms.permit and not evidence[0].norms.prohibit \
+                and other_unit(evidence[0].text, question) and unit_unnamed(question, organisation_text):
+            # "Jag jobbar på socialförvaltningen – kan vi vara med i piloten?" and "I piloten får … användas i interna
+            # möten i de två förvaltningarna", where the asker's unit is nowhere in the documents: not one of them.
+            return Decision("no", 0, reason="other_unit", rule=Norms(permit=True, condition=True))
         return _factual(question, evidence, names)
     return _permission(question, evidence, allowed, organisation_text)
 

@@ -1469,6 +1469,15 @@ def test_a_permission_for_named_units_is_no_yes_for_the_askers_own_unit():
     assert (d.verdict, d.reason) == ("no", "other_unit")
     own = analyse("Jag jobbar på kommunledningsförvaltningen. Får vi köra Teams-transkriberingen på våra interna möten?")
     assert decide(own, [ev(pilot, rule)], organisation_text=decision).verdict == "conditional"
+    # Asked as a yes/no question ("kan vi vara med i piloten?"), the same: the asker's unit is not one of them.
+    asked = replace(analyse("Jag jobbar på socialförvaltningen – kan vi vara med i piloten med Teams-transkribering?"),
+                    kind="factual")
+    d = decide(asked, [ev(pilot, rule)], organisation_text=decision)
+    assert (d.verdict, d.reason) == ("no", "other_unit")
+    # (a scope sentence, which permits nothing, is read as a yes/no question's answer as before)
+    scope = "Reglerna gäller alla som arbetar i kommunens förvaltningar och inhyrda konsulter."
+    consultant = replace(analyse("Jag är konsult via ett bemanningsbolag. Gäller reglerna mig?"), kind="factual")
+    assert decide(consultant, [ev(scope, Norms())], organisation_text=decision).reason != "other_unit"
 
 
 def test_naming_the_kind_of_data_a_conditional_permission_is_about_still_lets_the_question_meet_its_condition():
