@@ -160,7 +160,7 @@ def _overlaps(a: Sentence, b: Sentence) -> bool:
 
 # A sentence that only makes sense with the one before it ("Ett sådant undantag gäller längst tre månader."):
 # the answer continues there, so the quote does too. A question asking which ones gets the whole list.
-_CONTINUES = shipped().quoting["continues"]
+_CONTINUES, _REFERS_BACK = shipped().quoting["continues"], shipped().quoting["refers_back"]
 _ITEM = re.compile(r"^\s*(?:[-•*–»▪o]|\d{1,2}[.)]|[a-z][.)])\s")
 _ASKS_LIST = shipped().quoting["asks_list"]
 MAX_LIST_ITEMS = 10
@@ -193,6 +193,10 @@ def continued(sentence: Sentence, index: SentenceIndex, question: Question) -> S
         end = sentences[k + 1].end
     elif k + 1 < len(sentences) and _answer_goes_on(text, sentences[k], sentences[k + 1], question):
         end = sentences[k + 1].end
+    if start == sentence.start and k > 0 and _REFERS_BACK.match(text[start:sentence.end]) \
+            and "\n" not in text[sentences[k - 1].end:start]:
+        # "De ska tydligt informera …": the sentence before says who "de" are.
+        start = sentences[k - 1].start
     if (start, end) == (sentence.start, sentence.end):
         return sentence
     return Sentence(sentence.passage, start, end, sentence.vector)

@@ -265,6 +265,30 @@ def test_the_quote_goes_on_to_the_next_sentence_of_its_item_when_that_holds_the_
     assert continued(sentences[1], Index(), both).text == parts[1]
 
 
+def test_a_sentence_that_opens_with_they_is_quoted_with_the_sentence_that_says_who_they_are():
+    import numpy as np
+
+    from assistant.extractive import continued
+    from assistant.question import analyse
+    from assistant.retrieval import Passage
+    from assistant.sentence_index import Sentence
+
+    parts = ["Chattbotar på webbplatsen ska godkännas innan de publiceras.",
+             "De ska tydligt informera om att invånaren talar med en AI.", "De får inte be om personnummer."]
+    text = f"{parts[0]} {parts[1]}\n{parts[2]}"
+    passage = Passage("p", text, "d", "Policy", "org", True, "policy", "3", 0, len(text))
+    sentences = [Sentence(passage, text.index(p), text.index(p) + len(p), np.ones(2, dtype=np.float32)) for p in parts]
+
+    class Index:
+        def of(self, p):
+            return sentences
+
+    q = analyse("Måste chattboten tala om att man pratar med en AI?")
+    assert continued(sentences[1], Index(), q).text == f"{parts[0]} {parts[1]}"
+    # a new paragraph does not refer back
+    assert continued(sentences[2], Index(), q).text == parts[2]
+
+
 def test_a_question_asking_what_to_write_expects_words_in_quotes():
     import numpy as np
 
