@@ -136,7 +136,7 @@ def absent_words(text: str, language: str) -> set[str]:
     return out
 
 
-def awaits_approval(text: str) -> bool:
+def approval_pending(text: str) -> bool:
     """Whether the question says the approval it needs is still awaited, or asks to try out a tool it calls new
     without a word of its approval ("Can I sign up for a new AI transcription service … to try it out?")."""
     return bool(PENDING.search(text) or NEW_TOOL.search(text) and TRIAL.search(text) and not APPROVED_SAID.search(text))
@@ -271,4 +271,4 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
             concepts -= absent
     return Question(question, redacted, text, language, findings, injection, kind, concepts, query, followup, absent,
                     skipped_duty(text, absent), continues, absent_words=absent_words(text, language),
-                    pending=awaits_approval(text))
+                    pending=approval_pending(text))

@@ -238,25 +238,33 @@ def test_a_sentence_naming_a_concept_of_the_question_in_its_own_words_ranks_firs
     assert select(q, [1.0, 0.0, 0.0], [passage], index)[0][0].text.startswith("AI får")
 
 
-def test_the_quote_goes_on_to_the_next_sentence_of_its_item_when_that_holds_the_other_kind_asked_for():
-    """"Digitaliseringschefen fattar beslut. Du får besked inom 20 arbetsdagar …" answers "who decides, and how long
-    does it take?" only with its second sentence; a sentence of the next list item is not pulled in."""
+def _sentences(text: str, parts: list[str]):
+    """One passage of `text` cut into the sentences `parts`, and the sentence index class `continued` reads it
+    through."""
     import numpy as np
 
-    from assistant.extractive import continued
-    from assistant.question import analyse
     from assistant.retrieval import Passage
     from assistant.sentence_index import Sentence
 
-    parts = ["Din chef fyller i formuläret.", "Medarbetare kan inte ansöka själva.",
-             "Digitaliseringschefen fattar beslut.", "Du får besked inom 20 arbetsdagar.", "Tabellen uppdateras ofta."]
-    text = f"• {parts[0]} {parts[1]}\n• {parts[2]} {parts[3]}\n• {parts[4]}"
     passage = Passage("p", text, "d", "Riktlinje", "org", True, "policy", "3", 0, len(text))
     sentences = [Sentence(passage, text.index(p), text.index(p) + len(p), np.ones(2, dtype=np.float32)) for p in parts]
 
     class Index:
         def of(self, p):
             return sentences
+
+    return sentences, Index
+
+
+def test_the_quote_goes_on_to_the_next_sentence_of_its_item_when_that_holds_the_other_kind_asked_for():
+    """"Digitaliseringschefen fattar beslut. Du får besked inom 20 arbetsdagar …" answers "who decides, and how long
+    does it take?" only with its second sentence; a sentence of the next list item is not pulled in."""
+    from assistant.extractive import continued
+    from assistant.question import analyse
+
+    parts = ["Din chef fyller i formuläret.", "Medarbetare kan inte ansöka själva.",
+             "Digitaliseringschefen fattar beslut.", "Du får besked inom 20 arbetsdagar.", "Tabellen uppdateras ofta."]
+    sentences, Index = _sentences(f"• {parts[0]} {parts[1]}\n• {parts[2]} {parts[3]}\n• {parts[4]}", parts)
 
     both = analyse("Vem beslutar om nya AI-verktyg, och hur lång tid tar det?")
     assert continued(sentences[2], Index(), both).text == f"{parts[2]} {parts[3]}"
@@ -266,22 +274,12 @@ def test_the_quote_goes_on_to_the_next_sentence_of_its_item_when_that_holds_the_
 
 
 def test_a_sentence_that_opens_with_they_is_quoted_with_the_sentence_that_says_who_they_are():
-    import numpy as np
-
     from assistant.extractive import continued
     from assistant.question import analyse
-    from assistant.retrieval import Passage
-    from assistant.sentence_index import Sentence
 
     parts = ["Chattbotar på webbplatsen ska godkännas innan de publiceras.",
              "De ska tydligt informera om att invånaren talar med en AI.", "De får inte be om personnummer."]
-    text = f"{parts[0]} {parts[1]}\n{parts[2]}"
-    passage = Passage("p", text, "d", "Policy", "org", True, "policy", "3", 0, len(text))
-    sentences = [Sentence(passage, text.index(p), text.index(p) + len(p), np.ones(2, dtype=np.float32)) for p in parts]
-
-    class Index:
-        def of(self, p):
-            return sentences
+    sentences, Index = _sentences(f"{parts[0]} {parts[1]}\n{parts[2]}", parts)
 
     q = analyse("Måste chattboten tala om att man pratar med en AI?")
     assert continued(sentences[1], Index(), q).text == f"{parts[0]} {parts[1]}"
