@@ -71,7 +71,10 @@ READING_CONFIDENCE = 0.6
 def sentence_norms(sentence) -> Norms:
     """The norms of a quoted sentence: from the reading made at ingest when there is one (a learned model over
     the sentence), else from the normative-word patterns. A prohibition that states its own condition ("får inte …
-    utan …") is a conditional ban."""
+    utan …") is a conditional ban. A question in a document ("Vill din verksamhet använda ett verktyg som inte
+    finns i tabellen?") asks what the text after it answers: it states no rule itself."""
+    if sentence.text.rstrip().endswith("?"):
+        return Norms()
     own = _own_norms(sentence)
     if own.prohibit or own.permit or own.oblige or own.only:
         return own

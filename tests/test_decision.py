@@ -1327,6 +1327,22 @@ def test_a_ban_read_at_ingest_keeps_its_reading_of_no_condition():
     assert sentence_norms(SimpleNamespace(text=text, reading=with_condition)).condition
 
 
+def test_a_question_in_a_document_states_no_rule():
+    """"Vill din verksamhet använda ett AI-verktyg som inte finns i tabellen?" introduces the steps after it; its
+    "inte" is no ban, whatever the patterns or the reading say, and the question gets its answer from a rule."""
+    from types import SimpleNamespace
+
+    from assistant.verdict import sentence_norms
+
+    text = "Vill din verksamhet använda ett AI-verktyg som inte finns i tabellen?"
+    read = {"modality": "prohibition", "confidence": 0.9, "condition": ""}
+    assert sentence_norms(SimpleNamespace(text=text, reading=read)) == Norms()
+    assert sentence_norms(SimpleNamespace(text=text[:-1] + ".", reading=read)).prohibit
+    q = analyse("Får vi använda ett AI-verktyg som inte finns i tabellen?")
+    d = decide(q, [ev(text, sentence_norms(SimpleNamespace(text=text, reading=None)))])
+    assert d.verdict != "no" and d.deciding is None
+
+
 GUARD_MANIFEST = """
 [organisations.mossby]
 name = "Mossby kommun"
