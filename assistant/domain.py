@@ -56,7 +56,8 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
                                                   "points_back", "documents", "same_again", "outsiders",
                                                   "uses", "outsider_object", "staff", "new_tool",
                                                   "trial", "approved_said")}),
-    "quoting": ("table", {"continues": "pattern", "asks_list": "pattern", "refers_back": "pattern"}),
+    "quoting": ("table", {"continues": "pattern", "asks_list": "pattern", "refers_back": "pattern",
+                           "ban_lifted_by": "pattern"}),
     "durations": ("table", {"deadline": "pattern", "stated": "pattern", "units": "number map", "numbers": "number map"}),
 }
 

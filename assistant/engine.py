@@ -21,7 +21,7 @@ from assistant.domain import shipped
 from assistant.approval import allowed_tools
 from assistant.gates import Gates, gates_for
 from assistant.selection_weights import ranking_for
-from assistant.extractive import FACT_CONCEPTS, MAX_SENTENCES, PASSAGES_READ, continued, select, within
+from assistant.extractive import FACT_CONCEPTS, MAX_SENTENCES, PASSAGES_READ, quotes_of, select
 from assistant.faq import faq_answer, find_faq
 from assistant.info_classes import DATA_KINDS, any_floor, class_runs, classes_named, read_row, stated_class
 from assistant.language import AI_DOMAIN, CONCEPTS, REQUIRED_ANSWER_TYPES, concepts_in
@@ -167,10 +167,7 @@ class Assistant:
                 # The FAQ entry that asks this question answers it in its own words, in order.
                 chosen = [*((s, best) for s in answer[:MAX_SENTENCES]),
                           *((s, v) for s, v in chosen if s.text not in {a.text for a in answer})][:MAX_SENTENCES]
-            sentences = [continued(s, self.retriever.sentences, q) for s, _ in chosen]
-            # A quote that went on into the next sentence already holds that sentence: it is not quoted again.
-            kept = [k for k, s in enumerate(sentences) if not any(within(s, t) for t in sentences[:k])]
-            sentences, chosen = [sentences[k] for k in kept], [chosen[k] for k in kept]
+            sentences, chosen = quotes_of(chosen, self.retriever.sentences, q)
             evidence = [evidence_of(s, c, q, faq.answer if faq and c is faq.sentence else "")
                         for s, (c, _) in zip(sentences, chosen)]
             if q.kind == "permission":
@@ -418,10 +415,14 @@ def _permits(e: Evidence) -> bool:
 def _condition_said(e: Evidence) -> str:
     """What an open rule makes the answer depend on, as the first line lists it: a table row's fields after the tool
     (its class and what it adds: "Highest class: Klass 3 · Conditions: Licence approved by your manager …"), else the
-    condition read at ingest."""
+    condition read at ingest; a ban's without what lifts it ("utan att alla deltagare har informerats" is listed as
+    "alla deltagare har informerats": after "Ja, under villkor:" it says what must hold)."""
     if read_row(e.text) is None:
-        return e.condition
+        return _BAN_LIFTED_BY.sub("", e.condition, count=1) if e.norms.prohibit else e.condition
     return e.text.split(" · ", 1)[1]
+
+
+_BAN_LIFTED_BY = shipped().quoting["ban_lifted_by"]
 
 
 def read_situation(rule: str, q: Question):

@@ -202,6 +202,19 @@ def continued(sentence: Sentence, index: SentenceIndex, question: Question) -> S
     return Sentence(sentence.passage, start, end, sentence.vector)
 
 
+def quotes_of(chosen: list[tuple[Sentence, float]], index: SentenceIndex, question: Question
+              ) -> tuple[list[Sentence], list[tuple[Sentence, float]]]:
+    """The quotes the chosen sentences make (`continued`), none repeating another, and the chosen sentences kept."""
+    quotes = [continued(s, index, question) for s, _ in chosen]
+    # A quote that would go on into a sentence quoted before it stays the sentence chosen: the first line would list
+    # the same rule twice.
+    quotes = [c if q is not c and any(within(t, q) for t in quotes[:k]) else q
+              for k, (q, (c, _)) in enumerate(zip(quotes, chosen))]
+    # A quote that went on into the next sentence already holds that sentence: it is not quoted again.
+    kept = [k for k, q in enumerate(quotes) if not any(within(q, t) for t in quotes[:k])]
+    return [quotes[k] for k in kept], [chosen[k] for k in kept]
+
+
 def _answer_goes_on(text: str, sentence: Sentence, following: Sentence, question: Question) -> bool:
     """Whether the next sentence of the same paragraph or list item holds a kind of answer the question asks for
     that the sentence does not: "Digitaliseringschefen fattar beslut. Du får besked inom 20 arbetsdagar …" for

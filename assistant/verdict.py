@@ -228,7 +228,21 @@ def condition_state(e: Evidence, question: Question) -> bool | None:
     # personnummer"): another clause's "inga" says nothing about the decision.
     shared, said = max(((len(cond & _part_stems(p)), p) for p in _QUESTION_PART.split(question.text) if p.strip()),
                        key=lambda scored: scored[0], default=(0, question.text))
-    return negated == bool(_NEGATION.search(said if shared >= min(2, len(cond)) else question.text))
+    state = negated == bool(_NEGATION.search(said if shared >= min(2, len(cond)) else question.text))
+    if state is False and not _every_part_said(e.condition, question):
+        # A condition of several parts holds only when the question speaks to each: "utan att alla deltagare har
+        # informerats i förväg och ingen har motsatt sig det" is not settled by "alla fick information".
+        return None
+    return state
+
+
+_CONJUNCT = re.compile(r"\s(?:och|samt|and)\s", re.I)
+
+
+def _every_part_said(condition: str, question: Question) -> bool:
+    asked = _part_stems(question.text)
+    parts = [stems_ for part in _CONJUNCT.split(condition) if (stems_ := _part_stems(part))]
+    return all(len(part & asked) >= min(2, len(part)) for part in parts)
 
 
 _QUESTION_PART = re.compile(r"[.;:!?()]++|,\s*+")

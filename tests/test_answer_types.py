@@ -287,6 +287,23 @@ def test_a_sentence_that_opens_with_they_is_quoted_with_the_sentence_that_says_w
     assert continued(sentences[2], Index(), q).text == parts[2]
 
 
+def test_a_quote_does_not_go_on_into_a_rule_quoted_before_it():
+    """"Bilder … får inte skapas." would go on into "Det är inte tillåtet att spela in …", which is quoted first: it is
+    quoted alone, so the rule is not quoted (and listed as a condition) twice. A quote that holds a later one still
+    makes that one go."""
+    from assistant.extractive import quotes_of
+    from assistant.question import analyse
+
+    parts = ["Bilder som efterliknar verkliga personer får inte skapas.",
+             "Det är inte tillåtet att spela in möten utan att alla deltagare har informerats i förväg."]
+    sentences, Index = _sentences(f"{parts[0]} {parts[1]}", parts)
+    q = analyse("Får vi spela in mötet med AI?")
+    quotes, kept = quotes_of([(sentences[1], 0.9), (sentences[0], 0.8)], Index(), q)
+    assert [x.text for x in quotes] == parts[::-1] and len(kept) == 2
+    quotes, kept = quotes_of([(sentences[0], 0.9), (sentences[1], 0.8)], Index(), q)
+    assert [x.text for x in quotes] == [" ".join(parts)] and kept == [(sentences[0], 0.9)]
+
+
 def test_a_question_asking_what_to_write_expects_words_in_quotes():
     import numpy as np
 

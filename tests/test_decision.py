@@ -1327,6 +1327,39 @@ def test_a_ban_read_at_ingest_keeps_its_reading_of_no_condition():
     assert sentence_norms(SimpleNamespace(text=text, reading=with_condition)).condition
 
 
+def test_a_condition_of_several_parts_is_settled_only_when_the_question_speaks_to_each():
+    """"utan att alla deltagare har informerats i förväg och ingen har motsatt sig det": that everyone was told does
+    not settle it while the question says nothing of objections; the ban stays, with its condition open."""
+    from assistant.verdict import condition_state
+
+    cond = "utan att alla deltagare har informerats i förväg och ingen har motsatt sig det"
+    ban = ev(f"Det är inte tillåtet att spela in möten för bearbetning i en AI-tjänst {cond}.",
+             Norms(prohibit=True, condition=True), condition=cond)
+    told = analyse("Alla deltagare har informerats i förväg. Får vi spela in mötet och låta AI göra anteckningar?")
+    assert condition_state(ban, told) is None
+    d = decide(told, [ban])
+    assert (d.verdict, d.deciding, d.conditions) == ("conditional", 0, (0,))
+    one_part = "utan att alla deltagare har informerats i förväg"
+    assert condition_state(replace(ban, condition=one_part), told) is False
+
+
+def test_a_bans_condition_is_listed_as_what_must_hold():
+    """After "Ja, under villkor:", "utan att alla deltagare har informerats" would read as the condition; what lifts
+    the ban is listed as what must hold. A permission's "utan att logga in" is its condition as it stands."""
+    from assistant.engine import _condition_said
+
+    cond = "utan att alla deltagare har informerats i förväg"
+    ban = ev(f"Det är inte tillåtet att spela in möten {cond}.", Norms(prohibit=True, condition=True), condition=cond)
+    assert _condition_said(ban) == "alla deltagare har informerats i förväg"
+    unless = replace(ban, condition="om inte nämnden har fattat ett särskilt beslut")
+    assert _condition_said(unless) == "nämnden har fattat ett särskilt beslut"
+    allowed = ev("Öppna AI-tjänster får användas utan att logga in.", Norms(permit=True, condition=True),
+                 condition="utan att logga in")
+    assert _condition_said(allowed) == "utan att logga in"
+    line = first_line("sv", "conditional", "Får vi spela in mötet?", [ban.text], [_condition_said(ban)], [1])
+    assert line == "Ja, under villkor: alla deltagare har informerats i förväg [1]."
+
+
 def test_a_question_in_a_document_states_no_rule():
     """"Vill din verksamhet använda ett AI-verktyg som inte finns i tabellen?" introduces the steps after it; its
     "inte" is no ban, whatever the patterns or the reading say, and the question gets its answer from a rule."""
