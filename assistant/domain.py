@@ -38,7 +38,7 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
     "tools": ("table", {"names": "names", "editions": "names"}),
     "ai_domain": ("table", {"pattern": "pattern"}),
     "concepts": ("array of tables", {"name": "name", "pattern": "pattern", "swedish": "text",
-                                     "names_use": "optional bool"}),
+                                     "names_use": "optional bool", "names_people": "optional bool"}),
     "glossary": ("map", {}),                                 # English word -> Swedish policy words
     "answer_types": ("map of tables", {"question": "pattern", "answer": "pattern", "ranks_only": "optional bool"}),
     "normative": ("table", {k: "pattern" for k in ("prohibit", "only", "condition", "permit", "oblige", "public_scope",
@@ -70,6 +70,9 @@ class Concept:
     # It names a way of using a tool (a subscription of one's own), not a topic: a ban that names it is a ban on any
     # question that involves it, as a ban naming what the question asks is.
     names_use: bool = False
+    # It names who someone is (förtroendevalda): the setting of a scope question about the asker ("Jag sitter i
+    # socialnämnden. Gäller reglerna mig?") says whom it asks about by it.
+    names_people: bool = False
 
 
 @dataclass(frozen=True)
@@ -154,10 +157,12 @@ class _Checker:
             if name in seen:
                 self.fail(where, f"concept name {name!r} is already used by [[concepts]] #{seen[name]}")
             seen[name] = i + 1
-            if not isinstance(entry.get("names_use", False), bool):
-                self.fail(f"{where} names_use", "must be true or false")
+            for flag in ("names_use", "names_people"):
+                if not isinstance(entry.get(flag, False), bool):
+                    self.fail(f"{where} {flag}", "must be true or false")
             concepts.append(Concept(name, self.pattern(entry["pattern"], f"{where} pattern"),
-                                    self.text(entry["swedish"], f"{where} swedish"), entry.get("names_use", False)))
+                                    self.text(entry["swedish"], f"{where} swedish"), entry.get("names_use", False),
+                                    entry.get("names_people", False)))
         if not concepts:
             self.fail("[[concepts]]", "at least one concept is needed")
         glossary = {}

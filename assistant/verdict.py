@@ -1300,6 +1300,16 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         # names them by ("Jag jobbar på Funktionsstöd"): that name is asked too.
         in_asking |= by_name
 
+    if asking and predicates and _ASKER.search(asking):
+        # "Jag sitter i socialnämnden. Gäller AI-reglerna mig …?": whom the setting says the asker is, by a concept
+        # that names people (names_people: förtroendevalda), is asked about. (A key no word starts with: only the concept
+        # names it.)
+        whom = {c.name for c in concepts_in(question.text.replace(asking, " ")) if c.names_people} \
+            - {c.name for c in concepts_in(asking)}
+        for concept in sorted(whom):
+            k = "\0" + concept
+            asked[k], meant[k], in_asking[k] = k, {concept}, k
+
     def rank(text: str) -> tuple[int, int, int, int]:
         # (on a tie, the sentence naming more of what is asked outright, over one whose predicate makes up for it:
         # "Ingen AI-tjänst är godkänd för information i Klass 3" over "Godkänt AI-verktyg: Ett verktyg som …" for

@@ -1360,6 +1360,23 @@ def test_a_bans_condition_is_listed_as_what_must_hold():
     assert line == "Ja, under villkor: alla deltagare har informerats i förväg [1]."
 
 
+def test_a_scope_question_about_the_asker_asks_about_whom_the_setting_says_they_are():
+    """"Jag sitter i socialnämnden": a member, förtroendevald (a concept marked names_people). The scope sentence
+    naming förtroendevalda settles it, not a sentence sharing "sammanträden" with the question."""
+    scope = ev("Reglerna gäller för alla anställda i Gransjö kommun och för förtroendevalda när de använder AI i sitt "
+               "uppdrag.")
+    other = ev("Regel 8 om inspelning gäller inte nämndsammanträden som sänds offentligt.")
+    q = analyse("Jag sitter i socialnämnden för Centerpartiet. Gäller kommunens AI-regler mig när jag förbereder mig "
+                "inför sammanträdena?")
+    assert "elected_officials" in q.concepts
+    d = decide(q, [other, scope])
+    assert (d.verdict, d.deciding) == ("yes", 1)
+    # a setting that names no one by such a concept ("på en förskola") asks about nothing more
+    d = decide(analyse("Jag jobbar på en förskola. Gäller kommunens AI-regler mig när jag förbereder mig inför "
+                       "sammanträdena?"), [other, scope])
+    assert d.deciding != 1
+
+
 def test_a_question_in_a_document_states_no_rule():
     """"Vill din verksamhet använda ett AI-verktyg som inte finns i tabellen?" introduces the steps after it; its
     "inte" is no ban, whatever the patterns or the reading say, and the question gets its answer from a rule."""

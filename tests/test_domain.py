@@ -107,6 +107,8 @@ def test_the_old_vocabulary_file_is_gone():
      ("[answer_types.decision] ranks_only", "must be true or false")),
     (_replace("abonnemang\"\nnames_use = true", "abonnemang\"\nnames_use = 1"),
      ("[[concepts]] #28 (name = 'paid_private') names_use", "must be true or false")),
+    (_replace('"förtroendevalda"\nnames_people = true', '"förtroendevalda"\nnames_people = "ja"'),
+     ("[[concepts]] #32 (name = 'elected_officials') names_people", "must be true or false")),
     (_replace('"Grammarly",', '"grammarly", "Grammarly",'),
      ("[tools] names", "'Grammarly' is listed twice")),
     (_replace('editions = ["chat",', 'editions = ["chat", "Chat",'),
