@@ -1179,10 +1179,12 @@ def _duty_verb(question: Question) -> str:
     """The verb a duty question asks whether one must: "märker" of "Är det ett krav att vi märker …?", "label" of
     "Do we have to label …?", "märka" of "Måste jag märka …?": right after the duty's words or their pronoun subject
     (after a noun subject, "Behöver AI-lösningar testas?", where the verb stands is not known: none)."""
-    m = _DUTY.search(question.text)
+    # (a follow-up that goes on from a duty question, "och om bilden ser ut som ett riktigt foto?", asks that duty)
+    text = question.text if _DUTY.search(question.text) or not question.continues else question.query
+    m = _DUTY.search(text)
     if not m:
         return ""
-    words = [w.lower() for w in TOKEN.findall(question.text[m.end():m.end() + DUTY_VERB_WINDOW])]
+    words = [w.lower() for w in TOKEN.findall(text[m.end():m.end() + DUTY_VERB_WINDOW])]
     infinitive = bool(_INFINITIVE_MARK.search(m.group(0)))          # "… krav att", "… have to"
     if words[:1] in (["to"], ["att"]):
         words, infinitive = words[1:], True

@@ -1087,6 +1087,10 @@ def test_the_verb_a_duty_question_asks_about_names_what_is_asked_however_everyda
     from assistant.verdict import _duty_verb
 
     assert _duty_verb(analyse("Behöver AI-lösningar testas innan kommunen använder dem?")) == ""
+    # A follow-up that goes on from a duty question asks that duty; one that asks something new does not.
+    before = [{"question": "Måste vi märka en AI-bild på en tecknad drake till en bibliotekskampanj?", "answer": ""}]
+    assert _duty_verb(analyse("och om bilden ser ut som ett riktigt foto?", before)) == "märka"
+    assert _duty_verb(analyse("Vem beslutar om nya AI-tjänster?", before)) == ""
 
 
 def test_a_duty_question_is_settled_by_the_sentence_that_says_it_by_the_policys_word_and_no_need_denies():
