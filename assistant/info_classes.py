@@ -147,8 +147,23 @@ def stated_class(question: Question, scale: str | None = None) -> Rank | None:
     said = [(m.start(), m.group(0)) for m in _STATED.finditer(question.text)]
     said += [(m.start(), f"klass {m.group(1)}") for m in _STATED_AS.finditer(question.text)]
     found = [r for at, text in said if not _NEGATED_BEFORE.search(question.text[:at])
+             and not _tools_class(question.text, at)
              and (r := rank(text)) is not None and (scale is None or r[0] == scale)]
     return max(found, key=lambda r: r[1]) if found else None
+
+
+def _tools_class(text: str, at: int) -> bool:
+    """Whether the class named at `at` is what a tool is approved for, said in passing ("De omfattas av sekretess,
+    men AI-portalen är ju godkänd för klass C."): not the class of the question's information. In the sentence that
+    asks ("Är Copilot Chat godkänt för klass 3?") it is the class asked about."""
+    start = max(text.rfind(end, 0, at) for end in ".!?\n") + 1
+    stop = min((i for i in (text.find(end, at) for end in ".!?\n") if i >= 0), default=len(text))
+    return text[stop:stop + 1] != "?" and bool(_APPROVED_FOR.search(text[start:at]))
+
+
+# "godkänd för", "approved up to", "tillåtet för" right before a class
+_APPROVED_FOR = re.compile(r"\b(?:godkän\w*|approved|tillåt\w*|allowed|permitted)\s++(?:\w++\s++)?"
+                           r"(?:för|for|upp till|up to|till|to)\s*+$", re.I)
 
 
 @lru_cache(maxsize=32)

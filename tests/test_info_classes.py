@@ -275,6 +275,18 @@ def test_a_class_the_question_names_is_its_class():
     assert stated_class(analyse("Får jag använda AI-portalen för ett dokument som är klassat som C?")) == ("letter", 2)
     assert stated_class(analyse("May I use Copilot for a memo classified as Klass 3?")) == ("number", 3)
     assert stated_class(analyse("May I use Copilot for a report classified as a secret document?")) is None
+    # the class a tool is approved for, said in passing, is not the information's; in the asking sentence it is
+    passing = analyse("Får jag sammanfatta anteckningar från elevhälsomöten i AI-portalen? De omfattas av sekretess, "
+                      "men AI-portalen är ju godkänd för klass C.")
+    assert stated_class(passing) is None
+    assert stated_class(analyse("Är Copilot Chat godkänt för klass 3?")) == ("number", 3)
+    assert stated_class(analyse("Copilot is approved up to Klass 2. Can I use it for a Klass 1 memo?")) == ("number", 1)
+    only = "Information i klass C får användas endast i AI-portalen."
+    ban = "Information i klass D får under inga omständigheter användas i några AI-tjänster."
+    only_c, ban_d = Evidence(only, only, Norms(only=True)), Evidence(ban, ban, Norms(prohibit=True))
+    defined = "Uppgifter som omfattas av sekretess inom socialtjänst eller elevhälsa är klass D."
+    d = decide(passing, [only_c, ban_d], organisation_text=defined)
+    assert (d.verdict, d.deciding) == ("no", 1)
 
     assert stated_class(analyse("Får jag använda DeepL Pro för information på nivå Hög?"), "låg måttlig hög") == ("låg måttlig hög", 2)
     assert stated_class(analyse("May I use Copilot Chat for Klass 3 information?"), "number") == ("number", 3)
