@@ -80,6 +80,15 @@ def test_a_how_often_question_expects_a_frequency():
     assert not matches("Hur ofta ska riskbedömningen göras om?", "Riskbedömningen dokumenteras.")
 
 
+def test_as_long_as_is_a_length_of_time_only_when_it_lasts_while_something_is_needed():
+    asked = expected_answers("Hur länge sparas mina konversationer?")
+    assert any(p.search("Loggarna sparas så länge de behövs för uppföljningen.") for p in asked)
+    assert any(p.search("Logs are kept as long as they are needed.") for p in expected_answers("How long are logs kept?"))
+    # a condition, not a time: "så länge informationen inte överstiger den klass som verktyget är godkänt för"
+    assert not any(p.search("Ja, i Copilot Chat, så länge informationen inte överstiger den klass som verktyget är "
+                            "godkänt för.") for p in asked)
+
+
 def test_a_definition_is_found_for_the_term_asked_about():
     glossary = ["Skyddad information: Uppgifter som inte får spridas utanför förvaltningen."]
     assert defines_term_of("Vad räknas som skyddad information?", glossary)
