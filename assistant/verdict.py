@@ -1286,6 +1286,7 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     # Designer …"), "Måste bilden märkas?" asks about marking the picture, not about Designer.
     asking = _asking_sentence(question.text, "")
     in_asking = {k: w for k, w in asked.items() if any(key(t) == k for t in TOKEN.findall(asking.lower()))}
+    asking_own = dict(in_asking)        # (what the asking sentence names in its own words, before its setting's)
 
     # The sentence that names most of what is asked, and two of its words when it names two or more things, or
     # one of them with a predicate of the same kind as the question's ("Gäller riktlinjen för förtroendevalda?" and
@@ -1327,6 +1328,12 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
                   if not (asked_tools and (row := read_row(e.text)) is not None and not tools_in(row.tool) & asked_tools)]
     (_, hits, _, _), i = max((rank(e.text), -i) for i, e in candidates) if candidates else ((0, 0, 0, 0), 0)
     if hits < min(2, len(asked) - extra):
+        return Decision("info")
+    if asking_own and in_asking == asking_own and not named(evidence[-i].text, asking_own) \
+            and asking != question.text.strip():
+        # After a setting ("The digitaliseringschef approved our new AI service last week."), a sentence that names
+        # only the setting's words does not settle what the asking sentence asks ("Does that mean the money for it
+        # is sorted as well?"); unless the asking sentence asks about the asker, whom the setting describes.
         return Decision("info")
     text = evidence[-i].text
     # "Chatthistorik … ska raderas senast efter sju dagar, om den inte har betydelse för ett ärende": a negation

@@ -1381,6 +1381,20 @@ def test_a_scope_question_about_the_asker_asks_about_whom_the_setting_says_they_
     assert d.deciding != 1
 
 
+def test_a_sentence_naming_only_the_setting_does_not_settle_what_the_asking_sentence_asks():
+    """"The digitaliseringschef approved our new AI service last week. Does that mean the money for it is sorted as
+    well?": a rule on approved services names the setting's words, not the money; it was a "yes"."""
+    q = analyse("The digitaliseringschef approved our new AI service last week. Does that mean the money for it is "
+                "sorted as well?")
+    q.kind = "factual"
+    rule = ev("I arbetet får endast godkända AI-tjänster användas.")
+    assert decide(q, [rule]).verdict == "info"
+    # asked without the setting, what it names is what is asked
+    alone = analyse("Är det bara godkända AI-tjänster som får användas i arbetet?")
+    alone.kind = "factual"
+    assert decide(alone, [rule]).verdict != "info"
+
+
 def test_a_question_in_a_document_states_no_rule():
     """"Vill din verksamhet använda ett AI-verktyg som inte finns i tabellen?" introduces the steps after it; its
     "inte" is no ban, whatever the patterns or the reading say, and the question gets its answer from a rule."""
