@@ -240,6 +240,8 @@ _CONJUNCT = re.compile(r"\s(?:och|samt|and)\s", re.I)
 
 
 def _every_part_said(condition: str, question: Question) -> bool:
+    """Whether the question shares words with each part of a condition joined by "och"/"and" (two, or all a short
+    part has)."""
     asked = _part_stems(question.text)
     parts = [stems_ for part in _CONJUNCT.split(condition) if (stems_ := _part_stems(part))]
     return all(len(part & asked) >= min(2, len(part)) for part in parts)
@@ -1305,8 +1307,8 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
 
     if asking and predicates and _ASKER.search(asking):
         # "Jag sitter i socialnämnden. Gäller AI-reglerna mig …?": whom the setting says the asker is, by a concept
-        # that names people (names_people: förtroendevalda), is asked about. (A key no word starts with: only the concept
-        # names it.)
+        # that names people (names_people: förtroendevalda), is asked about. (A key no word starts with: only the
+        # concept names it.)
         whom = {c.name for c in concepts_in(question.text.replace(asking, " ")) if c.names_people} \
             - {c.name for c in concepts_in(asking)}
         for concept in sorted(whom):

@@ -83,7 +83,8 @@ def test_a_how_often_question_expects_a_frequency():
 def test_as_long_as_is_a_length_of_time_only_when_it_lasts_while_something_is_needed():
     asked = expected_answers("Hur länge sparas mina konversationer?")
     assert any(p.search("Loggarna sparas så länge de behövs för uppföljningen.") for p in asked)
-    assert any(p.search("Logs are kept as long as they are needed.") for p in expected_answers("How long are logs kept?"))
+    english = expected_answers("How long are logs kept?")
+    assert any(p.search("Logs are kept as long as they are needed.") for p in english)
     # a condition, not a time: "så länge informationen inte överstiger den klass som verktyget är godkänt för"
     assert not any(p.search("Ja, i Copilot Chat, så länge informationen inte överstiger den klass som verktyget är "
                             "godkänt för.") for p in asked)
