@@ -842,6 +842,16 @@ def test_a_question_opening_with_not_even_or_asking_what_follows_then_continues_
     assert not analyse("kan det vara bra att fråga chefen först om vi vill testa något nytt?", tool).continues
 
 
+def test_a_message_opening_with_also_or_even_continues_the_previous_one():
+    history = [{"question": "Får jag använda ChatGPT i jobbet?", "answer": "…"}]
+    also = analyse("även för att formulera ett omdöme om en elevs sociala förmåga, om jag tar bort namnet?", history)
+    assert also.followup and also.continues and also.kind == "permission"
+    assert analyse("också för att skriva ett utkast till en nyhet som ska ut på webben?", history).continues
+    assert analyse("also for drafting a news item for our website?", history).continues
+    # a word that merely starts the same way opens nothing
+    assert not analyse("ävenledes undrar jag vem som är dataskyddsombud hos oss numera, vet du det?", history).continues
+
+
 def test_a_ban_beside_a_permission_is_found_through_compounds_but_not_tool_names():
     from assistant.engine import names_part_of
 

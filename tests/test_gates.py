@@ -51,6 +51,14 @@ def test_the_gate_uses_the_models_thresholds():
     assert not covered(on_topic, [], found, g)
 
 
+def test_a_free_version_of_a_tool_is_a_public_ai_service_whose_rules_answer_a_permission():
+    g = gates.Gates(any=0.80, off_domain=0.90)
+    q = analyse("far jag anvanda gratisversionen av deepl for att oversatta var interna rutin? den ar inte offentlig")
+    assert "public_ai" in q.concepts
+    rule = "Fria AI-tjänster, till exempel gratisversionen av ChatGPT, får användas endast med publicerad information."
+    assert covered(q, _chosen(0.92), [SimpleNamespace(section="Regler", context="", text=rule)], g)
+
+
 def test_a_question_naming_the_subject_of_a_document_title_is_not_off_domain():
     g = gates.Gates(any=0.80, off_domain=0.90)
     pilot = analyse("When does the Teams pilot end, and by when does it have to be evaluated?")
