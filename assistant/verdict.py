@@ -405,7 +405,11 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
     absent = []
     pasted = carries_data(question)
     row_at, row, other_rows = class_row_for(question, [e.text for e in evidence])
-    for i, e in relevant:
+    # The row of the tool asked about is read first: what it says of the question's class decides before any rule
+    # on something else that happens to be quoted above it ("Is Le Chat ok for internal docs?" and an FAQ answer on
+    # labelling texts, whose condition "om texten … publiceras externt" internal documents do not meet). What is
+    # collected below stays in the order the rules are quoted.
+    for i, e in sorted(relevant, key=lambda pair: pair[0] != row_at):
         if i in other_rows:
             continue                           # a table row about another tool than the one asked about
         if i != row_at and other_class(e.text, question):
@@ -548,6 +552,8 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 conditions.append(i)
             if n.permit or met:
                 permits.append(i)
+    for found in (bans, data_bans, cond_bans, only, conditions, permits, unmet, read_met, lifted, absent):
+        found.sort()
     public = "public_ai" in question.concepts and "custom_ai" not in question.concepts
     safe = ("open_info" in question.concepts or "anonymised" in question.concepts) and not question.risky
     # A ban on a kind of information (secrecy, personal data) does not hold for information the question says is

@@ -186,6 +186,17 @@ def test_open_information_is_settled_by_the_row_of_the_tool_asked_about():
     assert (d.verdict, d.deciding, d.reason) == ("yes", 1, "settled")
 
 
+def test_the_row_of_the_tool_asked_about_decides_before_a_rule_on_something_else_quoted_above_it():
+    q = analyse("Is Le Chat ok for internal docs?")
+    labelling = ev("Ja, om texten skickas till invånare eller publiceras externt och till största delen har skapats med "
+                   "AI.", Norms(permit=True, condition=True), "om texten skickas till invånare eller publiceras externt")
+    row = ev("AI-verktyg: ChatGPT, gratisversion, och andra gratis AI-chattar (t.ex. Gemini, Le Chat) · Högsta tillåtna "
+             "informationsklass: Klass 0 (öppen) · Villkor och kommentarer: Avråds.", Norms())
+    classes = "Klass 0 (öppen): publicerad information. Klass 1 (intern): information som inte är publicerad."
+    d = decide(q, [labelling, row], organisation_text=classes)
+    assert (d.verdict, d.deciding, d.reason) == ("no", 1, "class_exceeds")
+
+
 def test_anonymised_information_does_not_settle_a_row_for_open_information_only():
     row = replace(ev("AI-verktyg: ChatGPT, gratisversion · Högsta tillåtna informationsklass: Klass 0 (öppen) · Villkor "
                      "och kommentarer: Avråds", Norms(permit=True)), advice=True)
