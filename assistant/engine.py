@@ -365,7 +365,9 @@ class Assistant:
         return not check.refuses(q, np.asarray(vec, dtype=np.float32), [s.text for s in sentences], vectors)
 
     def _with_rule_on_sensitive(self, q: Question, organisation: str, chosen: list[tuple[Sentence, float]]):
-        """Make sure the answer quotes what the organisation's documents say about the kind of data pasted."""
+        """Make sure the answer quotes what the organisation's documents say about the kind of data pasted: a rule of
+        its own binding documents, not general guidance's advice to whoever writes a policy ("Ange förbjudna
+        användningsområden (t.ex. mata in känsliga personuppgifter i publika tjänster)")."""
         if any(sentence_norms(s).prohibit or sentence_norms(s).only for s, _ in chosen):
             return chosen
         query = SENSITIVE_QUERY["special" if q.findings.special_categories or q.findings.secrecy else "personal"]
@@ -375,7 +377,7 @@ class Assistant:
                        ranking=self.ranking)
         for sentence, score in extra:
             n = sentence_norms(sentence)
-            if n.prohibit or n.only:
+            if (n.prohibit or n.only) and sentence.passage.binding:
                 return [*chosen[:2], (sentence, score)]
         return chosen
 
