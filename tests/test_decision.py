@@ -197,6 +197,19 @@ def test_the_row_of_the_tool_asked_about_decides_before_a_rule_on_something_else
     assert (d.verdict, d.deciding, d.reason) == ("no", 1, "class_exceeds")
 
 
+def test_designer_is_a_tool_whose_row_decides():
+    from assistant.verdict import tools_in
+
+    q = analyse("får jag göra en bild i Designer till en intern dragning med vår budget? budgeten är inte publicerad")
+    assert "designer" in tools_in(q.text)
+    row = ev("Tool: Image generators (Designer in Copilot) · Highest class: Klass 1 · Conditions: No images of real "
+             "persons or of our actual facilities.", Norms())
+    classes = ("Klass 1 Öppen (public): published or intended for publication. Information that is not published is "
+               "at least Klass 2.")
+    d = decide(q, [row], organisation_text=classes)
+    assert (d.verdict, d.deciding, d.reason) == ("no", 0, "class_exceeds")
+
+
 def test_anonymised_information_does_not_settle_a_row_for_open_information_only():
     row = replace(ev("AI-verktyg: ChatGPT, gratisversion · Högsta tillåtna informationsklass: Klass 0 (öppen) · Villkor "
                      "och kommentarer: Avråds", Norms(permit=True)), advice=True)
