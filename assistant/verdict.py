@@ -1255,7 +1255,14 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         extra = int(key(verb) not in {key(w) for w in asked_words})
         asked_words.add(verb)
     asked = {key(w): w for w in asked_words}
-    if len(asked) <= extra:
+    # "Jag sitter i socialnämnden. Gäller AI-reglerna mig …?": whom the setting says the asker is, by a concept that
+    # names people (names_people: förtroendevalda, the municipal companies), is asked about, though the asking
+    # sentence names nothing else ("Jag jobbar på ett av Nackas kommunala bolag. Gäller AI-handledningen för oss?").
+    asking = _asking_sentence(question.text, "")
+    predicates = bool(_PREDICATE.search(question.text))
+    whom = {c.name for c in concepts_in(question.text.replace(asking, " ")) if c.names_people} \
+        - {c.name for c in concepts_in(asking)} if asking and predicates and _ASKER.search(asking) else set()
+    if len(asked) + len(whom) <= extra:
         return Decision("info")
     # An English word also names what is asked by the Swedish policy words of the glossary ("elected" -> "förtroendevalda").
     translated = {k: {key(t) for t in TOKEN.findall(GLOSSARY.get(w, "").lower()) if key(t) not in _FRAME}
@@ -1292,14 +1299,12 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
 
     # What the asking sentence itself names ranks first: after a setting ("Jag har gjort en bild i Microsoft
     # Designer …"), "Måste bilden märkas?" asks about marking the picture, not about Designer.
-    asking = _asking_sentence(question.text, "")
     in_asking = {k: w for k, w in asked.items() if any(key(t) == k for t in TOKEN.findall(asking.lower()))}
     asking_own = dict(in_asking)        # (what the asking sentence names in its own words, before its setting's)
 
     # The sentence that names most of what is asked, and two of its words when it names two or more things, or
     # one of them with a predicate of the same kind as the question's ("Gäller riktlinjen för förtroendevalda?" and
     # "Förtroendevalda omfattas inte av riktlinjen").
-    predicates = bool(_PREDICATE.search(question.text))
 
     def score(text: str, hits: int) -> int:
         return hits + 1 if hits == 1 and predicates and _PREDICATE.search(text) else hits
@@ -1311,15 +1316,9 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         # names them by ("Jag jobbar på Funktionsstöd"): that name is asked too.
         in_asking |= by_name
 
-    if asking and predicates and _ASKER.search(asking):
-        # "Jag sitter i socialnämnden. Gäller AI-reglerna mig …?": whom the setting says the asker is, by a concept
-        # that names people (names_people: förtroendevalda), is asked about. (A key no word starts with: only the
-        # concept names it.)
-        whom = {c.name for c in concepts_in(question.text.replace(asking, " ")) if c.names_people} \
-            - {c.name for c in concepts_in(asking)}
-        for concept in sorted(whom):
-            k = "\0" + concept
-            asked[k], meant[k], in_asking[k] = k, {concept}, k
+    for concept in sorted(whom):
+        k = "\0" + concept            # (a key no word starts with: only the concept names it)
+        asked[k], meant[k], in_asking[k] = k, {concept}, k
 
     def rank(text: str) -> tuple[int, int, int, int]:
         # (on a tie, the sentence naming more of what is asked outright, over one whose predicate makes up for it:

@@ -1415,6 +1415,17 @@ def test_a_scope_question_about_the_asker_asks_about_whom_the_setting_says_they_
     assert d.deciding != 1
 
 
+def test_a_scope_question_whose_asking_sentence_names_nothing_but_the_asker_asks_about_the_setting():
+    """"Jag jobbar på ett av Nackas kommunala bolag. Gäller AI-handledningen för oss också?": the asking sentence
+    names only the document and the asker; the setting names them by a concept of people (the municipal companies)."""
+    scope = ev("Samtliga medarbetare och förtroendevalda i kommunen och de kommunala bolagen.")
+    aim = ev("Handledningens syfte är att ge en praktisk vägledning till hur AI kan användas i kommunens verksamhet.")
+    q = analyse("Jag jobbar på ett av Nackas kommunala bolag. Gäller AI-handledningen för oss också?")
+    assert "municipal_companies" in q.concepts and q.kind == "factual"
+    d = decide(q, [aim, scope], names="Handledning för AI-användning i Nacka kommun")
+    assert (d.verdict, d.deciding) == ("yes", 1)
+
+
 def test_a_sentence_naming_only_the_setting_does_not_settle_what_the_asking_sentence_asks():
     """"The digitaliseringschef approved our new AI service last week. Does that mean the money for it is sorted as
     well?": a rule on approved services names the setting's words, not the money; it was a "yes"."""
