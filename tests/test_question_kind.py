@@ -51,6 +51,17 @@ def test_the_patterns_alone_miss_what_the_reader_reads():
     assert question_kind("Medför den nya AI-policyn några kostnader för kommunen?") == "info"
 
 
+def test_a_permission_asked_after_a_dash_or_as_a_tag_question_is_one():
+    """"… – går det?", "… så det borde väl gå bra?": read as yes/no questions about a fact, they were answered "Ja"
+    from a sentence naming their words, past the rules that decide a permission."""
+    assert question_kind("sekretessbelagda uppgifter i AI-portalen – går det?") == "permission"
+    assert question_kind("Uppgifterna omfattas av sekretess. AI-portalen är ju godkänd för klass C, så det borde väl "
+                         "gå bra?") == "permission"
+    assert question_kind("Förvaltningschefen har sagt ok. Funkar det med hennes undantag?") == "permission"
+    # a question how something goes stays one
+    assert question_kind("Hur går det till att ansöka om ett nytt AI-verktyg?") == "info"
+
+
 def test_training_reproduces_a_loadable_model(tmp_path, monkeypatch, read):
     from assistant.question_kind import train
 
