@@ -225,6 +225,16 @@ def strip_instructions(text: str) -> tuple[str, bool]:
     return (cleaned if cleaned else text), found
 
 
+_STATED_OPEN = _LEXICON["stated_open"]
+_NEGATION_BEFORE = re.compile(r"\b(?:inte|ej|icke|aldrig|not|never)\W++(?:\w++\W++){0,2}$", re.I)
+
+
+def stated_open(text: str) -> bool:
+    """Whether the question says its information is classified as open, not negated just before ("inte klassad som
+    öppen")."""
+    return any(not _NEGATION_BEFORE.search(text[max(0, m.start() - 30):m.start()]) for m in _STATED_OPEN.finditer(text))
+
+
 def analyse(question: str, history: list[dict] | None = None, normalise=None) -> Question:
     """`normalise(text, language)` (assistant/normalise.py) restores å/ä/ö and fixes typos before anything reads
     the question; the original and redacted texts are kept as typed."""
@@ -237,7 +247,7 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
     text = _CHAT_OPENER.sub("", text, count=1) or text
     concepts = {c.name for c in concepts_in(text)}
     absent = absent_concepts(text) - {"open_info", "anonymised"}
-    if NOT_OPEN.search(text):
+    if NOT_OPEN.search(text) and not stated_open(text):
         # "information som inte är publicerad" is the opposite of open information: it settles nothing, and a rule
         # that allows open information only does not allow it.
         absent.add("open_info")

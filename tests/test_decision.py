@@ -210,6 +210,19 @@ def test_designer_is_a_tool_whose_row_decides():
     assert (d.verdict, d.deciding, d.reason) == ("no", 0, "class_exceeds")
 
 
+def test_information_stated_to_be_classified_as_open_is_open_though_what_is_made_from_it_is_not_yet_published():
+    only = ev("Publika AI får bara användas för information som är klassad som öppen och som till exempel kan "
+              "publiceras på www.askersund.se.", Norms(only=True))
+    menu = analyse("Varje vecka lägger vi ut matsedeln på webben, och informationen är klassad som öppen. Jag vill "
+                   "skriva om matsedeln till lättläst svenska med gratis ChatGPT innan den publiceras. Får jag det?")
+    assert "open_info" in menu.concepts and "open_info" not in menu.absent
+    assert decide(menu, [only]).verdict == "yes"
+    draft = analyse("Får jag skriva ett pressmeddelande med gratis ChatGPT innan det publiceras?")
+    assert "open_info" in draft.absent and decide(draft, [only]).verdict == "no"
+    unclassified = analyse("Texten är inte klassad som öppen. Får jag använda gratis ChatGPT innan den publiceras?")
+    assert "open_info" in unclassified.absent
+
+
 def test_anonymised_information_does_not_settle_a_row_for_open_information_only():
     row = replace(ev("AI-verktyg: ChatGPT, gratisversion · Högsta tillåtna informationsklass: Klass 0 (öppen) · Villkor "
                      "och kommentarer: Avråds", Norms(permit=True)), advice=True)
