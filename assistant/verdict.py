@@ -331,7 +331,9 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
             # "Jag jobbar på socialförvaltningen – kan vi vara med i piloten?" and "I piloten får … användas i interna
             # möten i de två förvaltningarna", where the asker's unit is nowhere in the documents: not one of them.
             return Decision("no", 0, reason="other_unit", rule=Norms(permit=True, condition=True))
-        return _factual(question, evidence, names)
+        # "Räcker det att skriva ”Texten är skapad med AI” …, utan att det står vem som ansvarar för innehållet?"
+        skipped = skipped_duty(question, [(i, e) for i, e in enumerate(evidence) if applies(e.context, question)])
+        return skipped or _factual(question, evidence, names)
     return _permission(question, evidence, allowed, organisation_text)
 
 
@@ -390,15 +392,23 @@ def class_row_for(question: Question, texts: list[str]) -> tuple[int | None, Cla
     return best, rows[best], set(rows) - {best} if asked_tools else set()
 
 
+def skipped_duty(question: Question, relevant: list[tuple[int, Evidence]]) -> Decision | None:
+    """Leaving out what a rule requires ("utan att läsa igenom den", "utan att det står vem på kommunen som ansvarar
+    för innehållet") is not allowed, nor enough: "no" by the first duty that names what the question leaves out."""
+    if not question.skipped:
+        return None
+    skipped = stems(question.skipped) | {c.name for c in concepts_in(question.skipped)}
+    for i, e in relevant:
+        if e.norms.oblige and skipped & (stems(e.text) | {c.name for c in concepts_in(e.text)}):
+            return Decision("no", i, reason="skipped_duty")
+    return None
+
+
 def _decide_permission(question: Question, evidence: list[Evidence], allowed: frozenset[str],
                        organisation_text: str = "") -> Decision:
     relevant = [(i, e) for i, e in enumerate(evidence) if applies(e.context, question)]
-    if question.skipped:
-        # Leaving out what a rule requires ("utan att läsa igenom den") is not allowed.
-        skipped = stems(question.skipped) | {c.name for c in concepts_in(question.skipped)}
-        for i, e in relevant:
-            if e.norms.oblige and skipped & (stems(e.text) | {c.name for c in concepts_in(e.text)}):
-                return Decision("no", i, reason="skipped_duty")
+    if (skipped := skipped_duty(question, relevant)) is not None:
+        return skipped
     bans, data_bans, cond_bans, only, conditions, permits, unmet, read_met, lifted = [], [], [], [], [], [], [], [], []
     # Bans on a kind of information the question says is not there: no requirement left open below, though the
     # situation reader, which reads the ban and not its subject, reads them as applying.

@@ -1439,6 +1439,18 @@ def test_a_scope_question_whose_asking_sentence_names_nothing_but_the_asker_asks
     assert (d.verdict, d.deciding) == ("yes", 1)
 
 
+def test_a_yes_no_question_whether_it_is_enough_to_leave_out_a_duty_is_a_no():
+    q = analyse("Räcker det att skriva ”Texten är skapad med AI” i ett utskick till invånarna, utan att det står vem på "
+                "kommunen som ansvarar för innehållet?")
+    q.kind = "factual"
+    assert q.skipped
+    label = ev("Texter som skickas till invånare och som till väsentlig del har skapats av AI ska märkas med att AI har "
+               "använts.")
+    responsible = ev("Det måste alltid framgå vem på kommunen som ansvarar för innehållet.")
+    d = decide(q, [label, responsible])
+    assert (d.verdict, d.deciding, d.reason) == ("no", 1, "skipped_duty")
+
+
 def test_a_sentence_naming_only_the_setting_does_not_settle_what_the_asking_sentence_asks():
     """"The digitaliseringschef approved our new AI service last week. Does that mean the money for it is sorted as
     well?": a rule on approved services names the setting's words, not the money; it was a "yes"."""
