@@ -147,6 +147,7 @@ _DUTY = shipped().question["duty"]
 _ASKS = shipped().question["permission"]
 # A clause that only says when something happens ("innan vi börjar …") is not a condition on the answer.
 _TEMPORAL = re.compile(r"(?:innan|efter|before|after)\b", re.I)
+_SUFFICIENCY = shipped().question["sufficiency"]
 _ASKER = shipped().question["staff"]     # the asker and their colleagues: "jag", "vi", "oss", "we", "us"
 _UNTIL = re.compile(r"(?:innan|före|tills|until|before)\b", re.I)
 # Words that frame a yes/no question rather than name what it asks about.
@@ -333,7 +334,12 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
             return Decision("no", 0, reason="other_unit", rule=Norms(permit=True, condition=True))
         # "Räcker det att skriva ”Texten är skapad med AI” …, utan att det står vem som ansvarar för innehållet?"
         skipped = skipped_duty(question, [(i, e) for i, e in enumerate(evidence) if applies(e.context, question)])
-        return skipped or _factual(question, evidence, names)
+        decision = skipped or _factual(question, evidence, names)
+        if decision.verdict == "yes" and _SUFFICIENCY.search(question.text) and evidence[decision.deciding].norms.oblige:
+            # "Vår chattbot skriver att den är en AI. Räcker det?" and "AI-funktioner … ska godkännas innan de
+            # publiceras": the duty says what is required; whether what is done meets it is the condition.
+            return Decision("conditional", decision.deciding, (decision.deciding,), reason="sufficiency")
+        return decision
     return _permission(question, evidence, allowed, organisation_text)
 
 

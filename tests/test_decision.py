@@ -1451,6 +1451,22 @@ def test_a_yes_no_question_whether_it_is_enough_to_leave_out_a_duty_is_a_no():
     assert (d.verdict, d.deciding, d.reason) == ("no", 1, "skipped_duty")
 
 
+def test_whether_what_is_done_is_enough_is_not_settled_yes_by_a_duty():
+    """"Räcker det?" and a duty naming its words: the duty says what is required, not that what is done meets it (it
+    was an unsafe "Ja": the policy also requires saying how to reach a handläggare)."""
+    q = analyse("Vår nya chattbot på havslunda.se skriver i början att den är en AI. Räcker det, eller måste den "
+                "informera om något mer?")
+    q.kind = "factual"
+    duty = ev("Chattbotar på webbplatsen ska godkännas och informera invånarna innan de publiceras.")
+    policy = "Policy för användning av artificiell intelligens i Havslunda kommun"
+    d = decide(q, [duty], names=policy)
+    assert (d.verdict, d.reason) == ("conditional", "sufficiency")
+    # the same duty settles a yes/no question that asks nothing about enough
+    plain = analyse("Måste chattboten på havslunda.se informera invånarna om något?")
+    plain.kind = "factual"
+    assert decide(plain, [duty], names=policy).verdict == "yes"
+
+
 def test_a_sentence_naming_only_the_setting_does_not_settle_what_the_asking_sentence_asks():
     """"The digitaliseringschef approved our new AI service last week. Does that mean the money for it is sorted as
     well?": a rule on approved services names the setting's words, not the money; it was a "yes"."""
