@@ -554,8 +554,11 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             # a condition beside it ("när det är nödvändigt") still has to be said.
             placed = n.only and not n.condition and only_met(e.text, question)
             # (Not when the rule gives the least class the information is, "… är minst klass C och får därmed endast
-            # användas i AI-portalen": it may be above the class that place is for, which is then the condition.)
-            met = (n.condition or n.only) and (said or placed and not FLOOR.search(e.text))
+            # användas i AI-portalen": it may be above the class that place is for, which is then the condition;
+            # unless the question says its information is that very class: "Informationsägaren har klassat
+            # underlaget som klass C".)
+            floor_said = (stated := stated_class(question)) is not None and stated in classes_named(e.text)
+            met = (n.condition or n.only) and (said or placed and (not FLOOR.search(e.text) or floor_said))
             if met and not settled(e, question):
                 read_met.append(i)
             if n.only and not met:

@@ -1563,7 +1563,7 @@ def test_an_only_rule_that_names_its_place_excludes_other_tools():
     assert decide(analyse("Can we run Teams transcription in our internal meeting?"), [meetings]).reason != "outside_only"
 
 
-def test_an_only_rule_is_met_by_its_hyphenated_place_unless_it_gives_the_least_class():
+def test_an_only_rule_is_met_by_its_hyphenated_place_unless_it_gives_the_least_class_the_question_does_not_state():
     from assistant.situation.reader import Situation
 
     portal = ev("Information i klass C får användas endast i AI-portalen.", Norms(only=True, permit=True))
@@ -1580,6 +1580,10 @@ def test_an_only_rule_is_met_by_its_hyphenated_place_unless_it_gives_the_least_c
                Norms(only=True))
     d = decide(analyse("Får jag använda AI-portalen för uppgifter som omfattas av sekretess?"), [floor])
     assert (d.verdict, d.conditions) == ("conditional", (0,))
+    # unless the question says its information is that very class
+    said = analyse("Uppgifterna omfattas av sekretess och informationsägaren har klassat underlaget som klass C. Får "
+                   "jag använda AI-portalen för dem?")
+    assert decide(said, [floor]).verdict == "yes"
 
 
 def test_an_approved_tool_with_open_information_is_allowed_by_the_sentence_that_approves_it():
