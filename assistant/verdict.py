@@ -335,7 +335,8 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
         # "Räcker det att skriva ”Texten är skapad med AI” …, utan att det står vem som ansvarar för innehållet?"
         skipped = skipped_duty(question, [(i, e) for i, e in enumerate(evidence) if applies(e.context, question)])
         decision = skipped or _factual(question, evidence, names)
-        if decision.verdict == "yes" and _SUFFICIENCY.search(question.text) and evidence[decision.deciding].norms.oblige:
+        if decision.verdict == "yes" and _SUFFICIENCY.search(question.text) \
+                and evidence[decision.deciding].norms.oblige:
             # "Vår chattbot skriver att den är en AI. Räcker det?" and "AI-funktioner … ska godkännas innan de
             # publiceras": the duty says what is required; whether what is done meets it is the condition.
             return Decision("conditional", decision.deciding, (decision.deciding,), reason="sufficiency")
@@ -1324,7 +1325,6 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     # The sentence that names most of what is asked, and two of its words when it names two or more things, or
     # one of them with a predicate of the same kind as the question's ("Gäller riktlinjen för förtroendevalda?" and
     # "Förtroendevalda omfattas inte av riktlinjen").
-
     def score(text: str, hits: int) -> int:
         return hits + 1 if hits == 1 and predicates and _PREDICATE.search(text) else hits
 

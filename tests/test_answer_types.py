@@ -51,8 +51,9 @@ def test_a_question_naming_an_ai_tool_is_about_ai_but_one_naming_an_office_app_i
     många har anmält sig till teams-piloten?" is not by naming Teams."""
     from assistant.language import AI_DOMAIN
 
-    for text in ("Is Claude approved?", "Får jag använda DeepL?", "Är Perplexity godkänt?", "kan jag köra otter på apt:n",
-                 "Is Le Chat ok for internal docs?", "får jag testa deepseek för en sammanfattning?"):
+    for text in ("Is Claude approved?", "Får jag använda DeepL?", "Är Perplexity godkänt?",
+                 "kan jag köra otter på apt:n", "Is Le Chat ok for internal docs?",
+                 "får jag testa deepseek för en sammanfattning?"):
         assert AI_DOMAIN.search(text), text
     assert not AI_DOMAIN.search("hur många har anmält sig till teams-piloten hittills?")
 

@@ -188,10 +188,11 @@ def test_open_information_is_settled_by_the_row_of_the_tool_asked_about():
 
 def test_the_row_of_the_tool_asked_about_decides_before_a_rule_on_something_else_quoted_above_it():
     q = analyse("Is Le Chat ok for internal docs?")
-    labelling = ev("Ja, om texten skickas till invånare eller publiceras externt och till största delen har skapats med "
-                   "AI.", Norms(permit=True, condition=True), "om texten skickas till invånare eller publiceras externt")
-    row = ev("AI-verktyg: ChatGPT, gratisversion, och andra gratis AI-chattar (t.ex. Gemini, Le Chat) · Högsta tillåtna "
-             "informationsklass: Klass 0 (öppen) · Villkor och kommentarer: Avråds.", Norms())
+    labelling = ev("Ja, om texten skickas till invånare eller publiceras externt och till största delen har skapats "
+                   "med AI.", Norms(permit=True, condition=True),
+                   "om texten skickas till invånare eller publiceras externt")
+    row = ev("AI-verktyg: ChatGPT, gratisversion, och andra gratis AI-chattar (t.ex. Gemini, Le Chat) · Högsta "
+             "tillåtna informationsklass: Klass 0 (öppen) · Villkor och kommentarer: Avråds.", Norms())
     classes = "Klass 0 (öppen): publicerad information. Klass 1 (intern): information som inte är publicerad."
     d = decide(q, [labelling, row], organisation_text=classes)
     assert (d.verdict, d.deciding, d.reason) == ("no", 1, "class_exceeds")
@@ -1440,12 +1441,12 @@ def test_a_scope_question_whose_asking_sentence_names_nothing_but_the_asker_asks
 
 
 def test_a_yes_no_question_whether_it_is_enough_to_leave_out_a_duty_is_a_no():
-    q = analyse("Räcker det att skriva ”Texten är skapad med AI” i ett utskick till invånarna, utan att det står vem på "
-                "kommunen som ansvarar för innehållet?")
+    q = analyse("Räcker det att skriva ”Texten är skapad med AI” i ett utskick till invånarna, utan att det står vem "
+                "på kommunen som ansvarar för innehållet?")
     q.kind = "factual"
     assert q.skipped
-    label = ev("Texter som skickas till invånare och som till väsentlig del har skapats av AI ska märkas med att AI har "
-               "använts.")
+    label = ev("Texter som skickas till invånare och som till väsentlig del har skapats av AI ska märkas med att AI "
+               "har använts.")
     responsible = ev("Det måste alltid framgå vem på kommunen som ansvarar för innehållet.")
     d = decide(q, [label, responsible])
     assert (d.verdict, d.deciding, d.reason) == ("no", 1, "skipped_duty")
