@@ -333,7 +333,7 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
             # möten i de två förvaltningarna", where the asker's unit is nowhere in the documents: not one of them.
             return Decision("no", 0, reason="other_unit", rule=Norms(permit=True, condition=True))
         # "Räcker det att skriva ”Texten är skapad med AI” …, utan att det står vem som ansvarar för innehållet?"
-        skipped = skipped_duty(question, [(i, e) for i, e in enumerate(evidence) if applies(e.context, question)])
+        skipped = skipped_duty(question, applicable(evidence, question))
         decision = skipped or _factual(question, evidence, names)
         if decision.verdict == "yes" and _SUFFICIENCY.search(question.text) \
                 and evidence[decision.deciding].norms.oblige:
@@ -399,6 +399,11 @@ def class_row_for(question: Question, texts: list[str]) -> tuple[int | None, Cla
     return best, rows[best], set(rows) - {best} if asked_tools else set()
 
 
+def applicable(evidence: list[Evidence], question: Question) -> list[tuple[int, Evidence]]:
+    """The quoted rules (with their index) whose scope is the question's (`applies`)."""
+    return [(i, e) for i, e in enumerate(evidence) if applies(e.context, question)]
+
+
 def skipped_duty(question: Question, relevant: list[tuple[int, Evidence]]) -> Decision | None:
     """Leaving out what a rule requires ("utan att läsa igenom den", "utan att det står vem på kommunen som ansvarar
     för innehållet") is not allowed, nor enough: "no" by the first duty that names what the question leaves out."""
@@ -413,7 +418,7 @@ def skipped_duty(question: Question, relevant: list[tuple[int, Evidence]]) -> De
 
 def _decide_permission(question: Question, evidence: list[Evidence], allowed: frozenset[str],
                        organisation_text: str = "") -> Decision:
-    relevant = [(i, e) for i, e in enumerate(evidence) if applies(e.context, question)]
+    relevant = applicable(evidence, question)
     if (skipped := skipped_duty(question, relevant)) is not None:
         return skipped
     bans, data_bans, cond_bans, only, conditions, permits, unmet, read_met, lifted = [], [], [], [], [], [], [], [], []
@@ -558,8 +563,8 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             # användas i AI-portalen": it may be above the class that place is for, which is then the condition;
             # unless the question says its information is that very class: "Informationsägaren har klassat
             # underlaget som klass C".)
-            floor_said = (stated := stated_class(question)) is not None and stated in classes_named(e.text)
-            met = (n.condition or n.only) and (said or placed and (not FLOOR.search(e.text) or floor_said))
+            floor_met = not FLOOR.search(e.text) or names_class_stated(e.text, question)
+            met = (n.condition or n.only) and (said or placed and floor_met)
             if met and not settled(e, question):
                 read_met.append(i)
             if n.only and not met:
@@ -857,10 +862,15 @@ def _speaks_to(rule: str, question: Question) -> bool:
     # An English rule names a Swedish question's words through the glossary ("letter" -> "brev").
     translated = {key(t) for w in TOKEN.findall(rule.lower()) if w in GLOSSARY for t in TOKEN.findall(GLOSSARY[w].lower())}
     named = any(k.startswith(t) for t in translated if len(t) >= 4 for k in map(key, what_is_asked(asked)))
-    stated = stated_class(question)
     return bool(names_what_is_asked(rule, asked) or named or tools_in(rule) & tools_in(asked.text)
                 or {c.name for c in concepts_in(rule)} & question.concepts
-                or stated is not None and stated in classes_named(rule))     # "klass A och B" for "klass B"
+                or names_class_stated(rule, question))     # "klass A och B" for "klass B"
+
+
+def names_class_stated(rule: str, question: Question) -> bool:
+    """Whether a rule names the class the question states its information is ("klass C" and "klassat som klass C")."""
+    stated = stated_class(question)
+    return stated is not None and stated in classes_named(rule)
 
 
 def other_class(rule: str, question: Question) -> bool:
