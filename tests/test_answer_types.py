@@ -414,3 +414,10 @@ def test_what_is_a_term_is_answered_by_the_sentence_that_defines_it():
     assert not any(p.search("AI-verktyg: Copilot Chat · Högsta tillåtna informationsklass: Klass 1") for p in asked)
     # a question that asks more than what a term is, is not a definition question
     assert not expected_answers("vad är det som gäller för ChatGPT på jobbet när man har personuppgifter?")
+
+
+def test_a_reference_number_question_is_answered_by_a_documents_reference_code():
+    assert matches("What's the reference number of the AI guideline?", "Reference: EE-GOV-2025-014")
+    assert matches("Vilket diarienummer har riktlinjen?", "Ref. KS-AI-2024-0387 gäller från 1 mars.")
+    assert not matches("What's the reference number of the AI guideline?", "Reference is made to the security policy.")
+    assert not matches("Vilket diarienummer har riktlinjen?", "Riktlinjen gäller från 2025-03-01.")
