@@ -693,6 +693,31 @@ _TOOL_MENTION = re.compile(_TOOLS.pattern + r"(?:[ -](?:(?:" + "|".join(re.escap
                            + r")\b|(?-i:[A-ZÅÄÖ0-9])[\w-]{0,19}+))?", re.I)
 
 
+# A number before a tool's name names its edition too: "Microsoft 365 Copilot", "M365 Copilot".
+_EDITION_BEFORE = re.compile(r"\bm?(\d{1,4})[ -]*+$", re.I)
+
+
+def tool_editions(text: str) -> dict[str, set[str]]:
+    """The known tools a text names, each with the words of the editions it names ("Copilot Chat": {"chat"};
+    "Microsoft 365 Copilot": {"365"}; a plain "Copilot": none), by every mention."""
+    out: dict[str, set[str]] = {}
+    for m in _TOOL_MENTION.finditer(text):
+        edition = out.setdefault(m.group(1).lower(), set())
+        if after := m.group(0)[len(m.group(1)):].strip(" -").lower():
+            edition.add(after)
+        if before := _EDITION_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
+            edition.add(before.group(1))
+    return out
+
+
+def other_edition(text: str, question: Question) -> bool:
+    """Whether a text names a tool the question names only as another edition of it than the question's: "endast
+    Copilot Chat med kommunens konto" and "Microsoft 365 Copilot" (not a plain "Copilot", which may be either)."""
+    said = tool_editions(text)
+    return any(asked and tool in said and said[tool] and not said[tool] & asked
+               for tool, asked in tool_editions(question.text).items())
+
+
 def beyond_limit(rule: str, question: Question) -> bool:
     """Whether the question states a number of what the rule sets a limit on, beyond it: "högst 40 medarbetare" and
     "vi är 45 medarbetare", "minst 3 dagar" and "2 dagar"."""
@@ -1059,6 +1084,8 @@ def elsewhere(rule: str, question: Question) -> bool:
         return False
     for m in ONLY_SCOPE.finditer(" ".join(rule.split())):
         scope = m.group(1)
+        if other_edition(scope, question):
+            return True                 # "endast Copilot Chat …" and a question on Microsoft 365 Copilot
         if not _ONLY_PLACE.search(scope) or tools_in(scope) & asked:
             continue
         place = {key(w) for w in specific_words(scope, question.language)}
@@ -1372,6 +1399,11 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         # is sorted as well?"); unless the asking sentence asks about the asker, whom the setting describes.
         return Decision("info")
     text = evidence[-i].text
+    if other_edition(text, question):
+        # "… vid beslutet är endast Copilot Chat med kommunens konto godkänd" and "Was Microsoft 365 Copilot one of
+        # the approved services?": an "only" that names another edition of the tool leaves this one out.
+        only = any(other_edition(m.group(1), question) for m in ONLY_SCOPE.finditer(" ".join(text.split())))
+        return Decision("no", -i, reason="other_edition") if only else Decision("info")
     # "Chatthistorik … ska raderas senast efter sju dagar, om den inte har betydelse för ett ärende": a negation
     # inside the sentence's condition denies nothing; inside an exception ("med undantag för …") it does.
     span = condition_span(text)
