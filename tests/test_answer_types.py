@@ -421,3 +421,13 @@ def test_a_reference_number_question_is_answered_by_a_documents_reference_code()
     assert matches("Vilket diarienummer har riktlinjen?", "Ref. KS-AI-2024-0387 gäller från 1 mars.")
     assert not matches("What's the reference number of the AI guideline?", "Reference is made to the security policy.")
     assert not matches("Vilket diarienummer har riktlinjen?", "Riktlinjen gäller från 2025-03-01.")
+
+
+def test_asking_that_it_be_said_in_the_text_is_about_transparency():
+    for asked in ("Behöver det stå någonstans att jag tagit hjälp av AI?", "Behöver jag ange att rapporten är skriven med AI?",
+                  "Måste chatboten tala om att man pratar med en AI?", "Måste det framgå då?",
+                  "Do I have to state that the text was written with AI?"):
+        assert "transparency" in names(asked), asked
+    for other in ("Står AI-portalen på listan över godkända tjänster?", "Vad ska jag ange i ansökan?",
+                  "Får jag använda AI om jag står för innehållet?"):
+        assert "transparency" not in names(other), other

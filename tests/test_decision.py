@@ -959,6 +959,19 @@ def test_an_only_rule_on_one_edition_of_a_tool_leaves_out_its_other_editions():
     assert decide(analyse("Är Copilot Chat ett godkänt AI-verktyg?"), [rule]).verdict == "yes"
 
 
+def test_a_duty_asked_in_a_phrase_is_settled_by_the_rule_on_the_concept_it_says():
+    """"Behöver jag ange att …" asks about labelling in words no rule uses: the sentence on "märkas" settles it."""
+    internal = ev("Interna rapporter behöver inte märkas.")
+    q = replace(analyse("Behöver jag ange att en intern rapport är skriven med hjälp av AI?"), kind="factual")
+    assert decide(q, [internal]).verdict == "no"
+    chatbot = ev("Chattbotar på webbplatsen ska tydligt informera invånaren om att hen kommunicerar med en AI.")
+    q = replace(analyse("Måste chatboten på webbplatsen tala om att man pratar med en AI?"), kind="factual")
+    assert decide(q, [chatbot]).verdict == "yes"
+    # (a phrase of a concept the rule does not speak to settles nothing)
+    q = replace(analyse("Behöver jag ange att rapporten är intern?"), kind="factual")
+    assert decide(q, [ev("Personuppgifter får inte matas in i AI-tjänster.")]).verdict == "info"
+
+
 def test_a_scanner_word_the_question_says_is_not_involved_is_not_risky():
     assert not analyse("Ett internt utkast, det finns ingen sekretess och inga personuppgifter i det.").risky
     assert analyse("Ett utdrag ur en akt som omfattas av sekretess.").risky
