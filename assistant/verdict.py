@@ -1372,8 +1372,9 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         # names them by ("Jag jobbar på Funktionsstöd"): that name is asked too.
         in_asking |= by_name
 
-    # A duty asked in a phrase no word of it names ("Behöver det stå någonstans att …", "måste det framgå?") asks about
-    # the concept the phrase is a way of saying (transparency: "… ska märkas").
+    # A duty asked in a phrase no word of it names ("Behöver det stå någonstans att …", "måste det framgå?") asks
+    # about the concept the phrase is a way of saying (transparency: "… ska märkas"); not one of the setting (which
+    # service, whether the information is open) or of the documents' scope.
     duty = _asking_sentence(question.text)
     phrased = {c.name for c in concepts_in(duty)} - {n for k in asked for n in meant.get(k, ())} - SETTLES \
         - {"public_ai", "custom_ai", "scope"} if _DUTY.search(duty) else set()

@@ -424,7 +424,8 @@ def test_a_reference_number_question_is_answered_by_a_documents_reference_code()
 
 
 def test_asking_that_it_be_said_in_the_text_is_about_transparency():
-    for asked in ("Behöver det stå någonstans att jag tagit hjälp av AI?", "Behöver jag ange att rapporten är skriven med AI?",
+    for asked in ("Behöver det stå någonstans att jag tagit hjälp av AI?",
+                  "Behöver jag ange att rapporten är skriven med AI?",
                   "Måste chatboten tala om att man pratar med en AI?", "Måste det framgå då?",
                   "Do I have to state that the text was written with AI?"):
         assert "transparency" in names(asked), asked

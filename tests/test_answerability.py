@@ -118,7 +118,8 @@ def test_a_question_asking_two_things_is_refused_when_one_part_is_not_answered(a
     unanswered = "Vem beslutade AI-policyn, och hur många medarbetare använder ChatGPT i dag?"
     answered = "Vem beslutade AI-policyn, och när beslutades den?"
     q, _, _ = assistant._read(unanswered, [])
-    assert [p.text for p, _ in q.parts] == ["Vem beslutade AI-policyn", "hur många medarbetare använder ChatGPT i dag?"]
+    assert [p.text for p, _ in q.parts] == ["Vem beslutade AI-policyn",
+                                            "hur många medarbetare använder ChatGPT i dag?"]
     assert assistant.ask(unanswered, "askersund").verdict == "not_covered"
     assert assistant.ask(answered, "askersund").verdict == "info"
     # A part that leans on the one before ("… och hur snabbt?") is no question of its own; nor is a follow-up's.

@@ -945,14 +945,16 @@ def test_an_only_rule_is_met_by_a_question_about_what_it_allows_unless_negated()
 
 
 def test_an_only_rule_on_one_edition_of_a_tool_leaves_out_its_other_editions():
-    rule = ev("Med godkänd AI-tjänst avses en tjänst som IT-chefen har förtecknat som godkänd på intranätet; vid beslutet "
-              "är endast Copilot Chat med kommunens konto godkänd.", Norms(only=True))
+    rule = ev("Med godkänd AI-tjänst avses en tjänst som IT-chefen har förtecknat som godkänd på intranätet; vid "
+              "beslutet är endast Copilot Chat med kommunens konto godkänd.", Norms(only=True))
     for other in ("Får jag använda Microsoft 365 Copilot för ett internt PM utan personuppgifter?",
                   "Kan jag köra M365 Copilot på ett internt PM?"):
         assert decide(analyse(other), [rule]).verdict == "no", other
-    assert decide(analyse("Får jag använda Copilot Chat för ett internt PM utan personuppgifter?"), [rule]).verdict == "yes"
+    same = analyse("Får jag använda Copilot Chat för ett internt PM utan personuppgifter?")
+    assert decide(same, [rule]).verdict == "yes"
     # A plain "Copilot" may be either edition: the rule is not read as leaving it out.
-    assert decide(analyse("Får jag använda Copilot för ett internt PM utan personuppgifter?"), [rule]).verdict != "no"
+    plain = analyse("Får jag använda Copilot för ett internt PM utan personuppgifter?")
+    assert decide(plain, [rule]).verdict != "no"
     # A factual question on the other edition: the "only" leaves it out; on the same edition it names it.
     d = decide(analyse("Är Microsoft 365 Copilot ett godkänt AI-verktyg?"), [rule])
     assert (d.verdict, d.reason) == ("no", "other_edition")
