@@ -206,6 +206,15 @@ def quotes_of(chosen: list[tuple[Sentence, float]], index: SentenceIndex, questi
               ) -> tuple[list[Sentence], list[tuple[Sentence, float]]]:
     """The quotes the chosen sentences make (`continued`), none repeating another, and the chosen sentences kept."""
     quotes = [continued(s, index, question) for s, _ in chosen]
+    # A list that the chunk cut ends its quote at the passage's end: its remaining items, at the start of the next
+    # passage, are quoted right after it (in place of the weakest quote), for "vilka …?" and for a list lead-in.
+    for k, quote in enumerate(list(quotes)):
+        rest = _list_goes_on(quote, chosen[k][0], index, question)
+        if rest is not None and not any(within(rest, t) for t in quotes):
+            at = quotes.index(quote) + 1
+            quotes.insert(at, rest)
+            chosen = [*chosen[:at], (rest, chosen[at - 1][1]), *chosen[at:]]
+    quotes, chosen = quotes[:MAX_SENTENCES], chosen[:MAX_SENTENCES]
     # A quote that would go on into a sentence quoted before it stays the sentence chosen: the first line would list
     # the same rule twice.
     quotes = [c if q is not c and any(within(t, q) for t in quotes[:k]) else q
@@ -213,6 +222,26 @@ def quotes_of(chosen: list[tuple[Sentence, float]], index: SentenceIndex, questi
     # A quote that went on into the next sentence already holds that sentence: it is not quoted again.
     kept = [k for k, q in enumerate(quotes) if not any(within(q, t) for t in quotes[:k])]
     return [quotes[k] for k in kept], [chosen[k] for k in kept]
+
+
+def _list_goes_on(quote: Sentence, sentence: Sentence, index: SentenceIndex, question: Question) -> Sentence | None:
+    """The items that open the document's next passage, when the quote is a list (`continued` made it one: more than
+    the sentence chosen, or a lead-in) that runs to its passage's end."""
+    text = quote.passage.text
+    is_list = text[sentence.start:sentence.end].rstrip().endswith(":") or (
+        _ASKS_LIST.search(question.text) and _ITEM.match(text[text.rfind("\n", 0, sentence.start) + 1:sentence.end]))
+    if not is_list or text[quote.end:].strip():
+        return None
+    following = index.following(quote.passage)
+    nxt = following[0].passage.text if following else ""
+    items = []
+    for s in following[:MAX_LIST_ITEMS]:
+        if not _ITEM.match(nxt[nxt.rfind("\n", 0, s.start) + 1:s.end]):
+            break
+        items.append(s)
+    if not items:
+        return None
+    return Sentence(items[0].passage, items[0].start, items[-1].end, items[0].vector)
 
 
 def _answer_goes_on(text: str, sentence: Sentence, following: Sentence, question: Question) -> bool:

@@ -88,6 +88,12 @@ class SentenceIndex:
             return -1.0
         return float(max(s.vector @ query for s in sentences))
 
+    def following(self, passage: "Passage") -> list[Sentence]:
+        """The sentences of the document's next passage (chunks are numbered in reading order: "key::7", "key::8"),
+        where a list or paragraph cut at the chunk's end goes on."""
+        key, _, n = passage.id.rpartition("::")
+        return list(self._by_passage.get(f"{key}::{int(n) + 1}", [])) if n.isdigit() else []
+
     def of(self, passage: "Passage") -> list[Sentence]:
         base = self._by_passage.get(passage.id, [])
         # Passages from a search carry their own score; the sentence keeps pointing at that copy.

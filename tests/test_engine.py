@@ -212,3 +212,18 @@ def test_a_template_names_the_checklist_only_as_one_for_a_policy(retriever):
     assert "norstedts-checklista" not in retriever.named_documents("får jag språkgranska en mall för beslut med copilot?")
     assert "norstedts-checklista" in retriever.named_documents("finns det en mall för AI-policy?")
     assert "norstedts-checklista" in retriever.named_documents("Vad säger checklistan om transparens?")
+
+
+def test_a_list_the_chunks_cut_is_quoted_whole(assistant, retriever):
+    """Nacka's four risk categories are cut by a chunk boundary after the third: "which …?" gets the fourth too,
+    quoted from the start of the next passage."""
+    ans = assistant.ask("Vilka riskkategorier delas AI-tjänster in i?", "nacka")
+    assert ans.verdict == "info"
+    quoted = " ".join(c.quote for c in ans.citations)
+    for category in ("Oacceptabel risk", "Hög risk", "Begränsad risk", "Minimal risk"):
+        assert category in quoted, category
+    verbatim(assistant, ans)
+    # The next passage is the document's next chunk in reading order, not any passage.
+    cut = next(c for c in ans.citations if "Begränsad risk" in c.quote)
+    first = retriever.sentences.following(retriever._passages[cut.passage_id])[0]
+    assert first.passage.doc_id == cut.document and first.text.lstrip("• ").startswith("Minimal risk")
