@@ -208,13 +208,15 @@ def quotes_of(chosen: list[tuple[Sentence, float]], index: SentenceIndex, questi
     quotes = [continued(s, index, question) for s, _ in chosen]
     # A list that the chunk cut ends its quote at the passage's end: its remaining items, at the start of the next
     # passage, are quoted right after it (in place of the weakest quote), for "vilka …?" and for a list lead-in.
-    for k, quote in enumerate(list(quotes)):
-        rest = _list_goes_on(quote, chosen[k][0], index, question)
-        if rest is not None and not any(within(rest, t) for t in quotes):
-            at = quotes.index(quote) + 1
-            quotes.insert(at, rest)
-            chosen = [*chosen[:at], (rest, chosen[at - 1][1]), *chosen[at:]]
-    quotes, chosen = quotes[:MAX_SENTENCES], chosen[:MAX_SENTENCES]
+    listed, kept_chosen = [], []
+    for quote, pair in zip(quotes, chosen):
+        listed.append(quote)
+        kept_chosen.append(pair)
+        rest = _list_goes_on(quote, pair[0], index, question)
+        if rest is not None and not any(within(rest, t) for t in listed + quotes):
+            listed.append(rest)
+            kept_chosen.append((rest, pair[1]))
+    quotes, chosen = listed[:MAX_SENTENCES], kept_chosen[:MAX_SENTENCES]
     # A quote that would go on into a sentence quoted before it stays the sentence chosen: the first line would list
     # the same rule twice.
     quotes = [c if q is not c and any(within(t, q) for t in quotes[:k]) else q
