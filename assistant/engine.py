@@ -31,7 +31,7 @@ from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
 from assistant.summary import MAX_WORDS, first_line
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_stems, specific_words
-from assistant.verdict import (APPROVED, READING_CONFIDENCE, SETTLES, Evidence, Norms, asked_words,
+from assistant.verdict import (APPROVED, FRAMING, READING_CONFIDENCE, SETTING, Evidence, Norms, asked_words,
                                asks_tool_for_information, asks_unapproved, class_row_for, contradicts, decide, exempted,
                                glossed, only_if, only_met, says_more_of, sentence_norms, tools_in, unless_data_involved,
                                uses_named)
@@ -506,14 +506,6 @@ def safe_history(history: list[dict] | None) -> list[dict]:
             raise PolicyAssistantError("history turns must hold text")
         out.append({"question": redact(question[:MAX_QUESTION_CHARS]), "answer": redact(answer[:MAX_QUESTION_CHARS])})
     return out
-
-
-# What a question tells of its setting (which kind of AI service, whether its information is open) rather than what
-# it asks about.
-SETTING = SETTLES | {"public_ai", "custom_ai"}
-# How a question asks (whether rules apply to something: "vilka regler gäller för …") rather than what about: the
-# something is its topic.
-FRAMING = frozenset({"scope"})
 
 
 def covered(q: Question, chosen: list[tuple[Sentence, float]], passages: list[Passage], gates: Gates,

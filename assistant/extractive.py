@@ -166,6 +166,12 @@ _ASKS_LIST = shipped().quoting["asks_list"]
 MAX_LIST_ITEMS = 10
 
 
+def _is_item(text: str, sentence: Sentence) -> bool:
+    """Whether a sentence of a passage's text is a list item, read from the start of its line: the sentence may begin
+    after its marker ("• Öppna AI-tjänster …")."""
+    return bool(_ITEM.match(text[text.rfind("\n", 0, sentence.start) + 1:sentence.end]))
+
+
 def continued(sentence: Sentence, index: SentenceIndex, question: Question) -> Sentence:
     """The quote a chosen sentence makes: with the next sentence when the answer continues there, and for a list
     lead-in ("Följande tjänster är godkända:"), or an item when the question asks which, the whole list."""
@@ -175,18 +181,14 @@ def continued(sentence: Sentence, index: SentenceIndex, question: Question) -> S
         return sentence
     text = sentence.passage.text
     start, end = sentence.start, sentence.end
-    def item(i: int) -> bool:
-        # Read from the start of its line: the sentence may begin after its marker ("• Öppna AI-tjänster …").
-        return bool(_ITEM.match(text[text.rfind("\n", 0, sentences[i].start) + 1:sentences[i].end]))
-
     if text[start:end].rstrip().endswith(":") or (_ASKS_LIST.search(question.text) and sentence.lead_in()):
         # The list: from its lead-in through its last item.
         first = k
         while first > 0 and not text[sentences[first].start:sentences[first].end].rstrip().endswith(":") and \
-                item(first) and k - first < MAX_LIST_ITEMS:
+                _is_item(text, sentences[first]) and k - first < MAX_LIST_ITEMS:
             first -= 1
         last = k
-        while last + 1 < len(sentences) and last - first < MAX_LIST_ITEMS and item(last + 1):
+        while last + 1 < len(sentences) and last - first < MAX_LIST_ITEMS and _is_item(text, sentences[last + 1]):
             last += 1
         start, end = min(start, sentences[first].start), max(end, sentences[last].end)
     elif k + 1 < len(sentences) and _CONTINUES.match(text[sentences[k + 1].start:sentences[k + 1].end]):
@@ -231,14 +233,14 @@ def _list_goes_on(quote: Sentence, sentence: Sentence, index: SentenceIndex, que
     the sentence chosen, or a lead-in) that runs to its passage's end."""
     text = quote.passage.text
     is_list = text[sentence.start:sentence.end].rstrip().endswith(":") or (
-        _ASKS_LIST.search(question.text) and _ITEM.match(text[text.rfind("\n", 0, sentence.start) + 1:sentence.end]))
+        _ASKS_LIST.search(question.text) and _is_item(text, sentence))
     if not is_list or text[quote.end:].strip():
         return None
     following = index.following(quote.passage)
     nxt = following[0].passage.text if following else ""
     items = []
     for s in following[:MAX_LIST_ITEMS]:
-        if not _ITEM.match(nxt[nxt.rfind("\n", 0, s.start) + 1:s.end]):
+        if not _is_item(nxt, s):
             break
         items.append(s)
     if not items:

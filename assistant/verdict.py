@@ -189,6 +189,12 @@ def clause_norms(e: Evidence, question: Question) -> Norms:
 
 # What a question can settle by saying so: its information is open, or anonymised.
 SETTLES = frozenset({"open_info", "anonymised"})
+# What a question tells of its setting (which kind of AI service, whether its information is open) rather than what
+# it asks about.
+SETTING = SETTLES | {"public_ai", "custom_ai"}
+# How a question asks (whether rules apply to something: "vilka regler gäller för …") rather than what about: the
+# something is its topic.
+FRAMING = frozenset({"scope"})
 
 
 def settled(e: Evidence, question: Question) -> bool | None:
@@ -1376,8 +1382,8 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     # about the concept the phrase is a way of saying (transparency: "… ska märkas"); not one of the setting (which
     # service, whether the information is open) or of the documents' scope.
     duty = _asking_sentence(question.text)
-    phrased = {c.name for c in concepts_in(duty)} - {n for k in asked for n in meant.get(k, ())} - SETTLES \
-        - {"public_ai", "custom_ai", "scope"} if _DUTY.search(duty) else set()
+    phrased = {c.name for c in concepts_in(duty)} - {n for k in asked for n in meant.get(k, ())} - SETTING \
+        - FRAMING if _DUTY.search(duty) else set()
     for concept in sorted(whom | phrased):
         k = "\0" + concept            # (a key no word starts with: only the concept names it)
         asked[k], meant[k], in_asking[k] = k, {concept}, k
