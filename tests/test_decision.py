@@ -1217,6 +1217,16 @@ def test_a_negation_inside_a_condition_does_not_deny_a_factual_question():
     assert decide(form, [request]).verdict == "yes"
     staff = analyse("Gäller riktlinjen för förtroendevalda?")
     assert decide(staff, [ev("Förtroendevalda som inte är anställda omfattas inte av riktlinjen.")]).verdict == "no"
+    # A relative clause with a subject of its own ("som kommunen inte har avtal om") says which things are meant too.
+    counts = analyse("räknas Claude som en öppen AI-tjänst hos oss?")
+    assert counts.kind == "factual"
+    defined = ev("Öppen AI-tjänst: en AI-tjänst som kommunen inte har avtal om, till exempel gratisversionen av "
+                 "ChatGPT, Gemini eller Claude.")
+    assert decide(counts, [defined]).verdict == "yes"
+    english = analyse("Does Claude count as an open AI service?")
+    assert decide(english, [ev("Open AI service: a service which the company does not have an agreement for, such "
+                               "as Claude.")]).verdict == "yes"
+    assert decide(english, [ev("Claude is not an open AI service.")]).verdict == "no"
     scope = analyse("Gäller riktlinjen för de kommunala bolagen?")
     assert decide(scope, [ev("Riktlinjen gäller alla förvaltningar, med undantag för de kommunala bolagen.")]).verdict == "no"
 
