@@ -859,6 +859,21 @@ def _units(text: str) -> list[re.Match]:
     return [m for m in _WORD.finditer(text) if _UNIT.search(m.group(0))]
 
 
+# A part of the organisation named by two words, as English does ("IT department"): a Swedish question names it by
+# one compound ("IT-avdelningen").
+_UNIT_PHRASE = re.compile(r"(?<![\w-])([\w-]++)\s++(" + _UNIT.pattern + r")", re.I)
+
+
+def _translated_units(text: str) -> set[str]:
+    """The keys of the Swedish names, through the glossary, of the parts of the organisation an English text names
+    ("IT department": "it-avdel" and "avdeln")."""
+    forms = set()
+    for m in _UNIT_PHRASE.finditer(text):
+        for swedish in TOKEN.findall(GLOSSARY.get(m.group(2).lower().rstrip("s"), "").lower()):
+            forms |= {key(swedish), key(f"{m.group(1).lower()}-{swedish}")}
+    return forms
+
+
 def other_unit(rule: str, question: Question) -> bool:
     """Whether a rule names parts of the organisation, none of them for every unit, and not the one the question names
     (its own unit, by the key of its word: "socialförvaltningen" is not "förvaltningarna")."""
@@ -867,7 +882,7 @@ def other_unit(rule: str, question: Question) -> bool:
     asked = {key(m.group(0).lower()) for m in _units(question.text)}
     if not units or not asked or any(_EVERY_UNIT.search(flat[max(0, m.start() - 30):m.start()]) for m in units):
         return False
-    return not asked & {key(m.group(0).lower()) for m in units}
+    return not asked & ({key(m.group(0).lower()) for m in units} | _translated_units(flat))
 
 
 def _open_only(rule: str, organisation_text: str) -> bool:
@@ -883,7 +898,10 @@ def unit_unnamed(question: Question, organisation_text: str) -> bool:
     förvaltning") and the organisation's documents never do."""
     named = [w for m in _units(question.text) if _UNIT.search(w := m.group(0).lower()).start() > 0]
     text = organisation_text.lower()
-    return bool(named and text) and not any(w[:max(8, len(w) - 3)] in text for w in named)
+    if not (named and text):
+        return False
+    translated = _translated_units(text)
+    return not any(w[:max(8, len(w) - 3)] in text or key(w) in translated for w in named)
 
 
 def _speaks_to(rule: str, question: Question) -> bool:
@@ -1141,11 +1159,23 @@ def only_met(rule: str, question: Question) -> bool:
     """Whether the question is within what an "only" rule allows: a word it names (a tool too), not negated in the
     question, stands in the rule's "endast …" clause."""
     # (its words and its hyphenated compounds whole: "endast i AI-portalen" names "AI-portalen")
-    scope = [w for m in ONLY_SCOPE.finditer(" ".join(rule.split()))
-             for w in _PART.findall(m.group(1).lower()) + TOKEN.findall(m.group(1).lower())]
-    if not scope:
+    scopes = [m.group(1).lower() for m in ONLY_SCOPE.finditer(" ".join(rule.split()))]
+    if not scopes:
         return False
-    return any(any(s.startswith(key(w)) for s in scope) for w in _stated_words(question))
+    stated = [key(w) for w in _stated_words(question)]
+
+    def said(word: str) -> bool:
+        return any(word.startswith(k) for k in stated)
+
+    for scope in scopes:
+        words = TOKEN.findall(scope)
+        if any(said(w) for w in _PART.findall(scope) if w not in words):
+            return True
+        # A word the scope qualifies ("only for office IT and web code") is met only with its qualifier: "our code"
+        # may be any code.
+        if any(said(w) and (k == 0 or words[k - 1] in STOP or said(words[k - 1])) for k, w in enumerate(words)):
+            return True
+    return False
 
 
 def _stated_words(question: Question) -> list[str]:

@@ -1695,6 +1695,29 @@ def test_a_permission_for_named_units_is_no_yes_for_the_askers_own_unit():
     assert decide(consultant, [ev(scope, Norms())], organisation_text=decision).reason != "other_unit"
 
 
+def test_a_unit_an_english_rule_names_in_two_words_is_the_swedish_compound_a_question_names():
+    from assistant.verdict import other_unit, unit_unnamed
+    row = "Tool: GitHub Copilot Business (IT department) · Highest class: Klass 2"
+    q = analyse("får vi på IT-avdelningen använda GitHub Copilot Business?")
+    assert not other_unit(row, q) and not unit_unnamed(q, "5. APPROVED AI TOOLS\n" + row)
+    # Another unit is still another one, and one the documents never name is unnamed.
+    hr = analyse("får vi på HR-avdelningen använda GitHub Copilot Business?")
+    assert other_unit(row, hr) and unit_unnamed(hr, "5. APPROVED AI TOOLS\n" + row)
+
+
+def test_a_word_an_only_rule_qualifies_is_met_only_with_its_qualifier():
+    from assistant.verdict import only_met
+    rule = "Only for office IT and web code."
+    assert not only_met(rule, analyse("får vi använda GitHub Copilot för our code?"))
+    assert only_met(rule, analyse("får vi använda GitHub Copilot för web code?"))
+    assert only_met(rule, analyse("får vi använda GitHub Copilot för office IT?"))
+    # An unqualified word, or a part of a compound, is met on its own as before.
+    assert only_met("Information i klass C får användas endast i AI-portalen.",
+                    analyse("Får jag använda portalen för klass C?"))
+    assert not only_met("Transkribering får användas endast i interna möten.",
+                        analyse("Får jag transkribera möten med kunder?"))
+
+
 def test_naming_the_kind_of_data_a_conditional_permission_is_about_still_lets_the_question_meet_its_condition():
     from assistant.situation.reader import Situation
 
