@@ -141,7 +141,7 @@ class Decision:
 ADVICE_WORDS = 3          # a row's comment this short that advises against the tool is only that advice
 # A sentence that settles a yes/no question negatively ("Policyn gäller inte för bolagen", "är inte godkänt").
 _DENIES = _LEXICON["denies"]
-_RELATIVE_NEGATION = _LEXICON["relative_negation"]
+_RELATIVE_NEGATION, _CONTRAST_NEGATION = _LEXICON["relative_negation"], _LEXICON["contrast_negation"]
 _PREDICATE = shipped().question["predicate"]
 _DUTY = shipped().question["duty"]
 _ASKS = shipped().question["permission"]
@@ -1460,6 +1460,7 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     # A word of exception the question itself asks about ("kan förvaltningschefen ge undantag?" and "… får medge
     # undantag från regel 2") is its subject, not a denial; a plain negation always denies.
     own = {key(w.lower()) for w in TOKEN.findall(question.text)}
+    said = _CONTRAST_NEGATION.sub(lambda m: m.group(0) if named(m.group(0)) else " ", said)
     if any(_NEGATION.fullmatch(m.group(0)) or key(m.group(0).lower()) not in own
            for m in _DENIES.finditer(_RELATIVE_NEGATION.sub(" ", said))):
         return Decision("no", -i, reason="factual")

@@ -297,6 +297,12 @@ def test_a_sentence_that_opens_with_they_is_quoted_with_the_sentence_that_says_w
     assert continued(sentences[1], Index(), q).text == f"{parts[0]} {parts[1]}"
     # a new paragraph does not refer back
     assert continued(sentences[2], Index(), q).text == parts[2]
+    # and one that opens with "it" and a modal verb
+    parts = ["7.1 Ekby-Elin answers general questions on the website.",
+             "It must always tell customers that they are talking to an AI."]
+    sentences, Index = _sentences(" ".join(parts), parts)
+    asks = analyse("Does Ekby-Elin have to tell customers that they talk to an AI?")
+    assert continued(sentences[1], Index(), asks).text == " ".join(parts)
 
 
 def test_a_quote_does_not_go_on_into_a_rule_quoted_before_it():

@@ -1227,6 +1227,11 @@ def test_a_negation_inside_a_condition_does_not_deny_a_factual_question():
     assert decide(english, [ev("Open AI service: a service which the company does not have an agreement for, such "
                                "as Claude.")]).verdict == "yes"
     assert decide(english, [ev("Claude is not an open AI service.")]).verdict == "no"
+    # Nor one that sets something else against what the sentence says ("… och inte en färdig produkt"), unless the
+    # question names that other thing.
+    draft = ev("Material som är genererat av AI ska ses som ett utkast och inte en färdig produkt.")
+    assert decide(analyse("Ska material som AI har genererat ses som ett utkast?"), [draft]).verdict == "yes"
+    assert decide(analyse("Ska material som AI har genererat ses som en färdig produkt?"), [draft]).verdict == "no"
     scope = analyse("Gäller riktlinjen för de kommunala bolagen?")
     assert decide(scope, [ev("Riktlinjen gäller alla förvaltningar, med undantag för de kommunala bolagen.")]).verdict == "no"
 
