@@ -209,6 +209,8 @@ class Assistant:
             # A tool the documents never allow, and no quote says that only allowed tools may be used: the rule that
             # says so is quoted and decides ("Använd bara godkända verktyg" for "får jag använda DeepL …?").
             quote_too(self._approved_only_beside(q, organisation, evidence, tools))
+            # The organisation's rule on a duty the question says is left out, when no quote states it.
+            quote_too(self._duty_beside(q, organisation, evidence))
             names = " ".join({org.get("name", organisation), *(s.passage.title for s in sentences)})
             decision = decide(q, evidence, names=names, allowed=tools, organisation_text=scope_text)
             if decision.verdict in ("yes", "conditional") and q.kind == "permission":
@@ -329,6 +331,27 @@ class Assistant:
                      if (runs := class_runs(s.text)) and len(runs) == 1 and stated in runs[0]
                      and not read_row(s.text) and ((n := sentence_norms(s)).prohibit
                                                    or not floor and (n.only or n.permit))), None)
+
+    def _duty_beside(self, q: Question, organisation: str, evidence: list[Evidence]) -> Sentence | None:
+        """The organisation's own binding rule on a duty a question says it leaves out or has not done ("Jag har inte
+        hunnit kolla dem … Kan jag lägga in dem som de är?" and "Granska alltid texten innan du använder den"), by
+        what the duty is about (its concept), when no quote speaks of that duty: the search, led by what is asked,
+        need not reach it."""
+        if q.kind not in ("permission", "factual") or not q.skipped:
+            return None
+        concepts = [c for c in CONCEPTS if c.name in {c.name for c in concepts_in(q.skipped)}]
+        if not concepts or any(c.pattern.search(e.text) for c in concepts for e in evidence):
+            return None             # a quote speaks of that duty already, whatever it says of it
+        # Searched for by the duty in the documents' words; the closest rule on it is the one.
+        query = " ".join([q.skipped, *(c.swedish for c in concepts)])
+        vec = self.retriever.search_vector(query)
+        about = {c.name for c in concepts}
+        duties = [s for p in self.retriever.search(query, organisation, k=5, query_vec=vec)
+                  for s in self.retriever.sentences.of(p)
+                  if p.organisation == organisation and p.binding and not read_row(s.text)
+                  and sentence_norms(s).oblige and about & {c.name for c in concepts_in(s.text)}]
+        closeness = np.asarray(vec, dtype=np.float32)
+        return max(duties, key=lambda s: float(s.vector @ closeness), default=None)
 
     def _organisation_sentences(self, organisation: str):
         """Every sentence of the documents in the organisation's scope, its own documents before general guidance."""

@@ -335,6 +335,13 @@ def test_skipping_a_duty_is_no():
     # "without" a kind of data says what is not involved, not a duty left out; "without" an analysis is one.
     assert analyse("Can I use Copilot Chat for internal documents without personal data?").skipped == ""
     assert analyse("May I feed personal data into an AI system without any GDPR analysis?").skipped
+    # A check not made, in everyday words: the verb names the duty, and "alltid" with an imperative states one.
+    unchecked = analyse("Copilot föreslog en hänvisning till en lag. Jag har inte hunnit kolla den. Kan jag använda den?")
+    assert unchecked.skipped.startswith("kolla") and "human_review" in unchecked.concepts
+    assert analyse("I haven't checked the figures yet. Can I send them to the board?").skipped.startswith("checked")
+    always = ev("Granska alltid texten innan du använder den, och kontrollera sakuppgifter mot en tillförlitlig källa.")
+    assert always.norms.oblige and decide(unchecked, [always]).reason == "skipped_duty"
+    assert not norms("Det är alltid du som ansvarar för resultatet.").oblige
 
 
 def test_what_the_question_says_is_absent_lifts_a_ban_on_it_but_never_a_plain_negation():
@@ -1596,6 +1603,53 @@ def test_a_conditional_answer_does_not_stand_beside_a_ban_on_what_the_question_i
     assert named.verdict == "no" and "personuppgifter" in named.citations[0].quote
     internal = mossby.ask("Får vi köra transkribering i Teams på vårt interna planeringsmöte?", "mossby")
     assert internal.verdict == "yes"
+
+
+DUTY_MANIFEST = """
+[organisations.tallby]
+name = "Tallby kommun"
+contact = "AI-stödet"
+
+[[documents]]
+id = "tallby-ai"
+file = "tallby-ai.md"
+title = "AI i arbetet i Tallby kommun"
+organisation = "tallby"
+"""
+
+DUTY_DOC = """# AI i arbetet i Tallby kommun
+
+## Godkända verktyg
+
+Copilot Chat med kommunkontot får användas för interna texter i klass 1, till exempel tjänsteutlåtanden och PM.
+Gratistjänster får bara användas för öppen information.
+
+## Ditt ansvar
+
+Du ansvarar för resultatet. Granska alltid texten innan du använder den, och kontrollera sakuppgifter mot en
+tillförlitlig källa.
+
+## Märkning
+
+Texter som publiceras externt och till största delen har skapats med AI ska märkas.
+"""
+
+
+def test_a_duty_the_question_says_is_not_done_is_found_and_decides(tmp_path, embedding_cache):
+    """A question that says a duty is left undone ("Jag har inte hunnit kolla dem") gets the organisation's rule on
+    that duty quoted and deciding, though the search, led by what is asked, found the tool's permission first."""
+    from conftest import small_store
+
+    tallby = small_store(tmp_path, embedding_cache, DUTY_MANIFEST, {"tallby-ai.md": DUTY_DOC})
+    q = ("Jag skriver ett internt tjänsteutlåtande i Copilot Chat med kommunkontot, klass 1. Copilot föreslog en "
+         "hänvisning till en paragraf i en lag. Jag har inte hunnit kolla den. Kan jag lägga in den som den är?")
+    answer = tallby.ask(q, "tallby")
+    assert answer.verdict == "no" and answer.flags["decided_by"] == "skipped_duty"
+    assert "Granska alltid" in answer.citations[0].quote and answer.citations[0].deciding
+    # Checked, the permission decides.
+    checked = tallby.ask("Jag skriver ett internt tjänsteutlåtande i Copilot Chat med kommunkontot, klass 1. Kan jag "
+                         "lägga in Copilots hänvisning till en lag?", "tallby")
+    assert checked.verdict != "no"
 
 
 def test_an_only_rule_that_names_its_place_excludes_other_tools():
