@@ -654,8 +654,10 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
         # reader reads it so.
         return Decision("no", speaking[0], reason="denied", rule=Norms(permit=True, condition=True))
     # A permission for named parts of the organisation ("i de två förvaltningarna") does not say the asker's own unit
-    # ("Jag jobbar på socialförvaltningen") may: it depends on whether that unit is one of them.
-    elsewhere_units = [i for i in permits if other_unit(evidence[i].text, question)]
+    # ("Jag jobbar på socialförvaltningen") may, nor that an asker who names no unit may: it depends on whether theirs
+    # is one of them.
+    elsewhere_units = [i for i in permits if other_unit(evidence[i].text, question)
+                       or not _units(question.text) and for_units(evidence[i].text)]
     permits = [i for i in permits if i not in elsewhere_units]
     # The safety invariant for a requirement beside the permission: a duty or condition the situation reader reads
     # as broken by the question, below the confidence it is trusted from alone ("inspelningen ska avbrytas om någon
@@ -874,15 +876,22 @@ def _translated_units(text: str) -> set[str]:
     return forms
 
 
-def other_unit(rule: str, question: Question) -> bool:
-    """Whether a rule names parts of the organisation, none of them for every unit, and not the one the question names
-    (its own unit, by the key of its word: "socialförvaltningen" is not "förvaltningarna")."""
+def for_units(rule: str) -> bool:
+    """Whether a rule names parts of the organisation, none of them for every unit ("i de två förvaltningarna", not
+    "i alla förvaltningar")."""
     flat = " ".join(rule.split())
     units = _units(flat)
+    return bool(units) and not any(_EVERY_UNIT.search(flat[max(0, m.start() - 30):m.start()]) for m in units)
+
+
+def other_unit(rule: str, question: Question) -> bool:
+    """Whether a rule is for named parts of the organisation (`for_units`), and not for the one the question names (its
+    own unit, by the key of its word: "socialförvaltningen" is not "förvaltningarna")."""
     asked = {key(m.group(0).lower()) for m in _units(question.text)}
-    if not units or not asked or any(_EVERY_UNIT.search(flat[max(0, m.start() - 30):m.start()]) for m in units):
+    if not asked or not for_units(rule):
         return False
-    return not asked & ({key(m.group(0).lower()) for m in units} | _translated_units(flat))
+    flat = " ".join(rule.split())
+    return not asked & ({key(m.group(0).lower()) for m in _units(flat)} | _translated_units(flat))
 
 
 def _open_only(rule: str, organisation_text: str) -> bool:

@@ -1732,8 +1732,9 @@ def test_a_permission_for_named_units_is_no_yes_for_the_askers_own_unit():
     q = analyse("Jag jobbar på socialförvaltningen. Får vi också köra Teams-transkriberingen på våra interna möten?")
     d = decide(q, [ev(pilot, rule)])
     assert (d.verdict, d.reason) == ("conditional", "other_unit")
-    # The same question without a unit, or a rule for every unit, is a yes.
-    assert decide(analyse("Får vi köra Teams-transkriberingen på våra interna möten?"), [ev(pilot, rule)]).verdict == "yes"
+    # The same question without a unit depends on the asker's unit just as much; a rule for every unit is a yes.
+    d = decide(analyse("Får vi köra Teams-transkriberingen på våra interna möten?"), [ev(pilot, rule)])
+    assert (d.verdict, d.reason) == ("conditional", "other_unit")
     every = "Transkribering i Microsoft Teams får användas i interna möten i alla förvaltningar."
     assert decide(q, [ev(every, rule)]).verdict == "yes"
     # Where the organisation's documents name the units in the pilot and never the asker's, the permission is not
