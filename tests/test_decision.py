@@ -341,6 +341,7 @@ def test_skipping_a_duty_is_no():
     assert analyse("I haven't checked the figures yet. Can I send them to the board?").skipped.startswith("checked")
     always = ev("Granska alltid texten innan du använder den, och kontrollera sakuppgifter mot en tillförlitlig källa.")
     assert always.norms.oblige and decide(unchecked, [always]).reason == "skipped_duty"
+    assert norms("Granska därför alltid resultatet innan det används.").oblige
     assert not norms("Det är alltid du som ansvarar för resultatet.").oblige
 
 
@@ -349,6 +350,10 @@ def test_what_the_question_says_is_absent_lifts_a_ban_on_it_but_never_a_plain_ne
     permit = ev("Copilot Chat får användas för utkast till texter.")
     q = analyse("Får jag använda Copilot Chat för ett infoblad om föräldragruppen? Inga personuppgifter, bara tider.")
     assert "personal_data" in q.absent and decide(q, [ban, permit]).verdict == "yes"
+    # A customer's details are a person's: "inga kunduppgifter" says none are involved.
+    q = analyse("Får jag använda Copilot Chat för vår interna rutin? Det finns inga kunduppgifter i den.")
+    assert "personal_data" in q.absent and decide(q, [ban, permit]).verdict == "yes"
+    assert decide(analyse("Får jag använda Copilot Chat för kunduppgifter?"), [ban, permit]).verdict == "no"
     # "får jag inte dela namn?" still involves names.
     q = analyse("Får jag inte dela namn på brukare i Copilot Chat?")
     assert not q.absent and decide(q, [ban, permit]).verdict == "no"
