@@ -336,10 +336,12 @@ def test_skipping_a_duty_is_no():
     assert analyse("Can I use Copilot Chat for internal documents without personal data?").skipped == ""
     assert analyse("May I feed personal data into an AI system without any GDPR analysis?").skipped
     # A check not made, in everyday words: the verb names the duty, and "alltid" with an imperative states one.
-    unchecked = analyse("Copilot föreslog en hänvisning till en lag. Jag har inte hunnit kolla den. Kan jag använda den?")
+    unchecked = analyse("Copilot föreslog en hänvisning till en lag. Jag har inte hunnit kolla den. "
+                        "Kan jag använda den?")
     assert unchecked.skipped.startswith("kolla") and "human_review" in unchecked.concepts
     assert analyse("I haven't checked the figures yet. Can I send them to the board?").skipped.startswith("checked")
-    always = ev("Granska alltid texten innan du använder den, och kontrollera sakuppgifter mot en tillförlitlig källa.")
+    always = ev("Granska alltid texten innan du använder den, och kontrollera sakuppgifter mot en tillförlitlig "
+                "källa.")
     assert always.norms.oblige and decide(unchecked, [always]).reason == "skipped_duty"
     assert norms("Granska därför alltid resultatet innan det används.").oblige
     assert not norms("Det är alltid du som ansvarar för resultatet.").oblige
