@@ -339,7 +339,7 @@ class Assistant:
         need not reach it."""
         if q.kind not in ("permission", "factual") or not q.skipped:
             return None
-        concepts = [c for c in CONCEPTS if c.name in {c.name for c in concepts_in(q.skipped)}]
+        concepts = concepts_in(q.skipped)
         if not concepts or any(c.pattern.search(e.text) for c in concepts for e in evidence):
             return None             # a quote speaks of that duty already, whatever it says of it
         # Searched for by the duty in the documents' words; the closest rule on it is the one.
