@@ -340,16 +340,19 @@ class Assistant:
         if q.kind not in ("permission", "factual") or not q.skipped:
             return None
         concepts = concepts_in(q.skipped)
-        if not concepts or any(c.pattern.search(e.text) for c in concepts for e in evidence):
+
+        def speaks_of_it(text: str) -> bool:
+            return any(c.pattern.search(text) for c in concepts)
+
+        if not concepts or any(speaks_of_it(e.text) for e in evidence):
             return None             # a quote speaks of that duty already, whatever it says of it
         # Searched for by the duty in the documents' words; the closest rule on it is the one.
         query = " ".join([q.skipped, *(c.swedish for c in concepts)])
         vec = self.retriever.search_vector(query)
-        about = {c.name for c in concepts}
         duties = [s for p in self.retriever.search(query, organisation, k=5, query_vec=vec)
                   for s in self.retriever.sentences.of(p)
                   if p.organisation == organisation and p.binding and not read_row(s.text)
-                  and sentence_norms(s).oblige and about & {c.name for c in concepts_in(s.text)}]
+                  and speaks_of_it(s.text) and sentence_norms(s).oblige]
         closeness = np.asarray(vec, dtype=np.float32)
         return max(duties, key=lambda s: float(s.vector @ closeness), default=None)
 
