@@ -379,12 +379,13 @@ class Assistant:
 
     def _kind(self, q: Question, vec) -> str:
         """The question's kind as the learned reader reads it (assistant/question_kind), from the search vector it
-        already has. A follow-up keeps the kind read with the question before it (what it leaves implicit), and
-        an embedding model the reader was not trained on leaves the patterns' kind."""
+        already has. A follow-up keeps the kind read with the question before it (what it leaves implicit), a claim
+        to check that says something may be done asks permission, and an embedding model the reader was not trained
+        on leaves the patterns' kind."""
         from assistant.question_kind.reader import get_kind_reader
 
         reader = get_kind_reader()
-        if q.followup or reader.embedder != self._embedder_id:
+        if q.followup or q.claims_permission or reader.embedder != self._embedder_id:
             return q.kind
         return reader.read(q.text, vec)
 

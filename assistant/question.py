@@ -182,6 +182,7 @@ class Question:
     absent_words: set[str] = field(default_factory=set)   # keys of words named only as not involved
     pending: bool = False       # says the decision or approval it needs is still awaited
     parts: tuple = ()           # for a question that asks two things: each read on its own, with its vector
+    claims_permission: bool = False  # checks a claim that something may be done ("En kollega säger att vi får …")
 
     @property
     def risky(self) -> bool:
@@ -230,6 +231,19 @@ _STATED_OPEN = _LEXICON["stated_open"]
 _NEGATION_BEFORE = re.compile(r"\b(?:inte|ej|icke|aldrig|not|never)\W++(?:\w++\W++){0,2}$", re.I)
 
 
+_CLAIM, _CLAIM_CHECK, _CLAIMED_PERMISSION = (_LEXICON[k] for k in ("claim", "claim_check", "claimed_permission"))
+
+
+def claimed(text: str) -> str:
+    """What a claim the question asks to check says ("En kollega säger att vi får använda ChatGPT för allt. Stämmer
+    det?" -> "vi får använda ChatGPT för allt"); "" for a question that checks no claim."""
+    check = _CLAIM_CHECK.search(text)
+    said = _CLAIM.search(text, 0, check.start()) if check else None
+    if said is None:
+        return ""
+    return text[said.end():check.start()].strip(" .,;:!?-–")
+
+
 def stated_open(text: str) -> bool:
     """Whether the question says its information is classified as open, not negated just before ("inte klassad som
     öppen")."""
@@ -254,6 +268,10 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
         absent.add("open_info")
     concepts -= absent
     kind = question_kind(text)
+    # "En kollega säger att vi får använda ChatGPT för allt. Stämmer det?" asks whether that may be done.
+    claims_permission = bool(_CLAIMED_PERMISSION.search(claimed(text)))
+    if claims_permission:
+        kind = "permission"
     query, followup, continues = text, False, False
     previous = [h for h in (history or []) if (h.get("question") or "").strip()]
     if previous:
@@ -282,4 +300,4 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
             concepts -= absent
     return Question(question, redacted, text, language, findings, injection, kind, concepts, query, followup, absent,
                     skipped_duty(text, absent), continues, absent_words=absent_words(text, language),
-                    pending=approval_pending(text))
+                    pending=approval_pending(text), claims_permission=claims_permission)

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from assistant.domain import shipped
 from assistant.language import GLOSSARY, concepts_in, detect_language
-from assistant.question import NOT_OPEN, Question
+from assistant.question import NOT_OPEN, Question, claimed
 from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_words, stems
@@ -148,6 +149,7 @@ _ASKS = shipped().question["permission"]
 # A clause that only says when something happens ("innan vi börjar …") is not a condition on the answer.
 _TEMPORAL = re.compile(r"(?:innan|efter|before|after)\b", re.I)
 _SUFFICIENCY = shipped().question["sufficiency"]
+_UNIVERSAL = shipped().question["universal"]      # "för allt", "vad som helst", "anything", "regardless"
 _ASKER = shipped().question["staff"]     # the asker and their colleagues: "jag", "vi", "oss", "we", "us"
 _UNTIL = re.compile(r"(?:innan|före|tills|until|before)\b", re.I)
 # Words that frame a yes/no question rather than name what it asks about.
@@ -347,7 +349,12 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
             # publiceras": the duty says what is required; whether what is done meets it is the condition.
             return Decision("conditional", decision.deciding, (decision.deciding,), reason="sufficiency")
         return decision
-    return _permission(question, evidence, allowed, organisation_text)
+    decision = _permission(question, evidence, allowed, organisation_text)
+    if decision.verdict == "conditional" and question.claims_permission and _UNIVERSAL.search(claimed(question.text)):
+        # "En kollega säger att vi får använda ChatGPT till i stort sett allt": a claim that something may be done
+        # whatever the case is wrong where the documents allow it only under conditions (quoted as what decides).
+        return replace(decision, verdict="no", reason="claim_too_wide")
+    return decision
 
 
 def _permission(question: Question, evidence: list[Evidence], allowed: frozenset[str], organisation_text: str) -> Decision:
@@ -590,7 +597,8 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
     # A ban on a kind of information (secrecy, personal data) does not hold for information the question says is
     # open, whatever words it shares with it ("en offentlig rapport" and "Offentlighets- och sekretesslagen").
     named = [i for i in bans + ([] if safe else data_bans) if names_what_is_asked(evidence[i].text, question)
-             or bans_its_class(evidence[i].text, question, organisation_text) or uses_named(evidence[i].text, question)]
+             or bans_its_class(evidence[i].text, question, organisation_text) or uses_named(evidence[i].text, question)
+             or bans_kind_involved(evidence[i].text, question)]
     # A ban whose only condition is an exception the question does not speak of ("AI får inte användas för att
     # bedöma eller rangordna arbetssökande, utom när det gäller att formulera … platsannonser" and applicants to rank)
     # bans what it names outside the exception as outright.
@@ -778,9 +786,25 @@ def beyond_deadline(rule: str, question: Question) -> bool:
     return bool(stated) and max(stated) > min(limits) and names_what_is_asked(rule, question)
 
 
+# A tool's name that is an ordinary English word ("Translate", "Word", "Designer") names the tool in an English text
+# only when capitalised: "Can I use AI to translate a letter?" names no tool.
+_ENGLISH_WORD_ZIPF = 3.9
+
+
 def tools_in(text: str) -> frozenset[str]:
     """The known tools a text names (lower-cased)."""
-    return frozenset(t.lower() for t in _TOOLS.findall(text))
+    found = _TOOLS.findall(text)
+    ordinary = {t for t in found if t.islower() and _english_word(t)}
+    if ordinary and detect_language(text) == "en":
+        found = [t for t in found if t not in ordinary]
+    return frozenset(t.lower() for t in found)
+
+
+@lru_cache(maxsize=None)
+def _english_word(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= _ENGLISH_WORD_ZIPF
 
 
 _PRODUCT = re.compile(_TOOLS.pattern + r"(?:[ -]" + _TOOLS.pattern + r")+", re.I)
@@ -805,7 +829,13 @@ def about_other_tools(rule: str, question: Question, allowed: frozenset[str]) ->
     allow). The organisation's own products among the allowed are asked about by name too: "Personuppgifter om barn
     och elever får inte skrivas in i Copilot Chat" is not about SkrivStöd."""
     named, asked = _tools_named(rule, allowed), _tools_named(question.text, allowed)
-    return bool(named and asked and not named & asked and asked <= allowed)
+    return bool(named and asked and not named & asked and asked <= allowed and not _covers_every_tool(rule, allowed))
+
+
+def _covers_every_tool(rule: str, allowed: frozenset[str]) -> bool:
+    """Whether a rule names tools as ones it covers as well (`even_in`: "… i en AI-tjänst – inte heller i Copilot
+    Chat eller SkrivStöd"), not as the only ones it is about."""
+    return any(_tools_named(rule[m.end():], allowed) for m in _EVEN_IN.finditer(rule))
 
 
 def _tools_named(text: str, allowed: frozenset[str]) -> frozenset[str]:
@@ -851,6 +881,7 @@ def _denies(question: Question, rule: str) -> bool:
 
 
 _UNIT, _EVERY_UNIT = _LEXICON["unit"], _LEXICON["every_unit"]
+_EVEN_IN = _LEXICON["even_in"]
 
 
 _WORD = re.compile(r"[\w-]++")
@@ -946,6 +977,19 @@ def other_class(rule: str, question: Question) -> bool:
 # The term a definition defines ("AI-portalen: kommunens upphandlade AI-tjänst …, där leverantörens avtal förbjuder
 # …"): what it says is about the term, not a rule on using it.
 _DEFINED = re.compile(r"^\W{0,3}+[A-ZÅÄÖa-zåäö][\w -]{1,40}?:\s++")
+
+
+# The kinds of information a ban names that say what it is about by themselves (personal data is named by nearly
+# every rule and question, so it does not).
+_TELLING_KINDS = DATA_KINDS - {"personal_data"}
+
+
+def bans_kind_involved(rule: str, question: Question) -> bool:
+    """Whether a ban is on a telling kind of information (sensitive personal data, secrecy) that the question's
+    information is, in its own words ("känsliga personuppgifter (till exempel uppgifter om hälsa …)" and "an e-mail
+    about a colleague's sick leave")."""
+    kinds = {c.name for c in concepts_in(rule)} & _TELLING_KINDS
+    return bool(kinds & (question.concepts - question.absent))
 
 
 def names_what_is_asked(rule: str, question: Question) -> bool:

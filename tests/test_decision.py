@@ -2186,3 +2186,68 @@ def test_a_ban_naming_where_it_also_holds_is_not_about_that_place():
                    "AI-portalen till det?")
     assert decide(none, [ban]).verdict != "no"
     assert decide(analyse("Får jag mata in personnummer i AI-portalen?"), [ban]).verdict == "no"
+
+
+def test_an_ordinary_english_word_names_a_tool_only_when_capitalised_in_english():
+    from assistant.verdict import tools_in
+
+    assert not tools_in("Can I use AI to translate a letter to one of our residents into another language?")
+    assert tools_in("Can I use Google Translate for a letter?") == {"translate"}
+    assert tools_in("Is Word approved for Klass 2?") == {"word"}
+    # (in a Swedish question the tool's name is the tool's, however it is typed)
+    assert tools_in("får vi köra teams transkribering på mötet?") == {"teams"}
+
+
+def test_an_english_translation_question_is_decided_by_the_rules_not_by_an_unapproved_tool():
+    q = analyse("Can I use AI to translate a letter to one of our residents into another language?")
+    only_approved = ev("Använd bara godkända verktyg och bara upp till den informationsklass som anges i tabellen.",
+                       Norms(only=True))
+    letter = ev("I Copilot Chat får du bara översätta brevet om du först har tagit bort namn och andra uppgifter som kan "
+                "identifiera mottagaren.", Norms(only=True, condition=True),
+                "om du först har tagit bort namn och andra uppgifter som kan identifiera mottagaren")
+    d = decide(q, [letter, only_approved], allowed=frozenset({"copilot"}))
+    assert d.reason != "not_approved" and d.verdict == "conditional"
+
+
+def test_a_ban_on_sensitive_data_decides_for_information_that_is_sensitive_in_the_questions_own_words():
+    q = analyse("Can I use DeepL Pro (our licence) to translate an e-mail about a colleague's sick leave and rehab plan "
+                "into English?")
+    assert "sensitive_data" in q.concepts
+    row = ev("AI-tjänst: DeepL Pro via kommunens licens (översättning) · Låg: Ja · Måttlig: Ja · Hög: Nej", Norms())
+    ban = ev("Skriv aldrig in personnummer, samordningsnummer eller känsliga personuppgifter (till exempel uppgifter om "
+             "hälsa, etniskt ursprung, politiska åsikter, religion eller sexualliv) i en AI-tjänst – inte heller i Copilot "
+             "Chat eller SkrivStöd.", Norms(prohibit=True))
+    d = decide(q, [row, ban], allowed=frozenset({"deepl", "copilot", "skrivstöd"}))
+    assert (d.verdict, d.deciding, d.reason) == ("no", 1, "named_ban")
+
+
+def test_tools_a_ban_names_as_covered_too_do_not_limit_it_to_them():
+    from assistant.verdict import about_other_tools
+
+    q = analyse("får man skriva in persnummer i deepl om man har licens?")
+    allowed = frozenset({"copilot", "deepl", "solbacka assistenten"})
+    every = "Skriv aldrig in personnummer i något AI-verktyg – inte i Copilot Chat och inte heller i Solbacka Assistenten."
+    assert not about_other_tools(every, q, allowed)
+    assert about_other_tools("Personuppgifter om barn och elever får inte skrivas in i Copilot Chat.", q, allowed)
+
+
+def test_voice_recordings_of_people_are_sensitive_data():
+    q = analyse("Jag vill ladda upp röstinspelningar av två kollegor i en gratis AI-app så att den kan läsa manuset med "
+                "deras röster. Manuset är öppen information. Får jag göra så?")
+    assert "sensitive_data" in q.concepts and q.risky
+    only_open = ev("Allmänt tillgängliga AI-tjänster får bara användas med öppen information.", Norms(only=True))
+    assert decide(q, [only_open]).verdict == "no"
+
+
+def test_a_claim_that_something_may_be_done_asks_permission_and_is_wrong_when_it_claims_too_much():
+    claim = analyse("A colleague says that we can use ChatGPT for pretty much anything, as long as we check the result "
+                    "afterwards. Is that right?")
+    assert claim.kind == "permission" and claim.claims_permission
+    only_open = ev("Publika AI får bara användas för information som är klassad som öppen.", Norms(only=True))
+    d = decide(claim, [only_open])
+    assert (d.verdict, d.reason) == ("no", "claim_too_wide")
+    # A claim that names its case is answered as the question would be; one about a fact asks no permission.
+    narrow = analyse("En kollega säger att vi får använda ChatGPT för texter som redan är publicerade. Stämmer det?")
+    assert narrow.kind == "permission" and decide(narrow, [only_open]).verdict != "no"
+    fact = analyse("Min chef säger att reglerna inte gäller vikarier. Stämmer det?")
+    assert not fact.claims_permission and fact.kind != "permission"
