@@ -57,7 +57,7 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
                                                   "points_back", "documents", "same_again", "outsiders",
                                                   "uses", "outsider_object", "staff", "new_tool",
                                                   "trial", "approved_said", "stated_open",
-                                                  "sufficiency", "second_question", "claim", "claim_check", "claimed_permission", "universal")}),
+                                                  "sufficiency", "second_question", "claim", "claim_check", "claimed_permission", "universal", "at_all")}),
     "quoting": ("table", {"continues": "pattern", "asks_list": "pattern", "refers_back": "pattern",
                            "ban_lifted_by": "pattern"}),
     "durations": ("table", {"deadline": "pattern", "stated": "pattern", "units": "number map", "numbers": "number map"}),

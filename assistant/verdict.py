@@ -149,6 +149,7 @@ _ASKS = shipped().question["permission"]
 # A clause that only says when something happens ("innan vi börjar …") is not a condition on the answer.
 _TEMPORAL = re.compile(r"(?:innan|efter|before|after)\b", re.I)
 _SUFFICIENCY = shipped().question["sufficiency"]
+_AT_ALL = shipped().question["at_all"]            # "över huvud taget", "alls", "at all", "in any way"
 _UNIVERSAL = shipped().question["universal"]      # "för allt", "vad som helst", "anything", "regardless"
 _ASKER = shipped().question["staff"]     # the asker and their colleagues: "jag", "vi", "oss", "we", "us"
 _UNTIL = re.compile(r"(?:innan|före|tills|until|before)\b", re.I)
@@ -602,8 +603,9 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
     # A ban whose only condition is an exception the question does not speak of ("AI får inte användas för att
     # bedöma eller rangordna arbetssökande, utom när det gäller att formulera … platsannonser" and applicants to rank)
     # bans what it names outside the exception as outright.
+    # (unless the question asks whether it may be done at all: then the exception is the answer's condition)
     named += [i for i in cond_bans if EXCEPTION.match(evidence[i].condition or "")
-              and condition_state(evidence[i], question) is None
+              and condition_state(evidence[i], question) is None and not _AT_ALL.search(question.text)
               and names_what_is_asked(_without_exceptions(evidence[i].text), question)]
     if named:
         # An outright ban on the very thing the question asks about ("kallelser … får inte översättas med AI" and a

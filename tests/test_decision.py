@@ -488,6 +488,9 @@ def test_a_ban_with_an_exception_bans_what_it_names_outside_the_exception():
     english = decide(analyse("Can I let Copilot rank the applicants for our accountant position?"), [row, ban])
     assert (english.verdict, english.deciding) == ("no", 1)
     assert decide(analyse("Can I let Copilot summarise the board's minutes?"), [row, ban]).verdict != "no"
+    # Asked whether it may be done at all, the exception is what the answer depends on.
+    at_all = decide(analyse("Får vi använda AI över huvud taget när vi rangordnar arbetssökande?"), [row, ban])
+    assert at_all.verdict == "conditional" and 1 in at_all.conditions
 
 
 def test_a_definition_is_about_its_term_not_a_rule_on_using_it():
