@@ -46,7 +46,7 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
                                                    "answer_yes", "answer_no", "only_if", "only_word", "only_place",
                                                    "unit", "every_unit", "awaits_approval", "at_most",
                                                    "at_least", "relative_negation", "contrast_negation",
-                                                   "own_account", "embedded", "place", "even_in")}),
+                                                   "own_account", "embedded", "place", "even_in", "concession")}),
     "info_classes": ("table", {"tool_field": "pattern", "highest_field": "pattern", "comment_field": "pattern",
                                "unpublished": "pattern", "definition": "pattern", "excluded": "pattern",
                                "floor": "pattern", "scales": "names", "activity": "pattern", "name": "pattern",

@@ -884,6 +884,7 @@ def _denies(question: Question, rule: str) -> bool:
 
 _UNIT, _EVERY_UNIT = _LEXICON["unit"], _LEXICON["every_unit"]
 _EVEN_IN = _LEXICON["even_in"]
+_CONCESSION = _LEXICON["concession"]
 
 
 _WORD = re.compile(r"[\w-]++")
@@ -1536,6 +1537,9 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         # The condition belongs to a later item of a list, not to what is asked: "… för anställda, praktikanter och
         # konsulter som arbetar med kommunens konton, samt för förtroendevalda när de använder AI i sitt uppdrag" and
         # "gäller policyn för konsulter?".
+        span = None
+    if span and _CONCESSION.search(text, 0, span[0]):
+        # "… extra viktiga att skydda, även om de inte definieras som känsliga …": a concession holds either way.
         span = None
     if span and not _TEMPORAL.match(text, span[0]) and _states_condition(question, text[span[0]:span[1]]):
         return Decision("yes", -i, reason="factual_stated")

@@ -2254,3 +2254,16 @@ def test_a_claim_that_something_may_be_done_asks_permission_and_is_wrong_when_it
     assert narrow.kind == "permission" and decide(narrow, [only_open]).verdict != "no"
     fact = analyse("Min chef säger att reglerna inte gäller vikarier. Stämmer det?")
     assert not fact.claims_permission and fact.kind != "permission"
+
+
+def test_a_concession_in_a_definition_is_no_condition_of_a_factual_yes():
+    q = analyse("Räknas namn som integritetskänsliga personuppgifter enligt handledningen?")
+    definition = ev("Integritetskänsliga personuppgifter: Uppgifter som på grund av sin karaktär är extra viktiga att "
+                    "skydda, även om de inte definieras som känsliga personuppgifter i Dataskyddsförordningen.", Norms())
+    examples = ev("Hit räknas dels identifierande personuppgifter såsom namn och personnummer.", Norms())
+    d = decide(q, [definition, examples])
+    assert d.verdict == "yes"
+    # (a condition proper still makes it conditional)
+    conditional = ev("Integritetskänsliga personuppgifter är uppgifter som är extra viktiga att skydda, om de inte "
+                     "redan definieras som känsliga personuppgifter i Dataskyddsförordningen.", Norms())
+    assert decide(q, [conditional, examples]).verdict == "conditional"
