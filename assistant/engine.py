@@ -33,8 +33,8 @@ from assistant.summary import MAX_WORDS, first_line
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_stems, specific_words
 from assistant.verdict import (APPROVED, FRAMING, READING_CONFIDENCE, SETTING, Evidence, Norms, asked_words,
                                asks_tool_for_information, asks_unapproved, class_row_for, contradicts, decide, exempted,
-                               glossed, only_if, only_met, says_more_of, sentence_norms, tools_in, unless_data_involved,
-                               uses_named)
+                               glossed, only_if, only_met, own_condition, says_more_of, sentence_norms, tools_in,
+                               unless_data_involved, uses_named)
 from ingest.errors import PolicyAssistantError
 
 MAX_QUESTION_CHARS = 4000
@@ -444,7 +444,8 @@ def evidence_of(quoted: Sentence, read: Sentence, q: Question, faq: str = "") ->
     reading = read.reading or {}
     heading = quoted.passage.section.rsplit(" > ", 1)[-1].strip()
     return Evidence(quoted.text, f"{quoted.passage.section}. {quoted.passage.context} {quoted.lead_in()} {quoted.text}",
-                    norms, reading.get("condition", ""), situation, faq, reading.get("modality") == "advice_against",
+                    norms, own_condition(read.text, reading.get("condition", "")), situation, faq,
+                    reading.get("modality") == "advice_against",
                     reading.get("modality") == "recommendation" and reading.get("confidence", 0.0) >= READING_CONFIDENCE,
                     heading if heading.endswith("?") else "")
 

@@ -53,8 +53,27 @@ def norms(sentence: str) -> Norms:
     if not text.endswith(":"):
         text = _EMBEDDED.sub(" ", text)        # "… tells you which tools you may use": what it is about, no rule
     prohibit = bool(PROHIBIT.search(text))
-    return Norms(prohibit, bool(ONLY.search(text)), bool(CONDITION.search(text)), bool(PERMIT.search(text)),
+    condition = bool(CONDITION.search(_unlabelled(text)))
+    return Norms(prohibit, bool(ONLY.search(text)), condition, bool(PERMIT.search(text)),
                  not prohibit and bool(OBLIGE.search(text)))
+
+
+_FIELD_LABEL = re.compile(r"[A-ZÅÄÖ][\w -]{1,40}?:\s")
+
+
+def _unlabelled(text: str) -> str:
+    """A sentence without the label of a field it opens with: the label names its topic, not a condition ("Frågor
+    om AI-policyn: digitaliseringschefen, …"). A label that opens with a condition states one ("Om du är osäker:
+    …")."""
+    label = _FIELD_LABEL.match(text)
+    return text[label.end():] if label and not CONDITION.match(text) else text
+
+
+def own_condition(sentence: str, condition: str) -> str:
+    """The condition read at ingest, unless it lies in the label of a field the sentence opens with."""
+    text = " ".join(sentence.split())
+    unlabelled = _unlabelled(text)
+    return condition if unlabelled == text or " ".join(condition.split()) in unlabelled else ""
 
 
 # What each modality the rule reader assigns means for a permission question.
@@ -206,7 +225,9 @@ def settled(e: Evidence, question: Question) -> bool | None:
     A kind of sensitive data settles only a condition that excepts it, and only by the question saying there is none
     ("om inte testet omfattar personuppgifter" and "inga personuppgifter"): naming it ("innan personuppgifter
     används") says nothing of the rest of the condition, nor does its absence fail one that names it."""
-    concepts = {c.name for c in concepts_in(e.condition)} if e.condition else set()
+    # (when a duty is due, "innan de publiceras", is no state the question's "på webbplatsen" settles)
+    timed = bool(e.condition) and e.norms.oblige and _TEMPORAL.match(e.condition.strip())
+    concepts = {c.name for c in concepts_in(e.condition)} if e.condition and not timed else set()
     about, kinds = concepts & SETTLES, concepts & DATA_KINDS
     if not about and not kinds:
         return None
@@ -1130,6 +1151,10 @@ def _leans_met(e: Evidence, question: Question, pasted: bool) -> bool:
         return False
     # What the rule asks to be so: a duty's requirement ("complete the e-learning"), else its condition.
     asked = requirement_of(e.text) if e.norms.oblige else condition_of(e.text)
+    if e.norms.oblige and (modal := OBLIGE.search(asked)):
+        # (what the duty requires, from its verb: not whom or what it is on, which the question names as its topic:
+        # "AI-funktioner som kommunen erbjuder invånare, till exempel chattbotar på webbplatsen, ska godkännas …")
+        asked = asked[modal.start():]
     tools = _part_stems(" ".join(m.group(0) for m in _TOOL_MENTION.finditer(asked)))
     rule = _part_stems(asked) - tools - _FRAME
 

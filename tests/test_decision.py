@@ -2267,3 +2267,36 @@ def test_a_concession_in_a_definition_is_no_condition_of_a_factual_yes():
     conditional = ev("Integritetskänsliga personuppgifter är uppgifter som är extra viktiga att skydda, om de inte "
                      "redan definieras som känsliga personuppgifter i Dataskyddsförordningen.", Norms())
     assert decide(q, [conditional, examples]).verdict == "conditional"
+
+
+def test_a_fields_label_names_its_topic_not_a_condition():
+    from assistant.verdict import own_condition
+
+    contact = "Frågor om AI-policyn: digitaliseringschefen, digitalisering@havslunda.se."
+    assert not norms(contact).condition and own_condition(contact, "om AI-policyn: digitaliseringschefen") == ""
+    assert norms("Om du är osäker: fråga AI-stödet.").condition
+    rule = "Undantag: AI får användas om det finns ett beslut."
+    assert norms(rule).condition and own_condition(rule, "om det finns ett beslut") == "om det finns ett beslut"
+
+
+def test_when_a_duty_is_due_is_no_state_the_question_settles():
+    q = analyse("Vi på samhällsbyggnad vill ha en AI-chattbot på havslunda.se som svarar på allmänna frågor om "
+                "bygglov. Får vi det?")
+    assert "open_info" in q.concepts          # (the website is named)
+    duty = ev("AI-funktioner som kommunen erbjuder invånare, till exempel chattbotar på webbplatsen, ska godkännas "
+              "enligt avsnitt 5 innan de publiceras.", Norms(oblige=True, condition=True), "innan de publiceras")
+    d = decide(q, [duty])
+    assert (d.verdict, d.deciding) == ("conditional", 0)
+
+
+def test_a_duty_leans_met_by_what_it_requires_not_by_whom_or_what_it_is_on():
+    from assistant.situation.reader import Situation
+    from assistant.verdict import _leans_met
+
+    text = ("AI-funktioner som kommunen erbjuder invånare, till exempel chattbotar på webbplatsen, ska godkännas "
+            "enligt avsnitt 5.")
+    duty = Evidence(text, text, Norms(oblige=True), "", Situation("allows", 0.6, False))
+    topic = analyse("Vi vill ha en AI-chattbot på webbplatsen som svarar invånare om bygglov. Får vi det?")
+    assert not _leans_met(duty, topic, pasted=False)
+    approved = analyse("Vår chattbot på webbplatsen har godkänts enligt avsnitt 5. Får vi publicera den?")
+    assert _leans_met(duty, approved, pasted=False)
