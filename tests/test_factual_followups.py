@@ -73,3 +73,18 @@ def test_a_yes_no_question_under_a_conditional_scope_reads_what_the_question_sta
                       "från kommunen. Omfattas jag av instruktionen?", "ifoby")
     assert unmet.verdict == "no" and "kommunens datorer" in unmet.citations[0].quote
     assert unmet.flags["decided_by"] == "factual_settled"
+
+
+def test_a_question_whose_object_is_it_follows_up_the_one_before():
+    earlier = [{"question": "hur gör jag för att få börja använda Solbacka Assistenten?"}]
+    q = analyse("kan vår praktikant också få använda den? hon har fått ett kommunkonto", earlier)
+    assert q.followup and "Solbacka Assistenten" in q.query
+    assert not analyse("kan vår praktikant också få använda Copilot Chat med sitt kommunkonto nästa vecka?",
+                       earlier).continues
+
+
+def test_a_follow_up_the_patterns_read_as_information_is_read_with_the_question_before_it(ifoby):
+    earlier = [{"question": "Kan Copilot hjälpa mig att skriva ett brev till en klient om hens ansökan?"}]
+    follow = "och kan den avgöra om klienten ska få biståndet eller inte?"
+    assert analyse(follow, earlier).kind == "info"          # (the patterns alone)
+    assert ifoby.ask(follow, "ifoby", history=earlier).flags["kind"] == "permission"
