@@ -2205,21 +2205,21 @@ def test_an_english_translation_question_is_decided_by_the_rules_not_by_an_unapp
     q = analyse("Can I use AI to translate a letter to one of our residents into another language?")
     only_approved = ev("Använd bara godkända verktyg och bara upp till den informationsklass som anges i tabellen.",
                        Norms(only=True))
-    letter = ev("I Copilot Chat får du bara översätta brevet om du först har tagit bort namn och andra uppgifter som kan "
-                "identifiera mottagaren.", Norms(only=True, condition=True),
+    letter = ev("I Copilot Chat får du bara översätta brevet om du först har tagit bort namn och andra uppgifter "
+                "som kan identifiera mottagaren.", Norms(only=True, condition=True),
                 "om du först har tagit bort namn och andra uppgifter som kan identifiera mottagaren")
     d = decide(q, [letter, only_approved], allowed=frozenset({"copilot"}))
     assert d.reason != "not_approved" and d.verdict == "conditional"
 
 
 def test_a_ban_on_sensitive_data_decides_for_information_that_is_sensitive_in_the_questions_own_words():
-    q = analyse("Can I use DeepL Pro (our licence) to translate an e-mail about a colleague's sick leave and rehab plan "
-                "into English?")
+    q = analyse("Can I use DeepL Pro (our licence) to translate an e-mail about a colleague's sick leave and rehab "
+                "plan into English?")
     assert "sensitive_data" in q.concepts
     row = ev("AI-tjänst: DeepL Pro via kommunens licens (översättning) · Låg: Ja · Måttlig: Ja · Hög: Nej", Norms())
-    ban = ev("Skriv aldrig in personnummer, samordningsnummer eller känsliga personuppgifter (till exempel uppgifter om "
-             "hälsa, etniskt ursprung, politiska åsikter, religion eller sexualliv) i en AI-tjänst – inte heller i Copilot "
-             "Chat eller SkrivStöd.", Norms(prohibit=True))
+    ban = ev("Skriv aldrig in personnummer, samordningsnummer eller känsliga personuppgifter (till exempel uppgifter "
+             "om hälsa, etniskt ursprung, politiska åsikter, religion eller sexualliv) i en AI-tjänst – inte heller i "
+             "Copilot Chat eller SkrivStöd.", Norms(prohibit=True))
     d = decide(q, [row, ban], allowed=frozenset({"deepl", "copilot", "skrivstöd"}))
     assert (d.verdict, d.deciding, d.reason) == ("no", 1, "named_ban")
 
@@ -2229,14 +2229,15 @@ def test_tools_a_ban_names_as_covered_too_do_not_limit_it_to_them():
 
     q = analyse("får man skriva in persnummer i deepl om man har licens?")
     allowed = frozenset({"copilot", "deepl", "solbacka assistenten"})
-    every = "Skriv aldrig in personnummer i något AI-verktyg – inte i Copilot Chat och inte heller i Solbacka Assistenten."
+    every = ("Skriv aldrig in personnummer i något AI-verktyg – inte i Copilot Chat och inte heller i Solbacka "
+             "Assistenten.")
     assert not about_other_tools(every, q, allowed)
     assert about_other_tools("Personuppgifter om barn och elever får inte skrivas in i Copilot Chat.", q, allowed)
 
 
 def test_voice_recordings_of_people_are_sensitive_data():
-    q = analyse("Jag vill ladda upp röstinspelningar av två kollegor i en gratis AI-app så att den kan läsa manuset med "
-                "deras röster. Manuset är öppen information. Får jag göra så?")
+    q = analyse("Jag vill ladda upp röstinspelningar av två kollegor i en gratis AI-app så att den kan läsa manuset "
+                "med deras röster. Manuset är öppen information. Får jag göra så?")
     assert "sensitive_data" in q.concepts and q.risky
     only_open = ev("Allmänt tillgängliga AI-tjänster får bara användas med öppen information.", Norms(only=True))
     assert decide(q, [only_open]).verdict == "no"
@@ -2258,8 +2259,9 @@ def test_a_claim_that_something_may_be_done_asks_permission_and_is_wrong_when_it
 
 def test_a_concession_in_a_definition_is_no_condition_of_a_factual_yes():
     q = analyse("Räknas namn som integritetskänsliga personuppgifter enligt handledningen?")
-    definition = ev("Integritetskänsliga personuppgifter: Uppgifter som på grund av sin karaktär är extra viktiga att "
-                    "skydda, även om de inte definieras som känsliga personuppgifter i Dataskyddsförordningen.", Norms())
+    definition = ev("Integritetskänsliga personuppgifter: Uppgifter som på grund av sin karaktär är extra viktiga "
+                    "att skydda, även om de inte definieras som känsliga personuppgifter i Dataskyddsförordningen.",
+                    Norms())
     examples = ev("Hit räknas dels identifierande personuppgifter såsom namn och personnummer.", Norms())
     d = decide(q, [definition, examples])
     assert d.verdict == "yes"
