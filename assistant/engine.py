@@ -26,7 +26,7 @@ from assistant.faq import faq_answer, find_faq
 from assistant.info_classes import DATA_KINDS, any_floor, class_runs, classes_named, read_row, stated_class
 from assistant.language import AI_DOMAIN, CONCEPTS, REQUIRED_ANSWER_TYPES, concepts_in
 from assistant.sentence_index import Sentence
-from assistant.question import _INFO_START, STAFF, Question, ai_users, analyse, foreign_subject
+from assistant.question import STAFF, Question, ai_users, analyse, foreign_subject
 from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
 from assistant.summary import MAX_WORDS, first_line
@@ -385,12 +385,12 @@ class Assistant:
         from assistant.question_kind.reader import get_kind_reader
 
         reader = get_kind_reader()
-        if reader.embedder != self._embedder_id or q.claims_permission:
+        if reader.embedder != self._embedder_id or q.claim:
             return q.kind
         if q.followup:
             # (one the patterns read as asking for information, though it opens with no question word, is read with
             # the question before it, which its search vector is of: "och kan den avgöra om kunden ska få anstånd?")
-            return reader.read(q.query, vec) if q.kind == "info" and not _INFO_START.search(q.text) else q.kind
+            return reader.read(q.query, vec) if q.kind == "info" and not _OPENS_INFO.search(q.text) else q.kind
         return reader.read(q.text, vec)
 
     def _answered(self, q: Question, vec, passages: list[Passage]) -> bool:
@@ -577,8 +577,8 @@ def asked_concepts(q: Question) -> list:
     return [c for c in CONCEPTS if c.name in q.concepts and c.pattern.search(asking)]
 
 
-_ASKS_FOR, _DOCUMENTS, _PREDICATE, _SECOND_QUESTION = (shipped().question[k] for k in (
-    "asks_for", "documents", "predicate", "second_question"))
+_ASKS_FOR, _DOCUMENTS, _PREDICATE, _SECOND_QUESTION, _OPENS_INFO = (shipped().question[k] for k in (
+    "asks_for", "documents", "predicate", "second_question", "info_start"))
 PART_WORDS = 3
 
 

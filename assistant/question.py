@@ -182,7 +182,7 @@ class Question:
     absent_words: set[str] = field(default_factory=set)   # keys of words named only as not involved
     pending: bool = False       # says the decision or approval it needs is still awaited
     parts: tuple = ()           # for a question that asks two things: each read on its own, with its vector
-    claims_permission: bool = False  # checks a claim that something may be done ("En kollega säger att vi får …")
+    claim: str = ""             # a claim it checks that something may be done ("En kollega säger att vi får …")
 
     @property
     def risky(self) -> bool:
@@ -196,6 +196,10 @@ class Question:
             # Anonymised data are no longer personal data; confidentiality can still apply.
             return "secrecy" in self.concepts or secrecy
         return bool(self.concepts & RISKY) or f.personal_data or secrecy or special
+
+    @property
+    def claims_permission(self) -> bool:
+        return bool(self.claim)
 
 
 def strip_instructions(text: str) -> tuple[str, bool]:
@@ -269,8 +273,9 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
     concepts -= absent
     kind = question_kind(text)
     # "En kollega säger att vi får använda ChatGPT för allt. Stämmer det?" asks whether that may be done.
-    claims_permission = bool(_CLAIMED_PERMISSION.search(claimed(text)))
-    if claims_permission:
+    claim = claimed(text)
+    claim = claim if _CLAIMED_PERMISSION.search(claim) else ""
+    if claim:
         kind = "permission"
     query, followup, continues = text, False, False
     previous = [h for h in (history or []) if (h.get("question") or "").strip()]
@@ -300,4 +305,4 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
             concepts -= absent
     return Question(question, redacted, text, language, findings, injection, kind, concepts, query, followup, absent,
                     skipped_duty(text, absent), continues, absent_words=absent_words(text, language),
-                    pending=approval_pending(text), claims_permission=claims_permission)
+                    pending=approval_pending(text), claim=claim)

@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 
 from assistant.domain import shipped
 from assistant.language import GLOSSARY, concepts_in, detect_language
-from assistant.question import NOT_OPEN, Question, claimed
+from assistant.question import NOT_OPEN, Question
 from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_words, stems
@@ -56,9 +56,6 @@ def norms(sentence: str) -> Norms:
     condition = bool(CONDITION.search(_unlabelled(text)))
     return Norms(prohibit, bool(ONLY.search(text)), condition, bool(PERMIT.search(text)),
                  not prohibit and bool(OBLIGE.search(text)))
-
-
-_FIELD_LABEL = re.compile(r"[A-ZÅÄÖ][\w -]{1,40}?:\s")
 
 
 def _unlabelled(text: str) -> str:
@@ -372,7 +369,7 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
             return Decision("conditional", decision.deciding, (decision.deciding,), reason="sufficiency")
         return decision
     decision = _permission(question, evidence, allowed, organisation_text)
-    if decision.verdict == "conditional" and question.claims_permission and _UNIVERSAL.search(claimed(question.text)):
+    if decision.verdict == "conditional" and _UNIVERSAL.search(question.claim):
         # "En kollega säger att vi får använda ChatGPT till i stort sett allt": a claim that something may be done
         # whatever the case is wrong where the documents allow it only under conditions (quoted as what decides).
         return replace(decision, verdict="no", reason="claim_too_wide")
@@ -1001,6 +998,9 @@ def other_class(rule: str, question: Question) -> bool:
 # The term a definition defines ("AI-portalen: kommunens upphandlade AI-tjänst …, där leverantörens avtal förbjuder
 # …"): what it says is about the term, not a rule on using it.
 _DEFINED = re.compile(r"^\W{0,3}+[A-ZÅÄÖa-zåäö][\w -]{1,40}?:\s++")
+# The capitalised label a field opens with ("Frågor om AI-policyn: …"); `_DEFINED` also reads a defined term in
+# lower case or after a list mark.
+_FIELD_LABEL = re.compile(r"[A-ZÅÄÖ][\w -]{1,40}?:\s")
 
 
 # The kinds of information a ban names that say what it is about by themselves (personal data is named by nearly
