@@ -17,6 +17,7 @@ import numpy as np
 
 from assistant.answer import Answer, Citation, one_line
 from assistant.answerability.check import get_check
+from assistant.document_scope import outside
 from assistant.domain import shipped
 from assistant.approval import allowed_tools
 from assistant.gates import Gates, gates_for
@@ -145,6 +146,11 @@ class Assistant:
         scope_orgs = retriever.scope(organisation)
         timings: dict = {}
         passages = retriever.search(q.query, organisation, k=SEARCH_K, query_vec=vec, timings=timings)
+        # A document that says it does not apply to the asker ("Instruktionen gäller inte avdelningarna Äldreomsorg …"
+        # for "Vi på äldreomsorgen …") decides nothing for them: the documents that do apply answer, and the sentence
+        # that leaves them out is quoted after the rules.
+        left_out = outside(q, self._organisation_sentences(organisation)) if q.kind == "permission" else {}
+        passages = [p for p in passages if p.doc_id not in left_out]
         timings["embed"] = embed
         t1 = time.perf_counter()
         chosen = select(q, vec, passages, self.retriever.sentences, retriever.named_documents(q.text), self.ranking)
@@ -243,6 +249,7 @@ class Assistant:
                 evidence[at] = replace(evidence[at], situation=read_situation(sentences[at].text, q))
                 decision = decide(q, evidence[:at + 1], names=names)
             base.verdict = decision.verdict
+            sentences += [s for s in left_out.values() if s.text not in {t.text for t in sentences}]
             order = list(range(len(sentences)))
             if decision.deciding is not None:
                 # The rule that decided the verdict is quoted first, so the badge and the first quote agree.
@@ -320,10 +327,14 @@ class Assistant:
         chat godkänt för klass c?", asks the same.)"""
         if not (q.kind == "permission" or q.kind == "factual" and asks_tool_for_information(q)):
             return None
-        stated = stated_class(q)
-        floor = any_floor(q, organisation_text) if stated is None else None
-        stated = stated or floor
-        if stated is None or any(stated in classes_named(e.text) for e in evidence):
+        # (a class the question states is read, unless its information is a higher class by the definitions: "…
+        # omfattas av sekretess inom socialtjänsten … AI-portalen är ju godkänd för klass C" is klass D)
+        said, floor = stated_class(q), any_floor(q, organisation_text)
+        if said is not None and not (floor is not None and floor[0] == said[0] and floor[1] > said[1]):
+            floor = None
+        stated = floor or said
+        # (a quote that only defines the class, "… inom socialtjänst … är klass D", says nothing of what it may do)
+        if stated is None or any(stated in classes_named(e.text) and e.norms != Norms() for e in evidence):
             return None
         # A rule about that class alone, or with others in one run ("klass A och B"); not one that weighs classes
         # against each other ("at least Klass 2, and must not be entered into a tool approved only for Klass 1").

@@ -466,8 +466,11 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
     for i, e in sorted(relevant, key=lambda pair: pair[0] != row_at):
         if i in other_rows:
             continue                           # a table row about another tool than the one asked about
-        if i != row_at and other_class(e.text, question):
-            continue                           # "Information i klass C får användas endast i AI-portalen" for klass D
+        # "Information i klass C får användas endast i AI-portalen" for klass D; not a ban on the class the
+        # information is by the definitions, above the one the question states ("… sekretess inom socialtjänsten …
+        # AI-portalen är ju godkänd för klass C" and "Information i klass D får under inga omständigheter …").
+        if i != row_at and other_class(e.text, question) and not bans_its_class(e.text, question, organisation_text):
+            continue
         if i != row_at and other_product_row(e.text, question):
             continue                           # "GitHub Copilot Business" for "copilot"
         if i == row_at:

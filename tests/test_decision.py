@@ -2302,3 +2302,18 @@ def test_a_duty_leans_met_by_what_it_requires_not_by_whom_or_what_it_is_on():
     assert not _leans_met(duty, topic, pasted=False)
     approved = analyse("Vår chattbot på webbplatsen har godkänts enligt avsnitt 5. Får vi publicera den?")
     assert _leans_met(duty, approved, pasted=False)
+
+
+def test_a_ban_on_the_class_the_definitions_give_speaks_though_the_question_states_a_lower_one():
+    # The question states the tool's class ("godkänd för klass C"); its information is klass D by the definitions.
+    definitions = ("Uppgifter som omfattas av sekretess enligt offentlighets- och sekretesslagen är minst klass C och "
+                   "får därmed endast användas i AI-portalen. Uppgifter som omfattas av sekretess till skydd för "
+                   "enskild inom socialtjänst, hälso- och sjukvård eller elevhälsa är klass D. Information i klass D "
+                   "får under inga omständigheter användas i några AI-tjänster.")
+    q = analyse("Jag vill låta AI-portalen sammanfatta en genomförandeplan. Uppgifterna omfattas av sekretess inom "
+                "socialtjänsten och hälso- och sjukvården. AI-portalen är ju godkänd för klass C, så det borde väl gå bra?")
+    evidence = [ev("Uppgifter som omfattas av sekretess enligt offentlighets- och sekretesslagen är minst klass C och "
+                   "får därmed endast användas i AI-portalen."),
+                ev("Information i klass D får under inga omständigheter användas i några AI-tjänster.")]
+    d = decide(q, evidence, organisation_text=definitions)
+    assert (d.verdict, d.deciding) == ("no", 1)
