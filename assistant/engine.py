@@ -31,7 +31,7 @@ from assistant.question import STAFF, Question, ai_users, analyse, foreign_subje
 from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
 from assistant.summary import MAX_WORDS, first_line
-from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_stems, specific_words
+from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_stems, specific_words, stems
 from assistant.verdict import (APPROVED, FRAMING, READING_CONFIDENCE, SETTING, Evidence, Norms, asked_words,
                                asks_tool_for_information, asks_unapproved, class_row_for, contradicts, decide, exempted,
                                glossed, only_if, only_met, own_condition, says_more_of, sentence_norms, tools_in,
@@ -655,6 +655,14 @@ def asks_for_absent(q: Question, text: str, words: frozenset[str], read: str | N
     asked = [(ask, answer) for ask, answer in REQUIRED_ANSWER_TYPES.values() if ask.search(q.text)]
     if any(not answer.search(text if read is None else read) for _, answer in asked):
         return True
+    if asked and q.followup and read is not None and (own := specific_stems(q.text, q.language)):
+        # A follow-up reads the passages of the question before it, where the kind of answer may stand for that
+        # question's subject ("… raderas senast efter sju dagar"): it must stand beside a word the follow-up names
+        # itself ("hur lång tid har socialchefen på sig att ge sitt tillstånd?"), in its sentence or the next to it.
+        said = _SENTENCE_END.split(read)
+        if not any(all(answer.search(s) for _, answer in asked) and own & stems(" ".join(said[max(0, i - 1):i + 2]))
+                   for i, s in enumerate(said)):
+            return True
     for m in _ASKS_FOR.finditer(q.text):
         if any(ask.search(m.group(0)) for ask, _ in asked):
             continue                         # "vilket datum": the kind of answer, found above

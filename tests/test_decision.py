@@ -914,6 +914,22 @@ def test_a_ban_beside_a_permission_is_found_through_compounds_but_not_tool_names
     assert not names_part_of({"sammanfatta"}, {"sammanträde"})
 
 
+def test_a_follow_up_needs_the_kind_of_answer_beside_a_word_of_its_own():
+    from assistant.engine import asks_for_absent
+
+    history = [{"question": "Vem ska godkänna en ny AI-tjänst inom IFO?", "answer": "Socialchefen."}]
+    read = ("En ny AI-tjänst inom IFO kräver tillstånd av socialchefen innan den tas i bruk. Använd verksamhetens "
+            "mallar i första hand. Chatthistorik ska raderas senast efter sju dagar.")
+    words = frozenset(w.lower() for w in re.findall(r"[\w-]+", read))
+    # the only length of time read is the chat history's, not the permission's
+    later = analyse("och hur lång tid har socialchefen på sig att ge sitt tillstånd?", history)
+    assert later.followup and asks_for_absent(later, read, words, read)
+    timed = read + " Socialchefen ska lämna besked om tillstånd inom tre veckor."
+    assert not asks_for_absent(later, timed, words, timed)
+    # asked first, the question is judged on the kind of answer anywhere in what is read, as before
+    assert not asks_for_absent(analyse("Hur lång tid har socialchefen på sig att ge sitt tillstånd?"), read, words, read)
+
+
 def test_an_information_question_the_documents_cannot_answer():
     from assistant.engine import asks_for_absent
 
