@@ -12,7 +12,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from assistant.domain import shipped
-from assistant.language import GLOSSARY, concepts_in, detect_language
+from assistant.language import DEFINITION_QUESTION, GLOSSARY, concepts_in, detect_language
 from assistant.question import NOT_OPEN, Question
 from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
@@ -362,6 +362,14 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
         # "Räcker det att skriva ”Texten är skapad med AI” …, utan att det står vem som ansvarar för innehållet?"
         skipped = skipped_duty(question, applicable(evidence, question))
         decision = skipped or _factual(question, evidence, names)
+        if decision.verdict == "yes" and not DEFINITION_QUESTION.search(question.text):
+            # The safety invariant for a yes/no question too: no "yes" while a quoted rule bans the class its
+            # information is ("can class D information go into AI-portalen just this once?" and "Information i klass
+            # D får under inga omständigheter användas …"); not for what counts as that class ("Räknas … som klass D?").
+            banned = next((i for i, e in enumerate(evidence) if e.norms.prohibit and not e.norms.condition
+                           and bans_its_class(e.text, question, organisation_text)), None)
+            if banned is not None:
+                return Decision("no", banned, reason="class_banned", rule=Norms(prohibit=True))
         if decision.verdict == "yes" and _SUFFICIENCY.search(question.text) \
                 and evidence[decision.deciding].norms.oblige:
             # "Vår chattbot skriver att den är en AI. Räcker det?" and "AI-funktioner … ska godkännas innan de

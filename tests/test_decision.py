@@ -2333,3 +2333,16 @@ def test_a_ban_on_the_class_the_definitions_give_speaks_though_the_question_stat
                 ev("Information i klass D får under inga omständigheter användas i några AI-tjänster.")]
     d = decide(q, evidence, organisation_text=definitions)
     assert (d.verdict, d.deciding) == ("no", 1)
+
+
+def test_no_yes_to_a_yes_no_question_whose_information_is_a_class_a_quoted_rule_bans():
+    q = analyse("If the dataskyddsombud says it's fine, can class D information go into AI-portalen just this once?")
+    q.kind = "factual"
+    evidence = [ev("Information i klass C får användas endast i AI-portalen."),
+                ev("Information i klass D får under inga omständigheter användas i några AI-tjänster.")]
+    d = decide(q, evidence, organisation_text=" ".join(e.text for e in evidence))
+    assert d.verdict != "yes"
+    # what counts as the class is no use of it
+    definition = analyse("Räknas uppgifter om hälsa inom socialtjänsten som klass D?")
+    definition.kind = "factual"
+    assert decide(definition, evidence, organisation_text=" ".join(e.text for e in evidence)).reason != "class_banned"
