@@ -54,6 +54,12 @@ I Copilot Chat får personuppgifter inte användas.
 
 ## Informationsklasser
 
+Vilken information som får användas i en AI-tjänst avgörs av informationens klass.
+
+AI-portalen är kommunens upphandlade AI-tjänst, godkänd för information upp till klass C.
+
+Frågor om personuppgifter besvaras av dataskyddsombudet.
+
 Uppgifter som omfattas av sekretess till skydd för enskild inom socialtjänst eller hälso- och sjukvård är klass D.
 
 Information i klass C får användas endast i AI-portalen.
@@ -105,5 +111,12 @@ def test_the_instruction_does_not_decide_for_a_unit_it_leaves_out_and_is_quoted_
 def test_the_ban_on_the_class_the_definitions_give_is_quoted_when_the_question_states_a_lower_one(tallvik):
     answer = tallvik.ask("Uppgifterna omfattas av sekretess inom hälso- och sjukvården. AI-portalen är ju godkänd "
                          "för klass C, så kan jag låta AI-portalen sammanfatta dem?", "tallvik")
+    assert answer.verdict == "no"
+    assert "klass D får under inga omständigheter" in answer.citations[0].quote
+
+
+def test_a_yes_no_question_about_a_banned_class_gets_no(tallvik):
+    answer = tallvik.ask("If the dataskyddsombud says it's fine, can class D information go into AI-portalen just "
+                         "this once?", "tallvik")
     assert answer.verdict == "no"
     assert "klass D får under inga omständigheter" in answer.citations[0].quote
