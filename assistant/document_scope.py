@@ -52,8 +52,10 @@ def outside(q: Question, sentences: Iterable) -> dict[str, object]:
         if doc in found:
             continue
         part = left_out(s.text)
-        own = stems(f"{s.passage.organisation} {s.passage.title}")
-        named = {w for w in specific_words(part, q.language) if w[:6] not in own} if part else set()
+        if not part:
+            continue
+        own = stems(f"{s.passage.organisation} {s.passage.title}")      # (six-letter stems, as MIN_STEM)
+        named = {w for w in specific_words(part, q.language) if w[:MIN_STEM] not in own}
         if any(_inflects(a, w) for a in asked for w in named):
             found[doc] = s
     return found

@@ -927,7 +927,8 @@ def test_a_follow_up_needs_the_kind_of_answer_beside_a_word_of_its_own():
     timed = read + " Socialchefen ska lämna besked om tillstånd inom tre veckor."
     assert not asks_for_absent(later, timed, words, timed)
     # asked first, the question is judged on the kind of answer anywhere in what is read, as before
-    assert not asks_for_absent(analyse("Hur lång tid har socialchefen på sig att ge sitt tillstånd?"), read, words, read)
+    first = analyse("Hur lång tid har socialchefen på sig att ge sitt tillstånd?")
+    assert not asks_for_absent(first, read, words, read)
 
 
 def test_an_information_question_the_documents_cannot_answer():
@@ -2327,7 +2328,8 @@ def test_a_ban_on_the_class_the_definitions_give_speaks_though_the_question_stat
                    "enskild inom socialtjänst, hälso- och sjukvård eller elevhälsa är klass D. Information i klass D "
                    "får under inga omständigheter användas i några AI-tjänster.")
     q = analyse("Jag vill låta AI-portalen sammanfatta en genomförandeplan. Uppgifterna omfattas av sekretess inom "
-                "socialtjänsten och hälso- och sjukvården. AI-portalen är ju godkänd för klass C, så det borde väl gå bra?")
+                "socialtjänsten och hälso- och sjukvården. AI-portalen är ju godkänd för klass C, så det borde väl "
+                "gå bra?")
     evidence = [ev("Uppgifter som omfattas av sekretess enligt offentlighets- och sekretesslagen är minst klass C och "
                    "får därmed endast användas i AI-portalen."),
                 ev("Information i klass D får under inga omständigheter användas i några AI-tjänster.")]
