@@ -249,7 +249,8 @@ class Assistant:
                 evidence[at] = replace(evidence[at], situation=read_situation(sentences[at].text, q))
                 decision = decide(q, evidence[:at + 1], names=names)
             base.verdict = decision.verdict
-            sentences += [s for s in left_out.values() if s.text not in {t.text for t in sentences}]
+            quoted = {t.text for t in sentences}
+            sentences += [s for s in left_out.values() if s.text not in quoted]
             order = list(range(len(sentences)))
             if decision.deciding is not None:
                 # The rule that decided the verdict is quoted first, so the badge and the first quote agree.
