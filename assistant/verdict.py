@@ -588,7 +588,7 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             else:
                 bans.append(i)
         else:
-            if n.only and {c.name for c in concepts_in(e.text)} & question.absent:
+            if n.only and only_concepts(e.text) & question.absent:
                 # "får bara användas för öppen information", and the question's information is not open.
                 return Decision("no", i, reason="outside_only")
             if n.only and (elsewhere(e.text, question) or private_account(e.text, question)):
@@ -1224,6 +1224,14 @@ def private_account(rule: str, question: Question) -> bool:
         if own and not _NEGATION.search(scope[:own.start()]):
             return True
     return False
+
+
+def only_concepts(rule: str) -> set[str]:
+    """The kinds of information or use an "only" rule restricts to ("får bara användas med öppen information"), not
+    those it is about: "Uppgifter som omfattas av sekretess … är minst Klass 2 (känslig) och får därför bara hanteras i
+    Solbacka Assistenten" restricts to a place, whatever its class is called."""
+    m = _ONLY_WORD.search(rule)
+    return {c.name for c in concepts_in(rule[m.end():])} if m else set()
 
 
 def only_place_named(rule: str, question: Question) -> bool:

@@ -688,6 +688,20 @@ def test_information_that_is_not_open_breaks_a_rule_for_open_information_only():
     assert decide(analyse("Får jag använda ChatGPT med text som redan ligger på webbplatsen?"), [only]).verdict == "yes"
 
 
+def test_an_only_rule_restricts_to_what_follows_its_only():
+    # "… minst Klass 2 (känslig) och får därför bara hanteras i Solbacka Assistenten" restricts to a place: a question
+    # with no sensitive personal data ("inga känsliga personuppgifter") is not outside it for the class's name.
+    only = ev("Uppgifter som omfattas av sekretess är alltid minst Klass 2 (känslig), och får därför bara hanteras i "
+              "Solbacka Assistenten.", Norms(only=True))
+    q = analyse("Får jag låta Solbacka Assistenten jämföra anbud som omfattas av sekretess? De innehåller inga "
+                "känsliga personuppgifter.")
+    assert "sensitive_data" in q.absent and decide(q, [only]).reason != "outside_only"
+    assert decide(q, [ev("Känsliga personuppgifter får bara hanteras i Solbacka Assistenten.", Norms(only=True))]).reason \
+        != "outside_only"
+    assert decide(q, [ev("Copilot Chat får bara användas för känsliga personuppgifter.", Norms(only=True))]).reason \
+        == "outside_only"
+
+
 def test_a_ban_does_not_cover_what_it_exempts():
     ban = ev("Information som inte är offentlig får inte föras in i någon AI-tjänst annan än Copilot Chat med kommunens konto.",
              Norms(prohibit=True))
