@@ -112,6 +112,22 @@ def test_the_organisations_definitions_give_a_floor_for_the_questions_informatio
     assert class_floor(q, "letter", lettered) == ("letter", 3)
 
 
+def test_a_list_named_as_not_involved_places_nothing():
+    # Each item of a negated list is left out, not only the first ("inte socialtjänst, hälso- och sjukvård eller
+    # elevhälsa"), so the class their secrecy would be is no floor for the question.
+    lettered = ("Uppgifter som omfattas av sekretess är minst klass C. Uppgifter som omfattas av sekretess inom "
+                "socialtjänst, hälso- och sjukvård eller elevhälsa är klass D.")
+    q = analyse("Ett företags uppgifter omfattas av sekretess – det rör alltså inte socialtjänst, hälso- och sjukvård "
+                "eller elevhälsa. Får jag sammanfatta dem i AI-portalen?")
+    assert {"socialtj", "sjukvå", "elevhä"} <= q.absent_words
+    assert class_floor(q, "letter", lettered) is None
+    said = analyse("Det rör socialtjänst, hälso- och sjukvård eller elevhälsa. Får jag sammanfatta dem i AI-portalen?")
+    assert class_floor(said, "letter", lettered) == ("letter", 3)
+    q = analyse("Det finns inga kunduppgifter, inga personnummer och inget om styrsystemen. Får jag det?")
+    assert {"kunduppg", "personnu", "styrsyst"} <= q.absent_words
+    assert "contra" in analyse("Can I use it? No customer data, contracts or anything about OT.").absent_words
+
+
 def test_a_scales_only_definition_is_matched_by_two_of_the_questions_words():
     levels = "Nivåerna är Låg, Måttlig och Hög. Uppgifter som omfattas av sekretess har alltid nivå Hög."
     scale = "låg måttlig hög"
