@@ -236,6 +236,22 @@ _NEGATION_BEFORE = re.compile(r"\b(?:inte|ej|icke|aldrig|not|never)\W++(?:\w++\W
 
 
 _CLAIM, _CLAIM_CHECK, _CLAIMED_PERMISSION = (_LEXICON[k] for k in ("claim", "claim_check", "claimed_permission"))
+_BACKGROUND, _BACKGROUND_TURN = _LEXICON["background"], _LEXICON["background_turn"]
+
+
+def without_background(text: str) -> str:
+    """The question without the sentences that tell what the asker already knows of the rules: what they name is not
+    the situation asked about ("Jag vet att IFO avråder från AI i texter till klienter." names no client data of the
+    asker's). A sentence that turns to ask ("… – men får jag …?") keeps its question."""
+    kept = []
+    for m in _SENTENCE.finditer(text):
+        piece = m.group(0)
+        if _BACKGROUND.search(piece):
+            turn = _BACKGROUND_TURN.search(piece)
+            piece = piece[turn.end():] if turn else ""
+        kept.append(piece)
+    rest = " ".join(p.strip() for p in kept if p.strip())
+    return rest if rest and len(rest) < len(text.strip()) else text
 
 
 def claimed(text: str) -> str:
@@ -264,6 +280,7 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
         text = normalise(text, language)
         language = detect_language(text)
     text = _CHAT_OPENER.sub("", text, count=1) or text
+    text = without_background(text)
     concepts = {c.name for c in concepts_in(text)}
     absent = absent_concepts(text) - {"open_info", "anonymised"}
     if NOT_OPEN.search(text) and not stated_open(text):

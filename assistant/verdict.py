@@ -528,9 +528,11 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             # "Piloten omfattar högst 40 medarbetare" and "Vi är 45 medarbetare …": the question states what the
             # rule's limit rules out.
             return Decision("no", i, reason="beyond_limit", rule=Norms(prohibit=True))
-        if not n.prohibit and (n.permit or i == row_at) and excepted(e.text, question):
+        if not n.prohibit and (n.permit or i == row_at) and excepted(e.text, question) \
+                and not about_other_tools(e.text, question, allowed):
             # "Copilot Chat får användas för information på nivå Måttlig, med undantag för personuppgifter om barn och
-            # elever" and a question about the pupils' names: what it permits excepts what the question is about.
+            # elever" and a question about the pupils' names: what it permits excepts what the question is about
+            # (in Copilot Chat: not in SkrivStöd, which the question asks about).
             return Decision("no", i, reason="excepted", rule=Norms(prohibit=True))
         if n.only and (only_if(e.text) or only_place_named(e.text, question)):
             # "endast om …": a condition; and so is "endast när … och endast i AI-portalen" for a question about

@@ -1131,6 +1131,25 @@ def test_a_permission_excepts_what_the_question_is_about():
     open_meeting = analyse("Byggnadsnämndens sammanträde sänds offentligt och inga ärenden behandlas bakom stängda dörrar. "
                            "Får vi texta sändningen med AI?")
     assert decide(open_meeting, [meeting]).reason != "excepted"
+    # Nor for another of the organisation's tools than the one the permission is for.
+    skrivstod = analyse("Får jag göra en deltagarlista med elevernas namn i SkrivStöd? Det är bara nivå Måttlig.")
+    allowed = frozenset({"copilot chat", "skrivstöd"})
+    assert decide(skrivstod, [rule], allowed=allowed).reason != "excepted"
+    assert decide(names, [rule], allowed=allowed).reason == "excepted"
+
+
+def test_what_the_asker_already_knows_of_the_rules_is_not_the_situation():
+    # "Jag vet att IFO avråder från AI i texter till klienter" names no client data of the asker's.
+    q = analyse("Jag jobbar på Funktionsstöd. Jag vet att IFO avråder från AI i texter till klienter. Får jag låta "
+                "Copilot Chat skriva ett allmänt informationsblad? Inga namn och inga uppgifter om någon brukare.")
+    assert "personal_data" not in q.concepts and "klienter" not in q.text and not q.risky
+    told = analyse("Jag jobbar på Funktionsstöd. Jag vill skriva texter till klienter med Copilot Chat. Får jag det?")
+    assert "personal_data" in told.concepts
+    # A sentence that turns to ask keeps its question; one that is all background is kept when nothing else is.
+    turned = analyse("Jag vet att Copilot Chat har ett undantag för elever – men får jag göra det här i SkrivStöd?")
+    assert turned.text == "får jag göra det här i SkrivStöd?" and turned.kind == "permission"
+    assert analyse("I know that Copilot is approved, but can I use it for names?").text == "can I use it for names?"
+    assert analyse("Jag vet att man får använda Copilot?").text == "Jag vet att man får använda Copilot?"
 
 
 def test_material_named_without_saying_it_is_absent_is_carried_data():
