@@ -278,14 +278,19 @@ def _every_part_said(condition: str, question: Question) -> bool:
 _QUESTION_PART = re.compile(r"[.;:!?()]++|,\s*+")
 
 
-def unless_data_involved(condition: str, question: Question) -> bool:
+def unless_data_involved(condition: str, question: Question, rule: str = "") -> bool:
     """Whether a permission's condition holds it only while a kind of data is left out ("om inte testet omfattar
     personuppgifter", "utom när det gäller känsliga personuppgifter") and the question involves that kind
-    ("brukarenkäter med namn i"): the permission does not hold for it."""
+    ("brukarenkäter med namn i"), or a class its information is at or above ("om inte testet omfattar … uppgifter
+    med nivå Hög" and "de har nivå Hög", when the rule names what the question asks about: a test, not any use of
+    such information): the permission does not hold for it."""
     kinds = {c.name for c in concepts_in(condition)} & DATA_KINDS
     involved = (question.concepts & DATA_KINDS) - question.absent
     negated = bool(_NEGATION.search(condition)) != bool(EXCEPTION.match(condition))
-    return bool(kinds & involved) and negated
+    stated = stated_class(question)
+    at_class = stated is not None and any(r[0] == stated[0] and r[1] <= stated[1] for r in classes_named(condition)) \
+        and names_what_is_asked(rule, question)
+    return (bool(kinds & involved) or at_class) and negated
 
 
 def asks_tool_for_information(question: Question) -> bool:
@@ -596,7 +601,7 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             if n.only and (elsewhere(e.text, question) or private_account(e.text, question)):
                 return Decision("no", i, reason="outside_only")
             if n.condition and (n.permit or n.only) and not n.oblige and (condition_state(e, question) is False
-                                                                       or unless_data_involved(e.condition, question)):
+                                                                       or unless_data_involved(e.condition, question, e.text)):
                 # Allowed only if …, and it is not so. (A duty under a condition, "Om du behöver hjälp med en text om
                 # en viss person, skriv om texten …", does not apply when its condition does not hold.)
                 return Decision("no", i, reason="condition_fails")

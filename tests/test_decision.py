@@ -1138,6 +1138,20 @@ def test_a_permission_excepts_what_the_question_is_about():
     assert decide(names, [rule], allowed=allowed).reason == "excepted"
 
 
+def test_a_permission_unless_a_class_does_not_hold_for_information_of_that_class():
+    grant = ev("Förvaltningschefen får medge undantag från regel 2 för ett tidsbegränsat test, om inte testet omfattar "
+               "personuppgifter eller uppgifter med nivå Hög.", Norms(permit=True, condition=True),
+               condition="om inte testet omfattar personuppgifter eller uppgifter med nivå Hög")
+    hog = analyse("Förvaltningschefen har sagt ok till att vi testar ett AI-verktyg som inte är godkänt. Vi vill prova det "
+                  "på anbuden – de har nivå Hög men det finns inga personuppgifter i dem. Funkar det med undantaget?")
+    d = decide(hog, [grant])
+    assert (d.verdict, d.reason) == ("no", "condition_fails")
+    assert decide(replace(hog, text=hog.text.replace("nivå Hög", "nivå Låg")), [grant]).reason != "condition_fails"
+    # Only where the rule names what is asked: any use of such information is no test.
+    other = analyse("Anbuden har nivå Hög och inga personnummer. Kan jag använda SkrivStöd för att sammanfatta dem?")
+    assert decide(other, [grant]).reason != "condition_fails"
+
+
 def test_what_the_asker_already_knows_of_the_rules_is_not_the_situation():
     # "Jag vet att IFO avråder från AI i texter till klienter" names no client data of the asker's.
     q = analyse("Jag jobbar på Funktionsstöd. Jag vet att IFO avråder från AI i texter till klienter. Får jag låta "
