@@ -59,7 +59,7 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
                                                   "uses", "outsider_object", "staff", "new_tool",
                                                   "trial", "approved_said", "stated_open",
                                                   "sufficiency", "second_question", "claim", "claim_check",
-                                                  "claimed_permission", "universal", "at_all", "background",
+                                                  "claimed_permission", "universal", "at_all", "may", "background",
                                                   "background_turn")}),
     "quoting": ("table", {"continues": "pattern", "asks_list": "pattern", "refers_back": "pattern",
                            "ban_lifted_by": "pattern"}),

@@ -165,6 +165,7 @@ _ASKS = shipped().question["permission"]
 # A clause that only says when something happens ("innan vi börjar …") is not a condition on the answer.
 _TEMPORAL = re.compile(r"(?:innan|efter|before|after)\b", re.I)
 _SUFFICIENCY = shipped().question["sufficiency"]
+_MAY = shipped().question["may"]                  # "kan", "får", "can", "may": whether something can be done
 _AT_ALL = shipped().question["at_all"]            # "över huvud taget", "alls", "at all", "in any way"
 _UNIVERSAL = shipped().question["universal"]      # "för allt", "vad som helst", "anything", "regardless"
 _ASKER = shipped().question["staff"]     # the asker and their colleagues: "jag", "vi", "oss", "we", "us"
@@ -367,10 +368,12 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
         # "Räcker det att skriva ”Texten är skapad med AI” …, utan att det står vem som ansvarar för innehållet?"
         skipped = skipped_duty(question, applicable(evidence, question))
         decision = skipped or _factual(question, evidence, names)
-        if decision.verdict == "yes" and not DEFINITION_QUESTION.search(question.text):
+        if (decision.verdict == "yes" or decision.verdict == "info" and _MAY.search(question.text)) \
+                and not DEFINITION_QUESTION.search(question.text):
             # The safety invariant for a yes/no question too: no "yes" while a quoted rule bans the class its
             # information is ("can class D information go into AI-portalen just this once?" and "Information i klass
             # D får under inga omständigheter användas …"); not for what counts as that class ("Räknas … som klass D?").
+            # Where nothing else settles whether it can, that ban does.
             banned = next((i for i, e in enumerate(evidence) if e.norms.prohibit and not e.norms.condition
                            and bans_its_class(e.text, question, organisation_text)), None)
             if banned is not None:

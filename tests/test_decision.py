@@ -2395,3 +2395,17 @@ def test_no_yes_to_a_yes_no_question_whose_information_is_a_class_a_quoted_rule_
     definition = analyse("Räknas uppgifter om hälsa inom socialtjänsten som klass D?")
     definition.kind = "factual"
     assert decide(definition, evidence, organisation_text=" ".join(e.text for e in evidence)).reason != "class_banned"
+
+
+def test_a_yes_no_question_whether_a_banned_class_can_go_somewhere_is_answered_by_the_ban():
+    # Nothing else settles whether it can: the outright ban on its class does.
+    q = analyse("If the dataskyddsombud says it's fine, can class D information go into AI-portalen just this once?")
+    q.kind = "factual"
+    ban = ev("Information i klass D får under inga omständigheter användas i några AI-tjänster.", Norms(prohibit=True))
+    d = decide(q, [ev("Vilken information som får användas i en AI-tjänst avgörs av informationens klass."), ban],
+               organisation_text=ban.text)
+    assert (d.verdict, d.deciding, d.reason) == ("no", 1, "class_banned")
+    # A question that asks no "can" is not answered by it.
+    labelled = analyse("Måste klass D-information märkas när den arkiveras?")
+    labelled.kind = "factual"
+    assert decide(labelled, [ban], organisation_text=ban.text).reason != "class_banned"
