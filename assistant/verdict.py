@@ -556,6 +556,11 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
         beyond = _pasted_beyond(e.text, question, pasted)
         pasted_here = beyond or (pasted and not (n.condition and n.permit))
         allows, forbids = _situation(e, pasted_here)
+        if allows and n.prohibit and EXCEPTION.match(e.condition or "") \
+                and not any(_names_exception(words, question) for _, words in _exceptions(e.text)):
+            # A ban's exception ("med undantag för språkgranskning av allmänna informationstexter") lifts it only
+            # for a question that names what it excepts, however the situation reader reads the rest.
+            allows = False
         if n.prohibit and n.condition and (condition_state(e, question) is False or allows):
             if allows or settled(e, question) is False or _states_exception(e.condition, question):
                 lifted.append(i)               # (common words alone lift a ban, but never make a "yes")
@@ -1311,6 +1316,9 @@ def exempted(rule: str, question: Question) -> bool:
     return any(any(w.startswith(k) for k in asked for w in words) for _, words in _exceptions(rule))
 
 
+HEAD = 5      # letters of an excepted word found as a compound's head ("elever" in "gymnasieeleverna")
+
+
 def excepted(rule: str, question: Question) -> bool:
     """Whether the question is about what a permission excepts ("får användas för information på nivå Måttlig, med
     undantag för personuppgifter om barn och elever" and the pupils' names). Stricter than `exempted`, as it makes
@@ -1318,12 +1326,15 @@ def excepted(rule: str, question: Question) -> bool:
     "nämndsammanträden"), and only words of the question that it does not deny ("inga ärenden behandlas bakom stängda
     dörrar") or say are absent."""
     stated = " ".join(c for c in clauses(question.text) if not _NEGATION.search(c))
-    asked = {key(w) for w in specific_words(stated, question.language)} - _FRAME - question.absent_words
+    words_asked = {w for w in specific_words(stated, question.language) if key(w) not in question.absent_words}
+    asked = {key(w) for w in words_asked} - _FRAME
     flat = " ".join(rule.split()).lower()
     for (start, end), words in _exceptions(flat):
         rest = flat[:start] + " " + flat[end:]
         own = [w for w in words if w[:8] not in rest]
-        if any(w.startswith(k) for k in asked for w in own):
+        # (or as the head of a compound: "gymnasieeleverna" are "elever")
+        if any(w.startswith(k) for k in asked for w in own) \
+                or any(a.find(w[:HEAD], MIN_STEM) > 0 for a in words_asked for w in own if len(w) > HEAD):
             return True
     return False
 

@@ -1152,6 +1152,29 @@ def test_a_permission_unless_a_class_does_not_hold_for_information_of_that_class
     assert decide(other, [grant]).reason != "condition_fails"
 
 
+def test_a_compound_whose_head_a_permission_excepts_is_excepted():
+    rule = ev("Copilot Chat får användas för information på nivå Måttlig, med undantag för personuppgifter om barn och elever.",
+              Norms(permit=True))
+    q = analyse("Får jag lägga in en närvarolista med namnen på gymnasieeleverna i Copilot Chat? Nivå Måttlig.")
+    assert (decide(q, [rule]).verdict, decide(q, [rule]).reason) == ("no", "excepted")
+    assert decide(analyse("Får jag lägga in en lista med skolans lokaler i Copilot Chat? Nivå Måttlig."), [rule]).verdict \
+        == "yes"
+
+
+def test_the_situation_reader_lifts_a_ban_by_its_exception_only_for_a_question_naming_it():
+    from assistant.situation.reader import Situation
+
+    ban = ev("AI får inte användas vid handläggning av ärenden som rör myndighetsutövning mot enskild, med undantag för "
+             "språkgranskning av allmänna informationstexter och mallar.", Norms(prohibit=True, condition=True),
+             condition="med undantag för språkgranskning av allmänna informationstexter och mallar")
+    ban = replace(ban, situation=Situation("allows", 0.99, True))
+    summary = analyse("I ett ärende om bygglov vill jag att Copilot Chat sammanfattar vad plan- och bygglagen säger, så "
+                      "att jag kan använda det i min bedömning av ansökan. Får jag det?")
+    assert decide(summary, [ban]).verdict != "yes"
+    review = analyse("Får jag låta Copilot Chat språkgranska en mall för beslut om bygglov?")
+    assert decide(review, [ban]).verdict != "no"
+
+
 def test_what_the_asker_already_knows_of_the_rules_is_not_the_situation():
     # "Jag vet att IFO avråder från AI i texter till klienter" names no client data of the asker's.
     q = analyse("Jag jobbar på Funktionsstöd. Jag vet att IFO avråder från AI i texter till klienter. Får jag låta "
