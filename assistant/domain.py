@@ -40,6 +40,7 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
     "concepts": ("array of tables", {"name": "name", "pattern": "pattern", "swedish": "text",
                                      "names_use": "optional bool", "names_people": "optional bool"}),
     "glossary": ("map", {}),                                 # English word -> Swedish policy words
+    "data_subjects": ("map", {}),                            # group of people -> how their data is named
     "answer_types": ("map of tables", {"question": "pattern", "answer": "pattern", "ranks_only": "optional bool"}),
     "normative": ("table", {k: "pattern" for k in ("prohibit", "only", "condition", "permit", "oblige", "public_scope",
                                                    "custom_scope", "denies", "exception", "only_scope", "approved",
@@ -47,7 +48,7 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
                                                    "unit", "every_unit", "awaits_approval", "at_most",
                                                    "at_least", "relative_negation", "contrast_negation",
                                                    "own_account", "embedded", "place", "even_in", "concession",
-                                                   "not_for", "document_itself")}),
+                                                   "not_for", "document_itself", "data_about")}),
     "info_classes": ("table", {"tool_field": "pattern", "highest_field": "pattern", "comment_field": "pattern",
                                "unpublished": "pattern", "definition": "pattern", "excluded": "pattern",
                                "floor": "pattern", "scales": "names", "activity": "pattern", "name": "pattern",
@@ -90,6 +91,7 @@ class Domain:
     ai_domain: re.Pattern
     concepts: tuple[Concept, ...]
     glossary: dict[str, str]
+    data_subjects: dict[str, re.Pattern]                       # whom personal data is about (invånare, kollegor)
     answer_types: dict[str, tuple[re.Pattern, re.Pattern]]     # name -> (question asks for it, answer has its form)
     ranks_only: frozenset[str]                                 # answer types whose absence does not refuse
     normative: dict[str, re.Pattern]                           # how a rule says what it says
@@ -176,6 +178,12 @@ class _Checker:
             if not re.fullmatch(_GLOSSARY_WORD, word):
                 self.fail(where, "a glossary key must be one English word in lower case letters a-z")
             glossary[word] = self.text(swedish, where)
+        data_subjects = {}
+        for name, alternatives in data["data_subjects"].items():
+            where = f"[data_subjects] {name!r}"
+            if not re.fullmatch(_NAME, name):
+                self.fail(where, "a name must be lower case letters, digits and _")
+            data_subjects[name] = self.pattern(alternatives, where)
         answer_types, ranks_only = {}, set()
         for name, entry in data["answer_types"].items():
             where = f"[answer_types.{name}]"
@@ -199,6 +207,7 @@ class _Checker:
             ai_domain=self.pattern(data["ai_domain"]["pattern"], "[ai_domain] pattern"),
             concepts=tuple(concepts),
             glossary=glossary,
+            data_subjects=data_subjects,
             answer_types=answer_types,
             ranks_only=frozenset(ranks_only),
             normative=self.patterns(data["normative"], "normative"),

@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 
 from assistant.domain import shipped
 from assistant.language import DEFINITION_QUESTION, GLOSSARY, concepts_in, detect_language
-from assistant.question import NOT_OPEN, Question
+from assistant.question import ABSENT_WINDOW, NOT_OPEN, Question, _ABSENT
 from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_words, stems
@@ -577,6 +577,8 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             continue                           # the ban's own exception is what the question is about
         if n.prohibit and not_involved(e.text, question):
             continue                           # what the ban is about, the question says is not involved
+        if n.prohibit and others_data(e.text, question):
+            continue                           # a ban on data about other people than the question's
         if n.prohibit and "open_info" in question.concepts and not question.risky and NOT_OPEN.search(e.text):
             continue                           # a ban on information that is not published, and it is published
         if n.prohibit and about_other_tools(e.text, question, allowed):
@@ -1132,6 +1134,47 @@ def data_subject(rule: str) -> set[str]:
     användas … endast i AI-portalen"; not "Copilot Chat får användas …, med undantag för personuppgifter om barn")."""
     verb = _MODAL.search(rule)
     return {c.name for c in concepts_in(rule[:verb.start()])} & DATA_KINDS if verb else set()
+
+
+_DATA_SUBJECTS = shipped().data_subjects
+_DATA_ABOUT = _LEXICON["data_about"]
+_DATA_NOUN = re.compile(r"(?<![\w-])(?:personal\s++)?(?:data|details)(?![\w-])|uppgift", re.I)
+
+
+def _groups(text: str) -> set[str]:
+    return {g for g, p in _DATA_SUBJECTS.items() if p.search(text)}
+
+
+def rule_subjects(rule: str) -> set[str]:
+    """Whom the data a rule is about belongs to, where it says so: "personuppgifter om invånare", "uppgifter om
+    klienter, deras anhöriga eller anmälare", "kunduppgifter", "customer personal data"."""
+    flat = " ".join(rule.split())
+    found = set()
+    for m in _DATA_ABOUT.finditer(flat):
+        # (up to where the rule goes on to what may not be done: "… om invånare får inte föras in …")
+        tail = flat[m.end():m.end() + ABSENT_WINDOW]
+        verb = _MODAL.search(tail)
+        found |= _groups(re.split(r"[.;:]", tail[:verb.start()] if verb else tail)[0])
+    for m in _DATA_NOUN.finditer(flat):
+        # (the word's own start, "kund" of "kunduppgifter", or the word before, "customer" of "customer data")
+        before = flat[max(0, m.start() - ABSENT_WINDOW):m.start()].split()
+        found |= _groups(before[-1] if before else "")
+    return found
+
+
+def asked_subjects(question: Question) -> set[str]:
+    """The groups of people the question names, but those it says are not involved ("inget om invånare")."""
+    text = question.text
+    return {g for g, p in _DATA_SUBJECTS.items()
+            if any(not _ABSENT.search(text[max(0, m.start() - ABSENT_WINDOW):m.start()]) for m in p.finditer(text))}
+
+
+def others_data(rule: str, question: Question) -> bool:
+    """Whether a rule is on data about people the question's data is not about: "Personnummer och andra
+    personuppgifter om invånare …" and the colleagues' names on a rota."""
+    theirs = rule_subjects(rule)
+    mine = asked_subjects(question)
+    return bool(theirs and mine and not theirs & mine)
 
 
 def _pasted_beyond(rule: str, question: Question, pasted: bool) -> bool:

@@ -1175,6 +1175,23 @@ def test_the_situation_reader_lifts_a_ban_by_its_exception_only_for_a_question_n
     assert decide(review, [ban]).verdict != "no"
 
 
+def test_a_ban_on_data_about_the_public_is_not_about_the_staffs_own_data():
+    from assistant.verdict import asked_subjects, rule_subjects
+
+    ban = ev("Personnummer och andra personuppgifter om invånare får inte föras in i någon AI-tjänst, inte heller i "
+             "Copilot Chat.", Norms(prohibit=True))
+    assert rule_subjects(ban.text) == {"public"} and rule_subjects("No customer personal data at all.") == {"public"}
+    permit = ev("Information som inte är offentlig får föras in i Copilot Chat med kommunens konto.", Norms(permit=True))
+    rota = analyse("Jag gör ett internt schema med kollegornas namn och vilka veckor de har jour – inget om invånare och "
+                   "ingen sekretess. Får jag använda Copilot Chat med kommunens konto?")
+    assert asked_subjects(rota) == {"staff"} and decide(rota, [ban, permit]).verdict != "no"
+    # Data about someone the organisation serves stays under it, whatever the group is called ("en sökande").
+    applicant = analyse("Får jag språkgranska ett beslut om försörjningsstöd till en namngiven sökande i Copilot Chat?")
+    assert decide(applicant, [ban, permit]).verdict == "no"
+    both = analyse("Får jag lägga in kollegornas och invånarnas namn i Copilot Chat?")
+    assert decide(both, [ban, permit]).verdict == "no"
+
+
 def test_what_the_asker_already_knows_of_the_rules_is_not_the_situation():
     # "Jag vet att IFO avråder från AI i texter till klienter" names no client data of the asker's.
     q = analyse("Jag jobbar på Funktionsstöd. Jag vet att IFO avråder från AI i texter till klienter. Får jag låta "
