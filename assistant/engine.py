@@ -463,7 +463,7 @@ def evidence_of(quoted: Sentence, read: Sentence, q: Question, faq: str = "") ->
                     norms, own_condition(read.text, reading.get("condition", "")), situation, faq,
                     reading.get("modality") == "advice_against",
                     reading.get("modality") == "recommendation" and reading.get("confidence", 0.0) >= READING_CONFIDENCE,
-                    heading if heading.endswith("?") else "")
+                    heading if heading.endswith("?") else "", quoted.passage.binding)
 
 
 def _permits(e: Evidence) -> bool:

@@ -144,6 +144,7 @@ class Evidence:
     advice: bool = False      # read at ingest as advising against ("Avråds", "Discouraged"), not forbidding
     recommends: bool = False  # read at ingest as a recommendation ("Märkning rekommenderas …"), not a duty
     asked_in: str = ""        # the FAQ question the sentence answers, its section's heading ("Får jag använda ChatGPT …?")
+    binding: bool = True      # from the organisation's own documents; general guidance advises, it never rules
 
 
 @dataclass(frozen=True)
@@ -448,8 +449,9 @@ def class_row_for(question: Question, texts: list[str]) -> tuple[int | None, Cla
 
 
 def applicable(evidence: list[Evidence], question: Question) -> list[tuple[int, Evidence]]:
-    """The quoted rules (with their index) whose scope is the question's (`applies`)."""
-    return [(i, e) for i, e in enumerate(evidence) if applies(e.context, question)]
+    """The quoted rules (with their index) whose scope is the question's (`applies`): the organisation's own, not
+    general guidance to whoever writes a policy ("Klargör att AI inte får fatta myndighetsbeslut")."""
+    return [(i, e) for i, e in enumerate(evidence) if e.binding and applies(e.context, question)]
 
 
 def skipped_duty(question: Question, relevant: list[tuple[int, Evidence]]) -> Decision | None:

@@ -1192,6 +1192,15 @@ def test_a_ban_on_data_about_the_public_is_not_about_the_staffs_own_data():
     assert decide(both, [ban, permit]).verdict == "no"
 
 
+def test_general_guidance_quoted_beside_the_rules_decides_nothing():
+    # Advice to whoever writes a policy ("Klargör att AI inte får fatta myndighetsbeslut") is no rule of the asker's.
+    advice = replace(ev("Klargör att AI inte får fatta myndighetsbeslut.", Norms(prohibit=True)), binding=False)
+    row = ev("Copilot Chat får användas för intern information.", Norms(permit=True))
+    q = analyse("Kan jag låta Copilot Chat sammanfatta vår interna kvartalsrapport?")
+    assert decide(q, [advice, row]).verdict == "yes"
+    assert decide(q, [replace(advice, binding=True), row]).verdict == "no"
+
+
 def test_what_the_asker_already_knows_of_the_rules_is_not_the_situation():
     # "Jag vet att IFO avråder från AI i texter till klienter" names no client data of the asker's.
     q = analyse("Jag jobbar på Funktionsstöd. Jag vet att IFO avråder från AI i texter till klienter. Får jag låta "
