@@ -581,6 +581,11 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             continue                           # what the ban is about, the question says is not involved
         if n.prohibit and others_data(e.text, question):
             continue                           # a ban on data about other people than the question's
+        if n.prohibit and _NOT_FOR.search(e.text):
+            # Whom the document leaves out, and what they are told instead ("Familjehem … omfattas inte av
+            # instruktionen, men ska informeras … att uppgifter om placerade barn aldrig får föras in …"): no ban on
+            # the asker, whom a document that leaves them out no longer answers (assistant/document_scope.py).
+            continue
         if n.prohibit and "open_info" in question.concepts and not question.risky and NOT_OPEN.search(e.text):
             continue                           # a ban on information that is not published, and it is published
         if n.prohibit and about_other_tools(e.text, question, allowed):
@@ -1139,6 +1144,7 @@ def data_subject(rule: str) -> set[str]:
 
 
 _DATA_SUBJECTS = shipped().data_subjects
+_NOT_FOR = _LEXICON["not_for"]
 _DATA_ABOUT = _LEXICON["data_about"]
 _DATA_NOUN = re.compile(r"(?<![\w-])(?:personal\s++)?(?:data|details)(?![\w-])|uppgift", re.I)
 

@@ -1201,6 +1201,17 @@ def test_general_guidance_quoted_beside_the_rules_decides_nothing():
     assert decide(q, [replace(advice, binding=True), row]).verdict == "no"
 
 
+def test_what_a_document_tells_those_it_leaves_out_is_no_ban_on_the_asker():
+    told = ev("Familjehem, kontaktpersoner och andra uppdragstagare omfattas inte av instruktionen, men ska informeras av "
+              "ansvarig handläggare om att uppgifter om placerade barn aldrig får föras in i AI-tjänster.",
+              Norms(prohibit=True))
+    allowed = ev("Följande är tillåtet i godkända AI-tjänster: att sammanfatta eller förklara offentliga texter.",
+                 Norms(permit=True))
+    q = analyse("Jag jobbar på IFO. Får jag låta Copilot Chat förklara en publicerad dom inför vår utbildningsdag?")
+    assert decide(q, [told, allowed]).verdict != "no"
+    assert decide(q, [replace(told, text="Publicerade domar får aldrig föras in i AI-tjänster."), allowed]).verdict == "no"
+
+
 def test_what_the_asker_already_knows_of_the_rules_is_not_the_situation():
     # "Jag vet att IFO avråder från AI i texter till klienter" names no client data of the asker's.
     q = analyse("Jag jobbar på Funktionsstöd. Jag vet att IFO avråder från AI i texter till klienter. Får jag låta "
