@@ -617,8 +617,8 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 return Decision("no", i, reason="outside_only")
             if n.only and (elsewhere(e.text, question) or private_account(e.text, question)):
                 return Decision("no", i, reason="outside_only")
-            if n.condition and (n.permit or n.only) and not n.oblige and (condition_state(e, question) is False
-                                                                       or unless_data_involved(e.condition, question, e.text)):
+            if n.condition and (n.permit or n.only) and not n.oblige \
+                    and (condition_state(e, question) is False or unless_data_involved(e.condition, question, e.text)):
                 # Allowed only if …, and it is not so. (A duty under a condition, "Om du behöver hjälp med en text om
                 # en viss person, skriv om texten …", does not apply when its condition does not hold.)
                 return Decision("no", i, reason="condition_fails")

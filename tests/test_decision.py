@@ -696,8 +696,8 @@ def test_an_only_rule_restricts_to_what_follows_its_only():
     q = analyse("Får jag låta Solbacka Assistenten jämföra anbud som omfattas av sekretess? De innehåller inga "
                 "känsliga personuppgifter.")
     assert "sensitive_data" in q.absent and decide(q, [only]).reason != "outside_only"
-    assert decide(q, [ev("Känsliga personuppgifter får bara hanteras i Solbacka Assistenten.", Norms(only=True))]).reason \
-        != "outside_only"
+    place = ev("Känsliga personuppgifter får bara hanteras i Solbacka Assistenten.", Norms(only=True))
+    assert decide(q, [place]).reason != "outside_only"
     assert decide(q, [ev("Copilot Chat får bara användas för känsliga personuppgifter.", Norms(only=True))]).reason \
         == "outside_only"
 
@@ -1142,8 +1142,9 @@ def test_a_permission_unless_a_class_does_not_hold_for_information_of_that_class
     grant = ev("Förvaltningschefen får medge undantag från regel 2 för ett tidsbegränsat test, om inte testet omfattar "
                "personuppgifter eller uppgifter med nivå Hög.", Norms(permit=True, condition=True),
                condition="om inte testet omfattar personuppgifter eller uppgifter med nivå Hög")
-    hog = analyse("Förvaltningschefen har sagt ok till att vi testar ett AI-verktyg som inte är godkänt. Vi vill prova det "
-                  "på anbuden – de har nivå Hög men det finns inga personuppgifter i dem. Funkar det med undantaget?")
+    hog = analyse("Förvaltningschefen har sagt ok till att vi testar ett AI-verktyg som inte är godkänt. Vi vill "
+                  "prova det på anbuden – de har nivå Hög men det finns inga personuppgifter i dem. Funkar det med "
+                  "undantaget?")
     d = decide(hog, [grant])
     assert (d.verdict, d.reason) == ("no", "condition_fails")
     assert decide(replace(hog, text=hog.text.replace("nivå Hög", "nivå Låg")), [grant]).reason != "condition_fails"
@@ -1153,23 +1154,23 @@ def test_a_permission_unless_a_class_does_not_hold_for_information_of_that_class
 
 
 def test_a_compound_whose_head_a_permission_excepts_is_excepted():
-    rule = ev("Copilot Chat får användas för information på nivå Måttlig, med undantag för personuppgifter om barn och elever.",
-              Norms(permit=True))
+    rule = ev("Copilot Chat får användas för information på nivå Måttlig, med undantag för personuppgifter om barn "
+              "och elever.", Norms(permit=True))
     q = analyse("Får jag lägga in en närvarolista med namnen på gymnasieeleverna i Copilot Chat? Nivå Måttlig.")
     assert (decide(q, [rule]).verdict, decide(q, [rule]).reason) == ("no", "excepted")
-    assert decide(analyse("Får jag lägga in en lista med skolans lokaler i Copilot Chat? Nivå Måttlig."), [rule]).verdict \
-        == "yes"
+    rooms = analyse("Får jag lägga in en lista med skolans lokaler i Copilot Chat? Nivå Måttlig.")
+    assert decide(rooms, [rule]).verdict == "yes"
 
 
 def test_the_situation_reader_lifts_a_ban_by_its_exception_only_for_a_question_naming_it():
     from assistant.situation.reader import Situation
 
-    ban = ev("AI får inte användas vid handläggning av ärenden som rör myndighetsutövning mot enskild, med undantag för "
-             "språkgranskning av allmänna informationstexter och mallar.", Norms(prohibit=True, condition=True),
+    ban = ev("AI får inte användas vid handläggning av ärenden som rör myndighetsutövning mot enskild, med undantag "
+             "för språkgranskning av allmänna informationstexter och mallar.", Norms(prohibit=True, condition=True),
              condition="med undantag för språkgranskning av allmänna informationstexter och mallar")
     ban = replace(ban, situation=Situation("allows", 0.99, True))
-    summary = analyse("I ett ärende om bygglov vill jag att Copilot Chat sammanfattar vad plan- och bygglagen säger, så "
-                      "att jag kan använda det i min bedömning av ansökan. Får jag det?")
+    summary = analyse("I ett ärende om bygglov vill jag att Copilot Chat sammanfattar vad plan- och bygglagen säger, "
+                      "så att jag kan använda det i min bedömning av ansökan. Får jag det?")
     assert decide(summary, [ban]).verdict != "yes"
     review = analyse("Får jag låta Copilot Chat språkgranska en mall för beslut om bygglov?")
     assert decide(review, [ban]).verdict != "no"
@@ -1181,9 +1182,10 @@ def test_a_ban_on_data_about_the_public_is_not_about_the_staffs_own_data():
     ban = ev("Personnummer och andra personuppgifter om invånare får inte föras in i någon AI-tjänst, inte heller i "
              "Copilot Chat.", Norms(prohibit=True))
     assert rule_subjects(ban.text) == {"public"} and rule_subjects("No customer personal data at all.") == {"public"}
-    permit = ev("Information som inte är offentlig får föras in i Copilot Chat med kommunens konto.", Norms(permit=True))
-    rota = analyse("Jag gör ett internt schema med kollegornas namn och vilka veckor de har jour – inget om invånare och "
-                   "ingen sekretess. Får jag använda Copilot Chat med kommunens konto?")
+    permit = ev("Information som inte är offentlig får föras in i Copilot Chat med kommunens konto.",
+                Norms(permit=True))
+    rota = analyse("Jag gör ett internt schema med kollegornas namn och vilka veckor de har jour – inget om invånare "
+                   "och ingen sekretess. Får jag använda Copilot Chat med kommunens konto?")
     assert asked_subjects(rota) == {"staff"} and decide(rota, [ban, permit]).verdict != "no"
     # Data about someone the organisation serves stays under it, whatever the group is called ("en sökande").
     applicant = analyse("Får jag språkgranska ett beslut om försörjningsstöd till en namngiven sökande i Copilot Chat?")
@@ -1202,14 +1204,15 @@ def test_general_guidance_quoted_beside_the_rules_decides_nothing():
 
 
 def test_what_a_document_tells_those_it_leaves_out_is_no_ban_on_the_asker():
-    told = ev("Familjehem, kontaktpersoner och andra uppdragstagare omfattas inte av instruktionen, men ska informeras av "
-              "ansvarig handläggare om att uppgifter om placerade barn aldrig får föras in i AI-tjänster.",
+    told = ev("Familjehem, kontaktpersoner och andra uppdragstagare omfattas inte av instruktionen, men ska informeras "
+              "av ansvarig handläggare om att uppgifter om placerade barn aldrig får föras in i AI-tjänster.",
               Norms(prohibit=True))
     allowed = ev("Följande är tillåtet i godkända AI-tjänster: att sammanfatta eller förklara offentliga texter.",
                  Norms(permit=True))
     q = analyse("Jag jobbar på IFO. Får jag låta Copilot Chat förklara en publicerad dom inför vår utbildningsdag?")
     assert decide(q, [told, allowed]).verdict != "no"
-    assert decide(q, [replace(told, text="Publicerade domar får aldrig föras in i AI-tjänster."), allowed]).verdict == "no"
+    ruled = replace(told, text="Publicerade domar får aldrig föras in i AI-tjänster.")
+    assert decide(q, [ruled, allowed]).verdict == "no"
 
 
 def test_what_the_asker_already_knows_of_the_rules_is_not_the_situation():
