@@ -35,7 +35,7 @@ from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, speci
 from assistant.verdict import (APPROVED, FRAMING, READING_CONFIDENCE, SETTING, Evidence, Norms, asked_words,
                                asks_tool_for_information, asks_unapproved, class_row_for, contradicts, decide, exempted,
                                glossed, only_if, only_met, own_condition, says_more_of, sentence_norms, tools_in,
-                               unless_data_involved, uses_named)
+                               unless_involved, uses_named)
 from ingest.errors import PolicyAssistantError
 
 MAX_QUESTION_CHARS = 4000
@@ -518,7 +518,7 @@ def restriction_beside(q: Question, passages: list[Passage], index, permit: str,
                 # A permission only while data the question involves is left out ("… för ett tidsbegränsat test, om
                 # inte testet omfattar personuppgifter") is a ban on it.
                 condition = (getattr(sentence, "reading", None) or {}).get("condition", "")
-                if n.permit and not n.oblige and unless_data_involved(condition, q):
+                if n.permit and not n.oblige and unless_involved(condition, q):
                     return sentence
                 continue
             # (and a ban on a way of using a tool the question involves: "Betalversioner som du själv har köpt är

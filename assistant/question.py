@@ -115,11 +115,16 @@ _NOT_DONE = _LEXICON["not_done"]
 PENDING, NEW_TOOL, TRIAL, APPROVED_SAID = (_LEXICON[k] for k in ("pending", "new_tool", "trial", "approved_said"))
 
 
+def said_absent(text: str, at: int) -> bool:
+    """Whether the words before position `at` say that what stands there is not involved ("inga personuppgifter")."""
+    return bool(_ABSENT.search(text[max(0, at - ABSENT_WINDOW):at]))
+
+
 def absent_concepts(text: str) -> set[str]:
     out = set()
     for c in concepts_in(text):
         hits = list(c.pattern.finditer(text))
-        if hits and all(_ABSENT.search(text[max(0, m.start() - ABSENT_WINDOW):m.start()]) for m in hits):
+        if hits and all(said_absent(text, m.start()) for m in hits):
             out.add(c.name)
     return out
 
@@ -131,7 +136,7 @@ def absent_words(text: str, language: str) -> set[str]:
     out = {key(w) for w in specific_words(_group(_SKIP.search(text)), language)}
     for w in specific_words(text, language):
         hits = list(re.finditer(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.I))
-        if hits and all(_ABSENT.search(text[max(0, m.start() - ABSENT_WINDOW):m.start()]) for m in hits):
+        if hits and all(said_absent(text, m.start()) for m in hits):
             out.add(key(w))
     return out
 

@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 
 from assistant.domain import shipped
 from assistant.language import DEFINITION_QUESTION, GLOSSARY, concepts_in, detect_language
-from assistant.question import ABSENT_WINDOW, NOT_OPEN, Question, _ABSENT
+from assistant.question import NOT_OPEN, Question, said_absent
 from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_words, stems
@@ -280,7 +280,7 @@ def _every_part_said(condition: str, question: Question) -> bool:
 _QUESTION_PART = re.compile(r"[.;:!?()]++|,\s*+")
 
 
-def unless_data_involved(condition: str, question: Question, rule: str = "") -> bool:
+def unless_involved(condition: str, question: Question, rule: str = "") -> bool:
     """Whether a permission's condition holds it only while a kind of data is left out ("om inte testet omfattar
     personuppgifter", "utom när det gäller känsliga personuppgifter") and the question involves that kind
     ("brukarenkäter med namn i"), or a class its information is at or above ("om inte testet omfattar … uppgifter
@@ -618,7 +618,7 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             if n.only and (elsewhere(e.text, question) or private_account(e.text, question)):
                 return Decision("no", i, reason="outside_only")
             if n.condition and (n.permit or n.only) and not n.oblige \
-                    and (condition_state(e, question) is False or unless_data_involved(e.condition, question, e.text)):
+                    and (condition_state(e, question) is False or unless_involved(e.condition, question, e.text)):
                 # Allowed only if …, and it is not so. (A duty under a condition, "Om du behöver hjälp med en text om
                 # en viss person, skriv om texten …", does not apply when its condition does not hold.)
                 return Decision("no", i, reason="condition_fails")
@@ -1146,7 +1146,8 @@ def data_subject(rule: str) -> set[str]:
 _DATA_SUBJECTS = shipped().data_subjects
 _NOT_FOR = _LEXICON["not_for"]
 _DATA_ABOUT = _LEXICON["data_about"]
-_DATA_NOUN = re.compile(r"(?<![\w-])(?:personal\s++)?(?:data|details)(?![\w-])|uppgift", re.I)
+_DATA_NOUN = _LEXICON["data_noun"]
+_WHOSE_WINDOW = 80      # how far after "personuppgifter om" the people it names may stand
 
 
 def _groups(text: str) -> set[str]:
@@ -1160,21 +1161,19 @@ def rule_subjects(rule: str) -> set[str]:
     found = set()
     for m in _DATA_ABOUT.finditer(flat):
         # (up to where the rule goes on to what may not be done: "… om invånare får inte föras in …")
-        tail = flat[m.end():m.end() + ABSENT_WINDOW]
+        tail = flat[m.end():m.end() + _WHOSE_WINDOW]
         verb = _MODAL.search(tail)
         found |= _groups(re.split(r"[.;:]", tail[:verb.start()] if verb else tail)[0])
     for m in _DATA_NOUN.finditer(flat):
         # (the word's own start, "kund" of "kunduppgifter", or the word before, "customer" of "customer data")
-        before = flat[max(0, m.start() - ABSENT_WINDOW):m.start()].split()
-        found |= _groups(before[-1] if before else "")
+        found |= _groups(" ".join(flat[:m.start()].rsplit(None, 1)[-1:]))
     return found
 
 
 def asked_subjects(question: Question) -> set[str]:
     """The groups of people the question names, but those it says are not involved ("inget om invånare")."""
     text = question.text
-    return {g for g, p in _DATA_SUBJECTS.items()
-            if any(not _ABSENT.search(text[max(0, m.start() - ABSENT_WINDOW):m.start()]) for m in p.finditer(text))}
+    return {g for g, p in _DATA_SUBJECTS.items() if any(not said_absent(text, m.start()) for m in p.finditer(text))}
 
 
 def others_data(rule: str, question: Question) -> bool:
