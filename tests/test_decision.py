@@ -1371,6 +1371,11 @@ def test_a_negation_inside_a_condition_does_not_deny_a_factual_question():
     assert decide(english, [ev("Open AI service: a service which the company does not have an agreement for, such "
                                "as Claude.")]).verdict == "yes"
     assert decide(english, [ev("Claude is not an open AI service.")]).verdict == "no"
+    # ... and one with an adverbial before its negation ("som var för sig inte omfattas").
+    merged = replace(analyse("Kan uppgifter som var för sig inte är hemliga bli sekretessbelagda om de samkörs?"),
+                     kind="factual")                                    # as the kind reader reads it
+    assert decide(merged, [ev("Uppgifter som var för sig inte omfattas av sekretess kan i sammanslagen form vara "
+                              "sekretessbelagda.")]).verdict == "yes"
     # Nor one that sets something else against what the sentence says ("… och inte en färdig produkt"), unless the
     # question names that other thing.
     draft = ev("Material som är genererat av AI ska ses som ett utkast och inte en färdig produkt.")
