@@ -16,6 +16,10 @@ def test_concept_patterns_do_not_fire_inside_other_words():
     assert "policy_content" in names("We are drafting an AI policy, what should it contain?")
     assert "teaching" not in names("Är det relevant för vår förvaltning?")
     assert "custom_ai" not in names("Can customer service use a chatbot?")
+    # The municipality's AI rules are not the municipality's own AI.
+    assert "custom_ai" not in names("Gäller kommunens AI-regler för mig?")
+    assert "custom_ai" not in names("Does the municipality's AI guideline apply to consultants?")
+    assert "custom_ai" in names("Får jag använda kommunens AI för att sammanfatta ett PM?")
     # Grading pupils is a decision about individuals.
     assert "decision_making" in names("Kan AI sätta betyg på eleverna?")
     assert "decision_making" in names("Can AI do the grading of the essays?")

@@ -244,6 +244,11 @@ def test_a_rule_on_a_kind_of_data_the_question_says_is_absent_does_not_apply():
     assert decide(none, [personal, classes]).verdict == "yes"
     named = analyse("Får jag använda AI-portalen för en budgetrapport i klass B med namn på leverantörer?")
     assert decide(named, [personal, classes]).verdict == "conditional"
+    # "varken … eller" names neither as involved.
+    neither = analyse("Får jag använda AI-portalen för en budgetrapport i klass B? Den har varken personuppgifter "
+                      "eller namn.")
+    assert "personal_data" in neither.absent
+    assert decide(neither, [personal, classes]).verdict == "yes"
     # The data a rule only excepts is not its subject: the permission still speaks.
     from assistant.verdict import data_subject
     assert data_subject("Personuppgifter får användas endast i AI-portalen.") == {"personal_data"}
