@@ -188,6 +188,7 @@ class Question:
     pending: bool = False       # says the decision or approval it needs is still awaited
     parts: tuple = ()           # for a question that asks two things: each read on its own, with its vector
     claim: str = ""             # a claim it checks that something may be done ("En kollega säger att vi får …")
+    to_be_published: bool = False   # its information is only going to be published ("ska ut på webben på måndag")
 
     @property
     def risky(self) -> bool:
@@ -236,7 +237,9 @@ def strip_instructions(text: str) -> tuple[str, bool]:
     return (cleaned if cleaned else text), found
 
 
-_STATED_OPEN = _LEXICON["stated_open"]
+_STATED_OPEN, _TO_BE_PUBLISHED = _LEXICON["stated_open"], _LEXICON["to_be_published"]
+# (already out: "ligger redan ute på webben", "already published")
+_ALREADY = re.compile(r"\b(?:redan|already|ligger ute)\b", re.I)
 _NEGATION_BEFORE = re.compile(r"\b(?:inte|ej|icke|aldrig|not|never)\W++(?:\w++\W++){0,2}$", re.I)
 
 
@@ -273,6 +276,11 @@ def stated_open(text: str) -> bool:
     """Whether the question says its information is classified as open, not negated just before ("inte klassad som
     öppen")."""
     return any(not _NEGATION_BEFORE.search(text[max(0, m.start() - 30):m.start()]) for m in _STATED_OPEN.finditer(text))
+
+
+def to_be_published(text: str) -> bool:
+    """Whether the question says its information is going to be published, and not that it is out already."""
+    return bool(_TO_BE_PUBLISHED.search(text)) and not _ALREADY.search(text) and not stated_open(text)
 
 
 def analyse(question: str, history: list[dict] | None = None, normalise=None) -> Question:
@@ -327,4 +335,4 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
             concepts -= absent
     return Question(question, redacted, text, language, findings, injection, kind, concepts, query, followup, absent,
                     skipped_duty(text, absent), continues, absent_words=absent_words(text, language),
-                    pending=approval_pending(text), claim=claim)
+                    pending=approval_pending(text), claim=claim, to_be_published=to_be_published(text))

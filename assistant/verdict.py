@@ -586,8 +586,11 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             # instruktionen, men ska informeras … att uppgifter om placerade barn aldrig får föras in …"): no ban on
             # the asker, whom a document that leaves them out no longer answers (assistant/document_scope.py).
             continue
-        if n.prohibit and "open_info" in question.concepts and not question.risky and NOT_OPEN.search(e.text):
-            continue                           # a ban on information that is not published, and it is published
+        if n.prohibit and "open_info" in question.concepts and not question.risky and NOT_OPEN.search(e.text) \
+                and not (question.to_be_published and not _class_told(question)):
+            # A ban on information that is not published, and it is published (not only going to be: "ska ut på
+            # webben på måndag" is unpublished until Monday, unless the question says which class it is).
+            continue
         if n.prohibit and about_other_tools(e.text, question, allowed):
             continue
         if n.prohibit and tools_in(e.asked_in) and about_other_tools(e.asked_in, question, allowed) \
@@ -1666,6 +1669,13 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
             return Decision("yes" if holds else "no", -i, reason="factual_settled")
         return Decision("conditional", -i, (-i,), reason="factual_condition")
     return Decision("yes", -i, reason="factual")
+
+
+def _class_told(question: Question) -> bool:
+    """Whether the question tells a class of its information in a sentence that asks nothing ("rapporten är Klass 1
+    eftersom den ska publiceras", not "det borde väl räknas som Klass 1?")."""
+    return any(classes_named(question.text[a:b]) for a, b in split_spans(question.text)
+               if not question.text[a:b].rstrip().endswith("?"))
 
 
 def _states_condition(question: Question, condition: str) -> bool:

@@ -460,6 +460,16 @@ def test_a_ban_on_unpublished_information_does_not_hold_for_published_informatio
     published = analyse("Can I use ChatGPT to rewrite a press release that has already been published?")
     assert decide(published, [ban]).verdict != "no"
     assert decide(analyse("Can I use ChatGPT to rewrite our internal minutes?"), [ban]).verdict == "no"
+    # Information that is only going to be published is not published yet, unless the question says which class it
+    # is; and one that is out already is.
+    coming = analyse("Vårt pressmeddelande ska ut på webbplatsen på måndag, så det borde väl räknas som öppet? Kan jag "
+                     "putsa det i gratis ChatGPT?")
+    assert "open_info" in coming.concepts and coming.to_be_published
+    assert decide(coming, [ban]).verdict == "no"
+    out = analyse("Pressmeddelandet ska publiceras på webbplatsen och ligger redan ute. Kan jag putsa det i ChatGPT?")
+    assert not out.to_be_published and decide(out, [ban]).verdict != "no"
+    told = analyse("Rapporten är Klass 1 eftersom den ska publiceras på webbplatsen. Kan jag använda ChatGPT till den?")
+    assert told.to_be_published and decide(told, [ban]).verdict != "no"
 
 
 def test_common_words_shared_with_a_bans_condition_never_make_a_yes():
