@@ -62,7 +62,7 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
                                                   "trial", "approved_said", "stated_open",
                                                   "sufficiency", "second_question", "claim", "claim_check",
                                                   "claimed_permission", "universal", "at_all", "may", "background",
-                                                  "background_turn", "to_be_published")}),
+                                                  "background_turn", "to_be_published", "counts_as")}),
     "quoting": ("table", {"continues": "pattern", "asks_list": "pattern", "refers_back": "pattern",
                            "ban_lifted_by": "pattern"}),
     "durations": ("table", {"deadline": "pattern", "stated": "pattern", "units": "number map", "numbers": "number map"}),

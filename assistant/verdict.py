@@ -162,6 +162,7 @@ _DENIES = _LEXICON["denies"]
 _RELATIVE_NEGATION, _CONTRAST_NEGATION = _LEXICON["relative_negation"], _LEXICON["contrast_negation"]
 _PREDICATE = shipped().question["predicate"]
 _DUTY = shipped().question["duty"]
+_COUNTS_AS = shipped().question["counts_as"]
 _ASKS = shipped().question["permission"]
 # A clause that only says when something happens ("innan vi börjar …") is not a condition on the answer.
 _TEMPORAL = re.compile(r"(?:innan|efter|before|after)\b", re.I)
@@ -1620,6 +1621,10 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         # the approved services?": an "only" that names another edition of the tool leaves this one out.
         only = any(other_edition(m.group(1), question) for m in ONLY_SCOPE.finditer(" ".join(text.split())))
         return Decision("no", -i, reason="other_edition") if only else Decision("info")
+    if (member := _class_membership(question, text)) is not None:
+        # "räknas uppgifter om en elev med sekretessmarkering som klass 3?" and "Uppgifter om skyddade personuppgifter
+        # … är Klass 3 och får aldrig skrivas in …": the class it names answers, not the negation of its other clause.
+        return Decision(member, -i, reason="factual_class")
     # "Chatthistorik … ska raderas senast efter sju dagar, om den inte har betydelse för ett ärende": a negation
     # inside the sentence's condition denies nothing; inside an exception ("med undantag för …") it does.
     span = condition_span(text)
@@ -1669,6 +1674,34 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
             return Decision("yes" if holds else "no", -i, reason="factual_settled")
         return Decision("conditional", -i, (-i,), reason="factual_condition")
     return Decision("yes", -i, reason="factual")
+
+
+def _class_membership(question: Question, text: str) -> str | None:
+    """For a question whether its information counts as a class ("Räknas … som Klass 0?"), what the sentence that
+    names that information says of its class: "yes" for that class (or at least it), "no" for one other class or for
+    a least class above the one asked; None where the sentence names no class of that scale, or several."""
+    asking = _asking_sentence(question.text)
+    asked = classes_named(asking) if _COUNTS_AS.search(asking) else set()
+    if len(asked) != 1:
+        return None
+    (scale, level), = asked
+    said = {r[1] for r in classes_named(text) if r[0] == scale}
+    if not said:
+        return None
+    # (a class the sentence denies it is: "… får aldrig behandlas som klass A"; not a negation that says which
+    # information is meant, "Information som inte är publicerad …", nor one after the class, "är Klass 3 och får aldrig
+    # skrivas in …")
+    plain = _RELATIVE_NEGATION.sub(" ", text)
+    first = next((m.start() for m in re.finditer(r"\b(?:klass|class|nivå|level)\b", plain, re.I)), 0)
+    before = plain[:first]
+    if _NEGATION.search(before[max(before.rfind(c) for c in ",;:") + 1:]):
+        return "no" if level in said else None
+    floor = bool(FLOOR.search(text))
+    if level in said and (len(said) == 1 or not floor):
+        return "yes"
+    if len(said) == 1 and (level < min(said) or not floor):
+        return "no"
+    return None
 
 
 def _class_told(question: Question) -> bool:

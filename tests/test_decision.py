@@ -454,6 +454,23 @@ def test_a_no_from_a_permission_says_the_rule_is_what_is_allowed():
     assert first_line("sv", "no", "Får vi?", [pilot], [], []).startswith("Nej: I piloten")
 
 
+def test_whether_information_counts_as_a_class_is_answered_by_the_class_its_sentence_names():
+    protected = ev("Uppgifter om skyddad identitet är Klass 3 och får aldrig skrivas in i något AI-verktyg.",
+                   Norms(prohibit=True))
+    q = analyse("Räknas uppgifter om skyddad identitet som klass 3?")
+    assert q.kind == "factual"
+    # (the negation after the class is about entering it, not about the class)
+    assert (decide(q, [protected]).verdict, decide(q, [protected]).reason) == ("yes", "factual_class")
+    assert decide(analyse("Räknas uppgifter om skyddad identitet som klass 2?"), [protected]).verdict == "no"
+    # A class the sentence denies it is; a least class above the one asked; a least class that may be the one asked.
+    never = ev("Information som inte är publicerad får aldrig behandlas som klass A.", Norms(prohibit=True))
+    assert decide(analyse("Räknas vårt opublicerade PM som klass A?"), [never]).verdict == "no"
+    floor = ev("Information som inte är publicerad räknas alltid som lägst Klass 1 (intern).")
+    assert decide(analyse("Räknas ett opublicerat PM som Klass 0?"), [floor]).reason == "factual_class"
+    assert decide(analyse("Räknas ett opublicerat PM som Klass 0?"), [floor]).verdict == "no"
+    assert decide(analyse("Räknas ett opublicerat PM som Klass 2?"), [floor]).reason != "factual_class"
+
+
 def test_a_ban_on_unpublished_information_does_not_hold_for_published_information():
     ban = ev("4.5 Information that is not published on our website is at least Klass 2, and must not be entered into "
              "a tool approved only for Klass 1.", Norms(prohibit=True))
