@@ -1621,9 +1621,11 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         # the approved services?": an "only" that names another edition of the tool leaves this one out.
         only = any(other_edition(m.group(1), question) for m in ONLY_SCOPE.finditer(" ".join(text.split())))
         return Decision("no", -i, reason="other_edition") if only else Decision("info")
-    if (member := _class_membership(question, text)) is not None:
+    member = _class_membership(question, text)
+    if member == "no" or member == "yes" and not condition_span(text):
         # "räknas uppgifter om en elev med sekretessmarkering som klass 3?" and "Uppgifter om skyddade personuppgifter
         # … är Klass 3 och får aldrig skrivas in …": the class it names answers, not the negation of its other clause.
+        # (A class under a condition, "… meeting notes without customer data", is read with its condition below.)
         return Decision(member, -i, reason="factual_class")
     # "Chatthistorik … ska raderas senast efter sju dagar, om den inte har betydelse för ett ärende": a negation
     # inside the sentence's condition denies nothing; inside an exception ("med undantag för …") it does.
