@@ -81,6 +81,15 @@ def test_a_who_question_expects_a_role_or_body():
     assert not matches("Vem godkänner nya AI-verktyg?", "Nya verktyg ska prövas innan de används.")
 
 
+def test_who_took_a_decision_already_made_expects_who_decided_it():
+    from assistant.language import ANSWER_TYPES
+    decision = ANSWER_TYPES["decision"][0]
+    for question in ("Vem har beslutat instruktionen?", "vem har fastställt reglerna?", "Who adopted the guideline?",
+                     "Vem beslutar om nya verktyg?"):
+        assert decision.search(question), question
+    assert not decision.search("Vem har skrivit instruktionen?")
+
+
 def test_a_how_often_question_expects_a_frequency():
     assert matches("Hur ofta ska riskbedömningen göras om?", "Riskbedömningen görs om årligen.")
     assert not matches("Hur ofta ska riskbedömningen göras om?", "Riskbedömningen dokumenteras.")
