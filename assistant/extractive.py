@@ -10,7 +10,7 @@ import numpy as np
 
 from assistant.domain import shipped
 from assistant.info_classes import read_row, stated_class
-from assistant.language import ANSWER_TYPES, concepts_in, expansion, expected_answers
+from assistant.language import ANSWER_TYPES, concepts_in, expansion, expected_answers, named_ones
 from assistant.question import Question
 from assistant.retrieval import Passage
 from assistant.selection_weights import Ranking, default_ranking
@@ -116,6 +116,17 @@ def select(question: Question, query_vec, passages: list[Passage], index: Senten
                 continue
             del chosen[spare[-1]]
         chosen.append(extra)
+    # A question for which ones of a kind ("vilka förvaltningar är med i piloten?") is answered first by a sentence
+    # near enough that names them ("… i kommunledningsförvaltningen och samhällsbyggnadsförvaltningen"), over one
+    # that only counts them ("… i de två förvaltningarna"). (Not where it asks for another kind of answer: "Vem
+    # bedömer vilken riskkategori den hamnar i?" asks who.)
+    for pattern in named_ones(question.text) if question.kind == "info" and not expected else ():
+        if not chosen or any(pattern.search(c.text) for c, _ in chosen):
+            continue
+        extra = next(((s, sc) for s, sc in scored if relevance[id(s)] >= relevance[id(chosen[0][0])] - TYPE_MARGIN
+                      and pattern.search(s.text) and fits(s, new_kind=True)), None)
+        if extra is not None:
+            chosen = [extra, *chosen][:MAX_SENTENCES]
     chosen = _rows_for_class(question, chosen, scored)
     best = max(relevance.values())
     return [(s, best if k == 0 else relevance[id(s)]) for k, (s, _) in enumerate(chosen)]

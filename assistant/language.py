@@ -103,9 +103,43 @@ def _fold(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
 
 
+_WHICH = _domain.shipped().question["asks_for"]
+MIN_HEAD = 3          # letters of the stem of the noun asked for, and before it in a compound that names one
+FUNCTION_ZIPF = 5.5   # a word this common after "which/what" ("are", "does") names no kind of thing
+
+
 def expected_answers(question: str) -> list[re.Pattern]:
     """Patterns for the kinds of answer the question expects (a date, a role, a frequency); empty when none."""
     return [answer for ask, answer in ANSWER_TYPES.values() if ask.search(question)]
+
+
+def named_ones(question: str) -> list[re.Pattern]:
+    """For a question for which ones of a kind ("vilka förvaltningar är med i piloten?"): patterns for them named, a
+    compound with that kind as its head ("kommunledningsförvaltningen", "utskottsmöten"), not the kind itself ("de
+    två förvaltningarna")."""
+    return [_named_ones(noun) for noun in _which_nouns(question)]
+
+
+def _which_nouns(question: str) -> list[str]:
+    from wordfreq import zipf_frequency
+
+    from assistant.info_classes import stemmers
+
+    language = detect_language(question)
+    swedish, english = stemmers()
+    out = []
+    for m in _WHICH.finditer(question):
+        noun = next(g for g in m.groups() if g).lower().rsplit("-", 1)[-1]
+        if zipf_frequency(noun, language) >= FUNCTION_ZIPF:
+            continue                    # "What are the six principles …?": no kind named
+        stem = (english if language == "en" else swedish).stemWord(noun)
+        if len(stem) >= MIN_HEAD and stem not in out:
+            out.append(stem)
+    return out
+
+
+def _named_ones(stem: str) -> re.Pattern:
+    return re.compile(rf"(?<=\w{{{MIN_HEAD}}}){re.escape(stem)}", re.I)     # (a head after three letters at least)
 
 
 def defined_terms(sentences: list[str]) -> frozenset[str]:

@@ -176,6 +176,21 @@ def test_a_question_asking_for_two_kinds_of_answer_gets_a_sentence_holding_each(
     assert not any("14 dagar" in s.text for s, _ in select(one, [1.0, 0.0], [passage], index))
 
 
+def test_a_question_for_which_ones_of_a_kind_is_answered_first_by_the_sentence_that_names_them():
+    from assistant.extractive import select
+    from assistant.question import analyse
+
+    text = ("I piloten får transkribering användas i interna möten i de två förvaltningarna. "
+            "Kommunstyrelsen beslutar att genomföra piloten i kommunledningsförvaltningen och "
+            "samhällsbyggnadsförvaltningen.")
+    passage, index = _one_passage(text, ["I piloten", "Kommunstyrelsen"], [[1.0, 0.0], [0.95, 0.312]])
+    q = analyse("vilka förvaltningar är med i piloten?")
+    assert "kommunledningsförvaltningen" in select(q, [1.0, 0.0], [passage], index)[0][0].text
+    # "What are …" names no kind.
+    from assistant.language import named_ones
+    assert not named_ones("What are the six principles?") and named_ones("Which departments take part?")
+
+
 def test_transcription_and_image_generation_are_about_ai():
     from assistant.language import AI_DOMAIN
 
