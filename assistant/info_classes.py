@@ -136,6 +136,12 @@ def class_runs(text: str) -> list[set[Rank]]:
     return runs
 
 
+def first_class_at(text: str) -> int | None:
+    """Where the text first names a class ("… är Klass 3 och …"), or None."""
+    m = _CLASSES.search(text)
+    return m.start() if m else None
+
+
 def classes_named(text: str) -> set[Rank]:
     """Every class a text names, a run of them too."""
     return set().union(*class_runs(text))

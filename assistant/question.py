@@ -237,9 +237,7 @@ def strip_instructions(text: str) -> tuple[str, bool]:
     return (cleaned if cleaned else text), found
 
 
-_STATED_OPEN, _TO_BE_PUBLISHED = _LEXICON["stated_open"], _LEXICON["to_be_published"]
-# (already out: "ligger redan ute på webben", "already published")
-_ALREADY = re.compile(r"\b(?:redan|already|ligger ute)\b", re.I)
+_STATED_OPEN, _TO_BE_PUBLISHED, _ALREADY_OUT = (_LEXICON[k] for k in ("stated_open", "to_be_published", "already_out"))
 _NEGATION_BEFORE = re.compile(r"\b(?:inte|ej|icke|aldrig|not|never)\W++(?:\w++\W++){0,2}$", re.I)
 
 
@@ -280,7 +278,7 @@ def stated_open(text: str) -> bool:
 
 def to_be_published(text: str) -> bool:
     """Whether the question says its information is going to be published, and not that it is out already."""
-    return bool(_TO_BE_PUBLISHED.search(text)) and not _ALREADY.search(text) and not stated_open(text)
+    return bool(_TO_BE_PUBLISHED.search(text)) and not _ALREADY_OUT.search(text) and not stated_open(text)
 
 
 def analyse(question: str, history: list[dict] | None = None, normalise=None) -> Question:

@@ -18,8 +18,8 @@ from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_words, stems
 from assistant.info_classes import (DATA_KINDS, FLOOR, MIN_STEM, ClassRow, activity_fit, any_floor, bans_its_class,
-                                    class_floor, classes_named, comment_met, excluded_classes, other_activity,
-                                    lowest, question_class, read_row, stated_class, stemmers)
+                                    class_floor, classes_named, comment_met, excluded_classes, first_class_at,
+                                    other_activity, lowest, question_class, read_row, stated_class, stemmers)
 from ingest.rules.reader import condition_span
 from ingest.sentences import split_spans
 
@@ -1694,8 +1694,7 @@ def _class_membership(question: Question, text: str) -> str | None:
     # information is meant, "Information som inte är publicerad …", nor one after the class, "är Klass 3 och får aldrig
     # skrivas in …")
     plain = _RELATIVE_NEGATION.sub(" ", text)
-    first = next((m.start() for m in re.finditer(r"\b(?:klass|class|nivå|level)\b", plain, re.I)), 0)
-    before = plain[:first]
+    before = plain[:first_class_at(plain) or 0]
     if _NEGATION.search(before[max(before.rfind(c) for c in ",;:") + 1:]):
         return "no" if level in said else None
     floor = bool(FLOOR.search(text))
