@@ -163,6 +163,7 @@ _RELATIVE_NEGATION, _CONTRAST_NEGATION = _LEXICON["relative_negation"], _LEXICON
 _PREDICATE = shipped().question["predicate"]
 _DUTY = shipped().question["duty"]
 _COUNTS_AS = shipped().question["counts_as"]
+_SENTENCE_ADVERB = shipped().question["sentence_adverb"]
 _ASKS = shipped().question["permission"]
 # A clause that only says when something happens ("innan vi börjar …") is not a condition on the answer.
 _TEMPORAL = re.compile(r"(?:innan|efter|before|after)\b", re.I)
@@ -1468,6 +1469,8 @@ def _duty_verb(question: Question) -> str:
         words = words[1:]
     elif not infinitive:
         return ""
+    while words and _SENTENCE_ADVERB.fullmatch(words[0]):
+        words = words[1:]
     verb = words[0] if words else ""
     return verb if len(verb) > 3 and verb not in STOP else ""
 

@@ -1345,6 +1345,11 @@ def test_the_verb_a_duty_question_asks_about_names_what_is_asked_however_everyda
     before = [{"question": "Måste vi märka en AI-bild på en tecknad drake till en bibliotekskampanj?", "answer": ""}]
     assert _duty_verb(analyse("och om bilden ser ut som ett riktigt foto?", before)) == "märka"
     assert _duty_verb(analyse("Vem beslutar om nya AI-tjänster?", before)) == ""
+    # A sentence adverb before the verb is not it (typed without its ring too); how often the duty holds is asked.
+    assert _duty_verb(analyse("Måste jag ändå anmäla det?")) == "anmäla"
+    assert _duty_verb(analyse("Måste jag ända anmäla det?")) == "anmäla"
+    assert _duty_verb(analyse("Must we still label it?")) == "label"
+    assert _duty_verb(analyse("Måste jag alltid märka texten?")) == "alltid"
 
 
 def test_a_duty_question_is_settled_by_the_sentence_that_says_it_by_the_policys_word_and_no_need_denies():
