@@ -66,7 +66,9 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
                                                   "counts_as", "sentence_adverb")}),
     "quoting": ("table", {"continues": "pattern", "asks_list": "pattern", "refers_back": "pattern",
                            "ban_lifted_by": "pattern"}),
-    "durations": ("table", {"deadline": "pattern", "stated": "pattern", "units": "number map", "numbers": "number map"}),
+    "durations": ("table", {"deadline": "pattern", "stated": "pattern", "units": "number map", "numbers": "number map",
+                            "in_force": "pattern", "valid_from": "pattern", "valid_until": "pattern",
+                            "months": "number map"}),
 }
 
 
@@ -221,8 +223,9 @@ class _Checker:
 
     def durations(self, table: dict) -> dict:
         self.table(table, "durations")
-        out = {k: self.pattern(table[k], f"[durations] {k}") for k in ("deadline", "stated")}
-        for k in ("units", "numbers"):
+        out = {k: self.pattern(table[k], f"[durations] {k}")
+               for k in ("deadline", "stated", "in_force", "valid_from", "valid_until")}
+        for k in ("units", "numbers", "months"):
             where = f"[durations] {k}"
             if not isinstance(table[k], dict) or not table[k]:
                 self.fail(where, "must be a non-empty table of word = number")

@@ -17,6 +17,7 @@ from assistant.question import NOT_OPEN, Question, said_absent
 from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_words, stems
+from assistant.validity import out_of_force
 from assistant.info_classes import (DATA_KINDS, FLOOR, MIN_STEM, ClassRow, activity_fit, any_floor, bans_its_class,
                                     class_floor, classes_named, comment_met, excluded_classes, first_class_at,
                                     other_activity, lowest, question_class, read_row, stated_class, stemmers)
@@ -1482,6 +1483,10 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     late = next((i for i, e in enumerate(evidence) if beyond_deadline(e.text, question)), None)
     if late is not None:
         return Decision("no", late, reason="beyond_limit", rule=Norms(prohibit=True))
+    # "gäller de tillfälliga reglerna fortfarande i november 2026?" and "… dock längst till och med 2026-09-30"
+    ended = next((i for i, e in enumerate(evidence) if out_of_force(e.text, question.text)), None)
+    if ended is not None:
+        return Decision("no", ended, reason="out_of_force")
     # A word names the organisation's document when its key is one of the document's words' keys, or when it is a
     # hyphenated compound whose head is ("IFO-instruktionen" for "Instruktion för …"); keys, not six-letter stems,
     # so that "familjehem" is not taken for "familjeomsorgen".

@@ -1,0 +1,73 @@
+"""When a document is in force, as its own sentences give it ("att gälla från och med 2025-10-01 …, dock längst till
+och med 2026-09-30", "Riktlinjen gäller från 2025-04-01", a header field "Gäller till: 2027-12-31"), against the time
+a question asks about ("gäller de tillfälliga reglerna fortfarande i november 2026?"). The words are the domain
+file's ([durations] in_force, valid_from, valid_until, months); the shapes of a date are read here."""
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+from assistant.domain import shipped
+
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+# "1 oktober 2025", "oktober 2025", "October 1, 2025" (a month's name, the day before or after it, and a year)
+_NAMED = re.compile(r"(?<![\w-])(?:(\d{1,2})\s++)?([a-zåäö]{3,9}+)\.?\s++(?:(\d{1,2}),?\s++)?(\d{4})(?!\d)", re.I)
+_LOOK_BACK = 40        # characters before a date read for the words that say what it is
+
+
+def _dates(text: str) -> list[tuple[int, date, date]]:
+    """Each date a text writes, where it starts, and the first and last day it can mean (a month means all of it)."""
+    months = shipped().durations["months"]
+    found = []
+    for m in _ISO.finditer(text):
+        try:
+            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            continue
+        found.append((m.start(), day, day))
+    for m in _NAMED.finditer(text):
+        month = months.get(m.group(2).lower()[:3])
+        if month is None:
+            continue
+        year, day = int(m.group(4)), m.group(1) or m.group(3)
+        last = calendar.monthrange(year, int(month))[1]
+        if day and not 1 <= int(day) <= last:
+            continue
+        first, end = (int(day), int(day)) if day else (1, last)
+        found.append((m.start(), date(year, int(month), first), date(year, int(month), end)))
+    return found
+
+
+def period_in_force(sentence: str) -> tuple[date | None, date | None]:
+    """The first and the last day a sentence says something is in force, where it says so (None where it does not)."""
+    durations = shipped().durations
+    if not durations["in_force"].search(sentence):
+        return None, None
+    start = end = None
+    for at, first, last in _dates(sentence):
+        before = sentence[max(0, at - _LOOK_BACK):at]
+        if durations["valid_until"].search(before):
+            end = last if end is None else min(end, last)
+        elif durations["valid_from"].search(before):
+            start = first if start is None else max(start, first)
+    return start, end
+
+
+def asked_period(question: str) -> tuple[date, date] | None:
+    """The time a question asks whether something is in force at ("i november 2026": that month), if it asks that."""
+    if not shipped().durations["in_force"].search(question):
+        return None
+    found = _dates(question)
+    if not found:
+        return None
+    return min(first for _, first, _ in found), max(last for _, _, last in found)
+
+
+def out_of_force(sentence: str, question: str) -> bool:
+    """Whether the time the question asks about lies wholly outside the period the sentence gives."""
+    asked = asked_period(question)
+    if asked is None:
+        return False
+    start, end = period_in_force(sentence)
+    return (start is not None and asked[1] < start) or (end is not None and asked[0] > end)

@@ -1,0 +1,47 @@
+"""When a document is in force (assistant/validity.py) and the factual answer it gives."""
+from datetime import date
+
+import pytest
+
+from assistant.question import analyse
+from assistant.validity import asked_period, out_of_force, period_in_force
+from assistant.verdict import Evidence, Norms, decide
+
+DECISION = ("1. att anta Tillfälliga regler för användning av AI-tjänster i Lindmora kommun enligt nedan, att gälla "
+            "från och med 2025-10-01 till dess att kommunfullmäktige har antagit en AI-policy, dock längst till och med "
+            "2026-09-30")
+
+
+def test_a_sentence_gives_the_first_and_last_day_by_the_words_before_its_dates():
+    assert period_in_force(DECISION) == (date(2025, 10, 1), date(2026, 9, 30))
+    assert period_in_force("Riktlinjen gäller från 2025-04-01.") == (date(2025, 4, 1), None)
+    assert period_in_force("Gäller till: 2027-12-31") == (None, date(2027, 12, 31))
+    assert period_in_force("This guideline applies from 1 May 2025.") == (date(2025, 5, 1), None)
+    # a date that says something else (when it was decided or updated) is no bound
+    assert period_in_force("Riktlinjen beslutades 2025-03-18 och gäller tills vidare.") == (None, None)
+    assert period_in_force("Senast uppdaterad: 2025-04-02") == (None, None)
+
+
+def test_a_question_asks_about_a_time_only_when_it_asks_whether_something_is_in_force_then():
+    assert asked_period("Gäller reglerna fortfarande i november 2026?") == (date(2026, 11, 1), date(2026, 11, 30))
+    assert asked_period("Does the guideline apply on October 1, 2026?") == (date(2026, 10, 1), date(2026, 10, 1))
+    assert asked_period("Vad hände på mötet i november 2026?") is None
+    assert asked_period("Gäller reglerna för praktikanter?") is None
+
+
+@pytest.mark.parametrize("question, ended", [
+    ("om fullmaktige inte hunnit anta nan ai-policy, gäller de tillfälliga reglerna fortfarande i november 2026?", True),
+    ("Gäller de tillfälliga reglerna i september 2026?", False),
+    ("Gällde reglerna redan i augusti 2025?", True),
+    ("Gäller reglerna i december 2025?", False),
+])
+def test_a_time_outside_the_period_is_out_of_force(question, ended):
+    assert out_of_force(DECISION, question) is ended
+
+
+def test_a_factual_question_about_a_time_after_the_last_day_is_answered_no_by_that_sentence():
+    q = analyse("Gäller de tillfälliga reglerna fortfarande i november 2026?")
+    q.kind = "factual"             # as the engine's learned reader reads it (assistant/question_kind)
+    other = "Med AI-tjänst avses i reglerna en tjänst som med generativ AI skapar text, bild, ljud eller kod."
+    d = decide(q, [Evidence(other, other, Norms()), Evidence(DECISION, DECISION, Norms())])
+    assert (d.verdict, d.deciding, d.reason) == ("no", 1, "out_of_force")
