@@ -120,7 +120,8 @@ _STATED_AS = re.compile(r"\b(?:klassa[dt]e?|klassificera[dt]e?|classified|classe
                         r"(?:klass\s++|class\s++|nivå\s++|level\s++)?((?-i:[A-D])|[0-9]|"
                         + "|".join(w for scale in SCALES for w in scale) + r")\b", re.I)
 _NEGATED_BEFORE = re.compile(r"\b(?:inte|ej|icke|not|no|ingen|inget|inga|utan|without|än|than)\W++(?:\w++\W++){0,2}$", re.I)
-_CLASSES = re.compile(rf"\b(?:klass|class|nivå|nivåerna|level|levels|klasserna|classes)\s++{_LEVEL}\b"
+# (a compound's head too: "konfidentialitetsnivå Låg", "informationsklass 2")
+_CLASSES = re.compile(rf"(?:\b|(?<=\w\w\w))(?:klass|class|nivå|nivåerna|level|levels|klasserna|classes)\s++{_LEVEL}\b"
                       rf"(?:(?:\s*+,\s*+|\s++(?:och|eller|and|or)\s++){_LEVEL}\b)*+", re.I)
 
 

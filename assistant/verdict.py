@@ -1424,6 +1424,8 @@ def _noun_ending(ending: str) -> bool:
 
 
 # Where a list goes on to its next item: ", samt för …", "; och …", ", as well as …".
+# A list item run into one line, as OCR gives a bulleted list ("… med AI o Minimal risk: …").
+_INLINE_ITEM = re.compile(r"\s[o•▪◦·]\s++(?=[A-ZÅÄÖ])")
 _LIST_ITEMS = re.compile(r",\s*+(?:samt|och|as well as|and)\b|;")
 _ITEMS = re.compile(r"[,;]|\s(?:och|and|samt|as well as)\s")   # after a plain "och" too: what an attributive follows
 _ATTRIBUTIVE = re.compile(r"(?:utan|without|som|that|which|who)\b", re.I)
@@ -1624,12 +1626,28 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         # is sorted as well?"); unless the asking sentence asks about the asker, whom the setting describes.
         return Decision("info")
     text = evidence[-i].text
+    # A quote of several sentences or list items ("2.3 It covers … the customer chatbot "Ekby-Elin" …. It does not cover
+    # AI functions built into the grid control systems …"; "o Begränsad risk: … o Minimal risk: … omfattas inte …") is
+    # read by the one that names what is asked, when one names all the others do: another's negation denies nothing.
+    parts = [p for a, b in split_spans(text) for p in _INLINE_ITEM.split(text[a:b]) if p.strip()]
+    if len(parts) > 1:
+        part = max(parts, key=lambda p: (named(p), -parts.index(p)))
+        if named(part) >= named(text):
+            text = part
     if other_edition(text, question):
         # "… vid beslutet är endast Copilot Chat med kommunens konto godkänd" and "Was Microsoft 365 Copilot one of
         # the approved services?": an "only" that names another edition of the tool leaves this one out.
         only = any(other_edition(m.group(1), question) for m in ONLY_SCOPE.finditer(" ".join(text.split())))
         return Decision("no", -i, reason="other_edition") if only else Decision("info")
     member = _class_membership(question, text)
+    if member and (evidence[-i].norms.permit or evidence[-i].norms.only):
+        # Where a class may be used ("Öppna AI-tjänster får användas endast för information med konfidentialitetsnivå
+        # Låg") does not say which class information is ("Räknas ett internt PM som inte har publicerats som nivå
+        # Låg?"); a quoted sentence that does and names what is asked settles it ("Information som inte är publicerad
+        # … ska alltid behandlas som lägst nivå Måttlig").
+        i, text = next(((-j, e.text) for j, e in candidates if not (e.norms.permit or e.norms.only) and named(e.text)
+                        and _class_membership(question, e.text)), (i, text))
+        member = _class_membership(question, text)
     if member == "no" or member == "yes" and not condition_span(text):
         # "räknas uppgifter om en elev med sekretessmarkering som klass 3?" and "Uppgifter om skyddade personuppgifter
         # … är Klass 3 och får aldrig skrivas in …": the class it names answers, not the negation of its other clause.

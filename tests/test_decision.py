@@ -2514,3 +2514,18 @@ def test_a_yes_no_question_whether_a_banned_class_can_go_somewhere_is_answered_b
     labelled = analyse("Måste klass D-information märkas när den arkiveras?")
     labelled.kind = "factual"
     assert decide(labelled, [ban], organisation_text=ban.text).reason != "class_banned"
+
+
+@pytest.mark.parametrize("question, quote", [
+    ("Omfattas kundchattboten Ekby-Elin av riktlinjen?",
+     '2.3 It covers AI tools used by staff in their work and the customer chatbot "Ekby-Elin" on ekbyenergi.se. It does '
+     "not cover AI functions built into the grid control systems by the system suppliers."),
+    ("Måste vi informera användarna när ett system med begränsad risk interagerar med dem?",
+     "o Begränsad risk: Dessa system kräver särskilda transparenskrav, som exempelvis att informera användare om att de "
+     "interagerar med AI o Minimal risk: AI-tjänst som utgör en liten eller ingen risk omfattas inte av specifika krav"),
+])
+def test_a_factual_question_is_read_by_the_sentence_or_list_item_of_a_quote_that_names_what_is_asked(question, quote):
+    q = analyse(question)
+    q.kind = "factual"             # as the engine's learned reader reads it (assistant/question_kind)
+    d = decide(q, [Evidence(quote, quote, Norms())])
+    assert (d.verdict, d.deciding) == ("yes", 0)

@@ -602,3 +602,21 @@ def test_the_ban_on_the_class_the_definitions_give_is_quoted_and_decides(tmp_pat
     assert scada.flags["decided_by"] == "named_ban"     # by the class, not as the only rule quoted
     notes = store.ask("får jag använda copilot chat för att skriva minnesanteckningar?", "klassby")
     assert notes.verdict != "no"
+
+
+def test_a_class_named_by_a_compound_whose_head_is_the_class_word_is_a_class():
+    from assistant.info_classes import classes_named
+
+    assert classes_named("… endast för information med konfidentialitetsnivå Låg, och endast utan inloggning") \
+        == {("låg måttlig hög", 0)}
+    assert classes_named("Högsta informationsklass 2 gäller") == {("number", 2)}
+    assert classes_named("en klassisk bild från 2024") == set()
+
+
+def test_whether_information_counts_as_a_class_is_settled_by_the_sentence_giving_its_class_not_by_a_tools_rule():
+    q = analyse("Räknas ett internt PM som inte har publicerats som konfidentialitetsnivå Låg?")
+    q.kind = "factual"             # as the engine's learned reader reads it (assistant/question_kind)
+    tool = "Öppna AI-tjänster får användas endast för information med konfidentialitetsnivå Låg."
+    floor = "Information som inte är publicerad eller på annat sätt offentlig ska alltid behandlas som lägst nivå Måttlig."
+    d = decide(q, [Evidence(tool, tool, Norms(only=True, permit=True)), Evidence(floor, floor, Norms(oblige=True))])
+    assert (d.verdict, d.deciding, d.reason) == ("no", 1, "factual_class")
