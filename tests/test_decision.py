@@ -2074,7 +2074,9 @@ def test_ai_that_someone_outside_the_staff_uses_is_not_what_the_rules_on_the_sta
     for question in ("Our clients use ChatGPT to write complaints, can we answer them with Copilot?",
                      "Får vi låta klienterna använda AI-portalen?",
                      "Kan jag använda AI-portalen för ett brev till en klient?",
-                     "What sentence should I put on a letter to clients that was written with AI?"):
+                     "What sentence should I put on a letter to clients that was written with AI?",
+                     # (the organisation's own use, whose effect on the outsiders is asked about)
+                     "Ska klienterna kunna ifrågasätta sina uppgifter när kommunen använder AI?"):
         assert covered(analyse(question), [(None, 0.95)], [passage], gates), question
     # A document that speaks of them using AI, or a question whether the rules apply to it, is answered.
     theirs = "Riktlinjen gäller inte AI-tjänster som klienter använder själva."
