@@ -68,7 +68,7 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
                            "ban_lifted_by": "pattern"}),
     "durations": ("table", {"deadline": "pattern", "stated": "pattern", "units": "number map", "numbers": "number map",
                             "in_force": "pattern", "valid_from": "pattern", "valid_until": "pattern",
-                            "months": "number map"}),
+                            "range": "pattern", "months": "number map"}),
 }
 
 
@@ -224,7 +224,7 @@ class _Checker:
     def durations(self, table: dict) -> dict:
         self.table(table, "durations")
         out = {k: self.pattern(table[k], f"[durations] {k}")
-               for k in ("deadline", "stated", "in_force", "valid_from", "valid_until")}
+               for k in ("deadline", "stated", "in_force", "valid_from", "valid_until", "range")}
         for k in ("units", "numbers", "months"):
             where = f"[durations] {k}"
             if not isinstance(table[k], dict) or not table[k]:

@@ -45,18 +45,29 @@ def period_in_force(sentence: str) -> tuple[date | None, date | None]:
     if not durations["in_force"].search(sentence):
         return None, None
     start = end = None
-    for at, first, last in _dates(sentence):
+    found = sorted(_dates(sentence), key=lambda d: d[0])
+    for n, (at, first, last) in enumerate(found):
         before = sentence[max(0, at - _LOOK_BACK):at]
-        if durations["valid_until"].search(before):
+        # (the second date of a range, "under perioden 2025-10-01–2026-03-31", is its last day)
+        ranged = n > 0 and durations["range"].fullmatch(sentence[_end_of(sentence, found[n - 1][0]):at])
+        if durations["valid_until"].search(before) or ranged:
             end = last if end is None else min(end, last)
-        elif durations["valid_from"].search(before):
+        elif durations["valid_from"].search(before) or n + 1 < len(found) and durations["range"].fullmatch(
+                sentence[_end_of(sentence, at):found[n + 1][0]]):
             start = first if start is None else max(start, first)
     return start, end
 
 
-def asked_period(question: str) -> tuple[date, date] | None:
-    """The time a question asks whether something is in force at ("i november 2026": that month), if it asks that."""
-    if not shipped().durations["in_force"].search(question):
+def _end_of(text: str, at: int) -> int:
+    """Where the date written at `at` ends."""
+    m = _ISO.match(text, at) or _NAMED.match(text, at)
+    return m.end() if m else at
+
+
+def asked_period(question: str, *, when_done: bool = False) -> tuple[date, date] | None:
+    """The time a question asks whether something is in force at ("i november 2026": that month), if it asks that;
+    `when_done`: any time it names (a permission question's "Kan vi fortsätta köra den … i april 2026?")."""
+    if not when_done and not shipped().durations["in_force"].search(question):
         return None
     found = _dates(question)
     if not found:
@@ -71,3 +82,14 @@ def out_of_force(sentence: str, question: str) -> bool:
         return False
     start, end = period_in_force(sentence)
     return (start is not None and asked[1] < start) or (end is not None and asked[0] > end)
+
+
+def ended_by(sentence: str, question: str) -> bool:
+    """Whether every time a permission question names lies after the last day the sentence allows something: "Kan vi
+    fortsätta köra den … i april 2026?" and a pilot "under perioden 2025-10-01–2026-03-31". (Only the end: a date
+    before a start is more often what the information is from, "protokollet från 2024-11-15", than when it is used.)"""
+    asked = asked_period(question, when_done=True)
+    if asked is None:
+        return False
+    end = period_in_force(sentence)[1]
+    return end is not None and asked[0] > end

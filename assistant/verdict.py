@@ -17,7 +17,7 @@ from assistant.question import NOT_OPEN, Question, said_absent
 from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_words, stems
-from assistant.validity import out_of_force
+from assistant.validity import ended_by, out_of_force
 from assistant.info_classes import (DATA_KINDS, FLOOR, MIN_STEM, ClassRow, activity_fit, any_floor, bans_its_class,
                                     class_floor, classes_named, comment_met, excluded_classes, first_class_at,
                                     other_activity, lowest, question_class, read_row, stated_class, stemmers)
@@ -474,6 +474,10 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
     relevant = applicable(evidence, question)
     if (skipped := skipped_duty(question, relevant)) is not None:
         return skipped
+    # "Kan vi fortsätta köra den … i april 2026?" and a pilot "under perioden 2025-10-01–2026-03-31": it has ended.
+    ended = next((i for i, e in relevant if ended_by(e.text, question.text)), None)
+    if ended is not None:
+        return Decision("no", ended, reason="out_of_force", rule=Norms(prohibit=True))
     bans, data_bans, cond_bans, only, conditions, permits, unmet, read_met, lifted = [], [], [], [], [], [], [], [], []
     # Bans on a kind of information the question says is not there: no requirement left open below, though the
     # situation reader, which reads the ban and not its subject, reads them as applying.

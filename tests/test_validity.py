@@ -45,3 +45,29 @@ def test_a_factual_question_about_a_time_after_the_last_day_is_answered_no_by_th
     other = "Med AI-tjänst avses i reglerna en tjänst som med generativ AI skapar text, bild, ljud eller kod."
     d = decide(q, [Evidence(other, other, Norms()), Evidence(DECISION, DECISION, Norms())])
     assert (d.verdict, d.deciding, d.reason) == ("no", 1, "out_of_force")
+
+
+PILOT = ("2. att genomföra en pilot med AI-stödd mötesdokumentation i kommunledningsförvaltningen och "
+         "samhällsbyggnadsförvaltningen under perioden 2025-10-01–2026-03-31,")
+
+
+def test_a_range_gives_its_first_and_last_day():
+    assert period_in_force(PILOT) == (date(2025, 10, 1), date(2026, 3, 31))
+
+
+@pytest.mark.parametrize("question, ended", [
+    ("Kan vi fortsätta köra den på våra interna möten i april 2026?", True),
+    ("Den 20 november 2025 har vi ett internt planeringsmöte. Får vi köra transkriberingen?", False),
+    # a date before the first day is more often what the information is from than when it is used
+    ("Får vi transkribera inspelningen från mötet i mars 2025?", False),
+    ("Får vi köra transkriberingen på våra interna möten?", False),
+])
+def test_a_permission_question_for_a_time_after_the_last_day_is_out_of_force(question, ended):
+    from assistant.validity import ended_by
+
+    assert ended_by(PILOT, question) is ended
+    q = analyse(question)
+    q.kind = "permission"
+    rule = "I piloten får transkribering och automatiska minnesanteckningar i Microsoft Teams användas i interna möten."
+    d = decide(q, [Evidence(rule, rule, Norms(permit=True)), Evidence(PILOT, PILOT, Norms())])
+    assert (d.reason == "out_of_force") is ended and (not ended or (d.verdict, d.deciding) == ("no", 1))
