@@ -32,6 +32,7 @@ from assistant.retrieval import Passage, Retriever
 from assistant.sensitive import redact
 from assistant.summary import MAX_WORDS, first_line
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_stems, specific_words, stems
+from assistant.validity import period_said
 from assistant.verdict import (APPROVED, FRAMING, READING_CONFIDENCE, SETTING, Evidence, Norms, asked_words,
                                asks_tool_for_information, asks_unapproved, class_row_for, contradicts, decide, exempted,
                                glossed, only_if, only_met, own_condition, says_more_of, sentence_norms, tools_in,
@@ -268,6 +269,8 @@ class Assistant:
             if decision.deciding is not None and read_row(quotes[0]) is not None and len(quotes[0].split()) > MAX_WORDS:
                 # A row decided: the whole row when short (the tool and its class), else its class and comment.
                 quotes[0] = _condition_said(evidence[decision.deciding])
+            if decision.reason == "out_of_force":
+                quotes[0] = period_said(quotes[0])      # the dates that decided, not the sentence's other clauses
             line = first_line(q.language, base.verdict, q.text, quotes,
                               [_condition_said(evidence[i]) for i in decision.conditions], base.flags["conditions"],
                               exception=decision.reason == "exception_met",

@@ -93,3 +93,11 @@ def ended_by(sentence: str, question: str) -> bool:
         return False
     end = period_in_force(sentence)[1]
     return end is not None and asked[0] > end
+
+
+def period_said(sentence: str) -> str:
+    """The clauses of a sentence that give its period, from the first dated one to the last ("att gälla från och med
+    2025-10-01 till dess att …, dock längst till och med 2026-09-30"): what a first line repeats for a "no" by date."""
+    clauses = re.split(r"(?<=[,;])\s++", sentence.strip())
+    dated = [n for n, c in enumerate(clauses) if _dates(c)]
+    return " ".join(clauses[dated[0]:dated[-1] + 1]).rstrip(",;") if dated else sentence

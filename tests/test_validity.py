@@ -71,3 +71,11 @@ def test_a_permission_question_for_a_time_after_the_last_day_is_out_of_force(que
     rule = "I piloten får transkribering och automatiska minnesanteckningar i Microsoft Teams användas i interna möten."
     d = decide(q, [Evidence(rule, rule, Norms(permit=True)), Evidence(PILOT, PILOT, Norms())])
     assert (d.reason == "out_of_force") is ended and (not ended or (d.verdict, d.deciding) == ("no", 1))
+
+
+def test_the_first_line_of_a_no_by_date_repeats_the_clauses_that_give_the_period():
+    from assistant.validity import period_said
+
+    assert period_said(DECISION) == ("att gälla från och med 2025-10-01 till dess att kommunfullmäktige har antagit en "
+                                     "AI-policy, dock längst till och med 2026-09-30")
+    assert period_said("Riktlinjen gäller från 2025-04-01.") == "Riktlinjen gäller från 2025-04-01."
