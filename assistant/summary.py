@@ -11,7 +11,7 @@ from assistant.answer import one_line
 from assistant.domain import shipped
 from assistant.language import GLOSSARY
 from assistant.terms import stems
-from ingest.sentences import abbreviation_before, split_spans
+from ingest.sentences import INLINE_ITEM, abbreviation_before, split_spans
 
 LEAD = {"sv": {"yes": "Ja", "no": "Nej", "conditional": "Ja, under villkor"},
         "en": {"yes": "Yes", "no": "No", "conditional": "Yes, under conditions"}}
@@ -60,7 +60,8 @@ def clause(quote: str, question: str) -> str:
     def shared(part: str) -> int:
         return sum(asked[s] for s in stems(part))
 
-    sentences = [text[a:b] for a, b in split_spans(text)]   # as the documents' sentences are cut
+    # as the documents' sentences are cut, and the items of a list OCR ran into one line
+    sentences = [p for a, b in split_spans(text) for p in INLINE_ITEM.split(text[a:b]) if p.strip()]
     if len(sentences) > 1:
         # A quote that goes on into the next sentence: the line repeats one sentence, so that the [n] after it
         # stands at the end of everything it marks.

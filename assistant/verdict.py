@@ -22,7 +22,7 @@ from assistant.info_classes import (DATA_KINDS, FLOOR, MIN_STEM, ClassRow, activ
                                     class_floor, classes_named, comment_met, excluded_classes, first_class_at,
                                     other_activity, lowest, question_class, read_row, stated_class, stemmers)
 from ingest.rules.reader import condition_span
-from ingest.sentences import split_spans
+from ingest.sentences import INLINE_ITEM, split_spans
 
 # The normative lexicon is data (assistant/data/domain.toml, [normative]).
 _LEXICON = shipped().normative
@@ -1428,8 +1428,6 @@ def _noun_ending(ending: str) -> bool:
 
 
 # Where a list goes on to its next item: ", samt för …", "; och …", ", as well as …".
-# A list item run into one line, as OCR gives a bulleted list ("… med AI o Minimal risk: …").
-_INLINE_ITEM = re.compile(r"\s[o•▪◦·]\s++(?=[A-ZÅÄÖ])")
 _LIST_ITEMS = re.compile(r",\s*+(?:samt|och|as well as|and)\b|;")
 _ITEMS = re.compile(r"[,;]|\s(?:och|and|samt|as well as)\s")   # after a plain "och" too: what an attributive follows
 _ATTRIBUTIVE = re.compile(r"(?:utan|without|som|that|which|who)\b", re.I)
@@ -1633,7 +1631,7 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     # A quote of several sentences or list items ("2.3 It covers … the customer chatbot "Ekby-Elin" …. It does not cover
     # AI functions built into the grid control systems …"; "o Begränsad risk: … o Minimal risk: … omfattas inte …") is
     # read by the one that names what is asked, when one names all the others do: another's negation denies nothing.
-    parts = [p for a, b in split_spans(text) for p in _INLINE_ITEM.split(text[a:b]) if p.strip()]
+    parts = [p for a, b in split_spans(text) for p in INLINE_ITEM.split(text[a:b]) if p.strip()]
     if len(parts) > 1:
         part = max(parts, key=lambda p: (named(p), -parts.index(p)))
         if named(part) >= named(text):

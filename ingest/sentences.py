@@ -12,6 +12,9 @@ ABBREVIATIONS = {"t.ex", "t ex", "bl.a", "s.k", "m.m", "d.v.s", "dvs", "o.s.v", 
                  "resp", "ca", "kap", "nr", "st", "f.d", "fr.o.m", "t.o.m", "e.g", "i.e", "dnr", "mfl", "m.fl", "enl",
                  "ang", "inkl", "exkl", "obs", "prop", "sfs", "art", "s", "p", "ff", "tel", "vs", "mr", "dr"}
 BULLET = re.compile(r"[•●▪◦·\-–—*+]\s+|\(?\d{1,2}[.)]\s+|[a-zA-Z]\)\s+")
+# A list item run into one line, as OCR gives a bulleted list ("… med AI o Minimal risk: …"): where one item ends.
+# (Not "·", which separates a table row's cells.)
+INLINE_ITEM = re.compile(r"(?:^|\s)[o•▪◦]\s++(?=[A-ZÅÄÖ])")
 HEADING_MAX = 45          # a short unpunctuated line before a capitalised one is a heading, not a wrapped line
 _END = re.compile(r"(?<![.!?])[.!?]++[”\"')\]]*+(?=\s)")   # starts at a run's first mark: linear
 _NEXT = re.compile(r"(?<!\s)\s++(\S)")

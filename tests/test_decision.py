@@ -606,6 +606,15 @@ def test_a_first_line_clause_does_not_open_with_the_word_that_joined_it():
     assert line == "No: do not register for AI services with your company e-mail address [1]."
 
 
+def test_a_first_line_repeats_one_item_of_a_list_that_ocr_ran_into_one_line():
+    rule = ("o Begränsad risk: Dessa system kräver särskilda transparenskrav, som exempelvis att informera användare om "
+            "att de interagerar med AI o Minimal risk: AI-tjänst som utgör en liten eller ingen risk omfattas inte av "
+            "specifika krav")
+    line = first_line("sv", "yes", "Måste vi informera användarna om ett system med begränsad risk?", [rule], [], [])
+    assert line == ("Ja: Begränsad risk: Dessa system kräver särskilda transparenskrav, som exempelvis att informera "
+                    "användare om att de interagerar med AI [1].")
+
+
 def test_first_line_never_cuts_after_an_abbreviation_and_marks_a_cut_rule():
     rule = ("Meeting transcription (e.g. Teams transcription with Copilot) is permitted only in internal meetings where "
             "all participants have been told at the start of the meeting and where no Klass 3 or Klass 4 information "
