@@ -419,9 +419,11 @@ class Assistant:
         sentences = [s for p in passages[:PASSAGES_READ] for s in self.retriever.sentences.of(p)]
         vectors = np.stack([s.vector for s in sentences]) if sentences else np.zeros((0, len(vec)), dtype=np.float32)
         texts = [s.text for s in sentences]
-        # (and each part of a question that asks two things, on the same sentences)
+        # (and each part of a question that asks two things, on the same sentences; a part asking which ones of a
+        # kind that a table read lists by its tool field is answered by that table: "Vilka bildgeneratorer får vi
+        # använda?" and "AI-verktyg: Bildgeneratorer (Microsoft Designer …, Adobe Firefly …) · …")
         return not any(check.refuses(part, np.asarray(part_vec, dtype=np.float32), texts, vectors)
-                       for part, part_vec in ((q, vec), *q.parts))
+                       and not _listed_in_a_table(part, texts) for part, part_vec in ((q, vec), *q.parts))
 
     def _with_rule_on_sensitive(self, q: Question, organisation: str, chosen: list[tuple[Sentence, float]]):
         """Make sure the answer quotes what the organisation's documents say about the kind of data pasted: a rule of
@@ -674,6 +676,13 @@ def asks_for_absent(q: Question, text: str, words: frozenset[str], read: str | N
         if noun in specific_words(noun, q.language) and not names_part_of(words, {noun}, whole=True):
             return True
     return False
+
+
+def _listed_in_a_table(q: Question, texts: list[str]) -> bool:
+    """Whether the question asks which ones of a kind ("vilka bildgeneratorer …?") that a table row among `texts`
+    names in its tool field."""
+    asked = {stem for m in _ASKS_FOR.finditer(q.text) if m.group(1) for stem in stems(m.group(1))}
+    return bool(asked) and any(asked & stems(row.tool) for t in texts if (row := read_row(t)) is not None)
 
 
 def _citation(n: int, passage: Passage, sentence: Sentence | None) -> Citation:

@@ -126,3 +126,16 @@ def test_a_question_asking_two_things_is_refused_when_one_part_is_not_answered(a
     assert assistant._read("Vem ska jag anmäla en incident till, och hur snabbt?", [])[0].parts == ()
     history = [{"question": "Vem beslutade AI-policyn?", "answer": "Kommunstyrelsen."}]
     assert assistant._read("och vem föreslog den, och när?", history)[0].parts == ()
+
+
+def test_which_ones_of_a_kind_a_table_lists_by_its_tool_field_are_answered_by_that_table():
+    from assistant.engine import _listed_in_a_table
+
+    row = ("AI-verktyg: Bildgeneratorer (Microsoft Designer med kommunkontot, Adobe Firefly via kommunens licens) · "
+           "Högsta tillåtna informationsklass: Klass 0 (öppen)")
+    assert _listed_in_a_table(analyse("Vilka bildgeneratorer får vi använda?"), ["Inledning.", row])
+    # another kind, a sentence that is not a row, or a question that asks no "which"
+    assert not _listed_in_a_table(analyse("Vilka språkmodeller får vi använda?"), [row])
+    assert not _listed_in_a_table(analyse("Vilka bildgeneratorer får vi använda?"),
+                                  ["Bildgeneratorer får bara användas för öppen information."])
+    assert not _listed_in_a_table(analyse("Får vi använda bildgeneratorer?"), [row])
