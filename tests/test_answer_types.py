@@ -90,6 +90,20 @@ def test_who_took_a_decision_already_made_expects_who_decided_it():
     assert not decision.search("Vem har skrivit instruktionen?")
 
 
+def test_since_when_a_document_applies_expects_the_day_it_applies_from_not_the_day_it_was_adopted():
+    from assistant.language import ANSWER_TYPES
+    ask, answer = ANSWER_TYPES["start"]
+    for question in ("Sedan när gäller AI-riktlinjen hos oss?", "från när gäller ifo:s ai-instruktion?",
+                     "När började reglerna gälla?", "Since when does the guideline apply?",
+                     "When did the guideline take effect?"):
+        assert ask.search(question), question
+    assert not ask.search("När beslutades riktlinjen?")
+    for said in ("Gäller från: 2025-07-01", "Document owner: CISO Applies from: 2025-06-01",
+                 "att gälla från och med 2025-10-01"):
+        assert answer.search(said), said
+    assert not answer.search("Adopted by: the Managing Director Date of adoption: 2025-05-06")
+
+
 def test_a_how_often_question_expects_a_frequency():
     assert matches("Hur ofta ska riskbedömningen göras om?", "Riskbedömningen görs om årligen.")
     assert not matches("Hur ofta ska riskbedömningen göras om?", "Riskbedömningen dokumenteras.")

@@ -49,8 +49,9 @@ def test_the_shipped_file_validates_and_is_what_the_assistant_uses():
     assert language.CONCEPTS[0].pattern is shipped.concepts[0].pattern
     assert language.AI_DOMAIN is shipped.ai_domain
     assert set(language.ANSWER_TYPES) == {"date", "actor", "decision", "frequency", "duration", "reference", "wording",
-                                          "size", "cost", "tool", "action", "definition"}
-    assert set(language.REQUIRED_ANSWER_TYPES) == set(language.ANSWER_TYPES) - {"decision", "wording", "tool", "action", "definition"}
+                                          "size", "cost", "tool", "action", "definition", "start"}
+    assert set(language.REQUIRED_ANSWER_TYPES) == set(language.ANSWER_TYPES) - {"decision", "wording", "tool", "action",
+                                                                                "definition", "start"}
     import assistant.question as question
     import assistant.verdict as verdict
 
