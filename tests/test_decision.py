@@ -606,11 +606,15 @@ def test_a_first_line_clause_does_not_open_with_the_word_that_joined_it():
     assert line == "No: do not register for AI services with your company e-mail address [1]."
 
 
+# A bulleted list that OCR ran into one line (Norsjö's risk classes).
+RISK_ITEMS = ("o Begränsad risk: Dessa system kräver särskilda transparenskrav, som exempelvis att informera användare "
+              "om att de interagerar med AI o Minimal risk: AI-tjänst som utgör en liten eller ingen risk omfattas "
+              "inte av specifika krav")
+
+
 def test_a_first_line_repeats_one_item_of_a_list_that_ocr_ran_into_one_line():
-    rule = ("o Begränsad risk: Dessa system kräver särskilda transparenskrav, som exempelvis att informera användare om "
-            "att de interagerar med AI o Minimal risk: AI-tjänst som utgör en liten eller ingen risk omfattas inte av "
-            "specifika krav")
-    line = first_line("sv", "yes", "Måste vi informera användarna om ett system med begränsad risk?", [rule], [], [])
+    question = "Måste vi informera användarna om ett system med begränsad risk?"
+    line = first_line("sv", "yes", question, [RISK_ITEMS], [], [])
     assert line == ("Ja: Begränsad risk: Dessa system kräver särskilda transparenskrav, som exempelvis att informera "
                     "användare om att de interagerar med AI [1].")
 
@@ -2529,11 +2533,9 @@ def test_a_yes_no_question_whether_a_banned_class_can_go_somewhere_is_answered_b
 
 @pytest.mark.parametrize("question, quote", [
     ("Omfattas kundchattboten Ekby-Elin av riktlinjen?",
-     '2.3 It covers AI tools used by staff in their work and the customer chatbot "Ekby-Elin" on ekbyenergi.se. It does '
-     "not cover AI functions built into the grid control systems by the system suppliers."),
-    ("Måste vi informera användarna när ett system med begränsad risk interagerar med dem?",
-     "o Begränsad risk: Dessa system kräver särskilda transparenskrav, som exempelvis att informera användare om att de "
-     "interagerar med AI o Minimal risk: AI-tjänst som utgör en liten eller ingen risk omfattas inte av specifika krav"),
+     '2.3 It covers AI tools used by staff in their work and the customer chatbot "Ekby-Elin" on ekbyenergi.se. It '
+     "does not cover AI functions built into the grid control systems by the system suppliers."),
+    ("Måste vi informera användarna när ett system med begränsad risk interagerar med dem?", RISK_ITEMS),
 ])
 def test_a_factual_question_is_read_by_the_sentence_or_list_item_of_a_quote_that_names_what_is_asked(question, quote):
     q = analyse(question)

@@ -617,6 +617,7 @@ def test_whether_information_counts_as_a_class_is_settled_by_the_sentence_giving
     q = analyse("Räknas ett internt PM som inte har publicerats som konfidentialitetsnivå Låg?")
     q.kind = "factual"             # as the engine's learned reader reads it (assistant/question_kind)
     tool = "Öppna AI-tjänster får användas endast för information med konfidentialitetsnivå Låg."
-    floor = "Information som inte är publicerad eller på annat sätt offentlig ska alltid behandlas som lägst nivå Måttlig."
+    floor = ("Information som inte är publicerad eller på annat sätt offentlig ska alltid behandlas som lägst nivå "
+             "Måttlig.")
     d = decide(q, [Evidence(tool, tool, Norms(only=True, permit=True)), Evidence(floor, floor, Norms(oblige=True))])
     assert (d.verdict, d.deciding, d.reason) == ("no", 1, "factual_class")
