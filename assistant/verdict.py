@@ -1630,7 +1630,8 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     text = evidence[-i].text
     # A quote of several sentences or list items ("2.3 It covers … the customer chatbot "Ekby-Elin" …. It does not cover
     # AI functions built into the grid control systems …"; "o Begränsad risk: … o Minimal risk: … omfattas inte …") is
-    # read by the one that names what is asked, when one names all the others do: another's negation denies nothing.
+    # read by the one that names what is asked, when one names as much of it as the whole quote does: another's
+    # negation denies nothing.
     parts = [p for a, b in split_spans(text) for p in INLINE_ITEM.split(text[a:b]) if p.strip()]
     if len(parts) > 1:
         part = max(parts, key=lambda p: (named(p), -parts.index(p)))
