@@ -680,7 +680,8 @@ def asks_for_absent(q: Question, text: str, words: frozenset[str], read: str | N
 
 def _listed_in_a_table(q: Question, texts: list[str]) -> bool:
     """Whether the question asks which ones of a kind ("vilka bildgeneratorer …?") that a table row among `texts`
-    names in its tool field."""
+    names in its tool field. (Group 1 of `[question] asks_for` is the noun after "vilka / which"; the other
+    alternatives ask for the next one of something or whether it exists.)"""
     asked = {stem for m in _ASKS_FOR.finditer(q.text) if m.group(1) for stem in stems(m.group(1))}
     return bool(asked) and any(asked & stems(row.tool) for t in texts if (row := read_row(t)) is not None)
 

@@ -16,8 +16,9 @@ _NAMED = re.compile(r"(?<![\w-])(?:(\d{1,2})\s++)?([a-zåäö]{3,9}+)\.?\s++(?:(
 _LOOK_BACK = 40        # characters before a date read for the words that say what it is
 
 
-def _dates(text: str) -> list[tuple[int, date, date]]:
-    """Each date a text writes, where it starts, and the first and last day it can mean (a month means all of it)."""
+def _dates(text: str) -> list[tuple[int, int, date, date]]:
+    """Each date a text writes, in order: where it starts and ends, and the first and last day it can mean (a month
+    means all of it)."""
     months = shipped().durations["months"]
     found = []
     for m in _ISO.finditer(text):
@@ -25,7 +26,7 @@ def _dates(text: str) -> list[tuple[int, date, date]]:
             day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             continue
-        found.append((m.start(), day, day))
+        found.append((m.start(), m.end(), day, day))
     for m in _NAMED.finditer(text):
         month = months.get(m.group(2).lower()[:3])
         if month is None:
@@ -35,8 +36,8 @@ def _dates(text: str) -> list[tuple[int, date, date]]:
         if day and not 1 <= int(day) <= last:
             continue
         first, end = (int(day), int(day)) if day else (1, last)
-        found.append((m.start(), date(year, int(month), first), date(year, int(month), end)))
-    return found
+        found.append((m.start(), m.end(), date(year, int(month), first), date(year, int(month), end)))
+    return sorted(found)
 
 
 def period_in_force(sentence: str) -> tuple[date | None, date | None]:
@@ -45,23 +46,16 @@ def period_in_force(sentence: str) -> tuple[date | None, date | None]:
     if not durations["in_force"].search(sentence):
         return None, None
     start = end = None
-    found = sorted(_dates(sentence), key=lambda d: d[0])
-    for n, (at, first, last) in enumerate(found):
+    found = _dates(sentence)
+    # (between the two dates of a range, "under perioden 2025-10-01–2026-03-31": the second is its last day)
+    ranged = {n for n in range(1, len(found)) if durations["range"].fullmatch(sentence[found[n - 1][1]:found[n][0]])}
+    for n, (at, _, first, last) in enumerate(found):
         before = sentence[max(0, at - _LOOK_BACK):at]
-        # (the second date of a range, "under perioden 2025-10-01–2026-03-31", is its last day)
-        ranged = n > 0 and durations["range"].fullmatch(sentence[_end_of(sentence, found[n - 1][0]):at])
-        if durations["valid_until"].search(before) or ranged:
+        if durations["valid_until"].search(before) or n in ranged:
             end = last if end is None else min(end, last)
-        elif durations["valid_from"].search(before) or n + 1 < len(found) and durations["range"].fullmatch(
-                sentence[_end_of(sentence, at):found[n + 1][0]]):
+        elif durations["valid_from"].search(before) or n + 1 in ranged:
             start = first if start is None else max(start, first)
     return start, end
-
-
-def _end_of(text: str, at: int) -> int:
-    """Where the date written at `at` ends."""
-    m = _ISO.match(text, at) or _NAMED.match(text, at)
-    return m.end() if m else at
 
 
 def asked_period(question: str, *, when_done: bool = False) -> tuple[date, date] | None:
@@ -72,7 +66,7 @@ def asked_period(question: str, *, when_done: bool = False) -> tuple[date, date]
     found = _dates(question)
     if not found:
         return None
-    return min(first for _, first, _ in found), max(last for _, _, last in found)
+    return min(first for _, _, first, _ in found), max(last for _, _, _, last in found)
 
 
 def out_of_force(sentence: str, question: str) -> bool:
