@@ -41,7 +41,8 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
                                      "names_use": "optional bool", "names_people": "optional bool"}),
     "glossary": ("map", {}),                                 # English word -> Swedish policy words
     "data_subjects": ("map", {}),                            # group of people -> how their data is named
-    "answer_types": ("map of tables", {"question": "pattern", "answer": "pattern", "ranks_only": "optional bool"}),
+    "answer_types": ("map of tables", {"question": "pattern", "answer": "pattern", "ranks_only": "optional bool",
+                                                   "in_manifest": "optional bool"}),
     "normative": ("table", {k: "pattern" for k in ("prohibit", "only", "condition", "permit", "oblige", "public_scope",
                                                    "custom_scope", "denies", "exception", "only_scope", "approved",
                                                    "answer_yes", "answer_no", "only_if", "only_word", "only_place",
@@ -98,6 +99,7 @@ class Domain:
     data_subjects: dict[str, re.Pattern]                       # whom personal data is about (invånare, kollegor)
     answer_types: dict[str, tuple[re.Pattern, re.Pattern]]     # name -> (question asks for it, answer has its form)
     ranks_only: frozenset[str]                                 # answer types whose absence does not refuse
+    in_manifest: frozenset[str]                                # answer types the manifest's decision facts hold
     normative: dict[str, re.Pattern]                           # how a rule says what it says
     question: dict[str, re.Pattern]                            # how a question says what it asks
     info_classes: dict                                         # how class tables are read (patterns, scales)
@@ -188,7 +190,7 @@ class _Checker:
             if not re.fullmatch(_NAME, name):
                 self.fail(where, "a name must be lower case letters, digits and _")
             data_subjects[name] = self.pattern(alternatives, where)
-        answer_types, ranks_only = {}, set()
+        answer_types, ranks_only, in_manifest = {}, set(), set()
         for name, entry in data["answer_types"].items():
             where = f"[answer_types.{name}]"
             if not re.fullmatch(_NAME, name):
@@ -198,10 +200,11 @@ class _Checker:
             self.table(entry, "answer_types", where)
             answer_types[name] = (self.pattern(entry["question"], f"{where} question"),
                                   self.pattern(entry["answer"], f"{where} answer"))
-            if not isinstance(entry.get("ranks_only", False), bool):
-                self.fail(f"{where} ranks_only", "must be true or false")
-            if entry.get("ranks_only", False):
-                ranks_only.add(name)
+            for flag, flagged in (("ranks_only", ranks_only), ("in_manifest", in_manifest)):
+                if not isinstance(entry.get(flag, False), bool):
+                    self.fail(f"{where} {flag}", "must be true or false")
+                if entry.get(flag, False):
+                    flagged.add(name)
         return Domain(
             path=Path(self.path),
             swedish_words=self.words(language["swedish_words"], "[language] swedish_words"),
@@ -214,6 +217,7 @@ class _Checker:
             data_subjects=data_subjects,
             answer_types=answer_types,
             ranks_only=frozenset(ranks_only),
+            in_manifest=frozenset(in_manifest),
             normative=self.patterns(data["normative"], "normative"),
             question=self.patterns(data["question"], "question"),
             info_classes=self.info_classes(data["info_classes"]),

@@ -25,7 +25,7 @@ from assistant.selection_weights import ranking_for
 from assistant.extractive import FACT_CONCEPTS, MAX_SENTENCES, PASSAGES_READ, quotes_of, select
 from assistant.faq import faq_answer, find_faq
 from assistant.info_classes import DATA_KINDS, any_floor, class_runs, classes_named, read_row, stated_class
-from assistant.language import AI_DOMAIN, CONCEPTS, REQUIRED_ANSWER_TYPES, concepts_in
+from assistant.language import AI_DOMAIN, CONCEPTS, REQUIRED_ANSWER_TYPES, asks_for_decision_facts, concepts_in
 from assistant.sentence_index import Sentence
 from assistant.question import STAFF, Question, ai_users, analyse, foreign_subject
 from assistant.retrieval import Passage, Retriever
@@ -146,7 +146,8 @@ class Assistant:
         retriever.refresh()
         scope_orgs = retriever.scope(organisation)
         timings: dict = {}
-        passages = retriever.search(q.query, organisation, k=SEARCH_K, query_vec=vec, timings=timings)
+        passages = retriever.search(q.query, organisation, k=SEARCH_K, query_vec=vec, timings=timings,
+                                    facts=bool(q.concepts & FACT_CONCEPTS) and asks_for_decision_facts(q.text))
         # A document that says it does not apply to the asker ("Instruktionen gäller inte avdelningarna Äldreomsorg …"
         # for "Vi på äldreomsorgen …") decides nothing for them: the documents that do apply answer, and the sentence
         # that leaves them out is quoted after the rules.

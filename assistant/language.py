@@ -90,6 +90,7 @@ ANSWER_TYPES = dict(_domain.shipped().answer_types)
 # The kinds whose form the documents must hold for a question asking for them to be answerable; a finer kind
 # (who decides, among who) only ranks.
 REQUIRED_ANSWER_TYPES = {name: t for name, t in ANSWER_TYPES.items() if name not in _domain.shipped().ranks_only}
+_MANIFEST_ANSWERS = [ANSWER_TYPES[name][0] for name in sorted(_domain.shipped().in_manifest)]
 
 # What a term means or what counts as it: answered by the passage that defines a term the question uses,
 # as a glossary entry ("Öppen information: Information som ...") or inline ("”shadow use” dvs verktyg ...").
@@ -111,6 +112,12 @@ FUNCTION_ZIPF = 5.5   # a word this common after "which/what" ("are", "does") na
 def expected_answers(question: str) -> list[re.Pattern]:
     """Patterns for the kinds of answer the question expects (a date, a role, a frequency); empty when none."""
     return [answer for ask, answer in ANSWER_TYPES.values() if ask.search(question)]
+
+
+def asks_for_decision_facts(question: str) -> bool:
+    """Whether the question asks for a kind of answer the manifest's decision facts hold (when, by whom, which
+    reference number, from when in force)."""
+    return any(ask.search(question) for ask in _MANIFEST_ANSWERS)
 
 
 def named_ones(question: str) -> list[re.Pattern]:

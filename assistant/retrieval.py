@@ -19,6 +19,7 @@ from assistant.sentence_index import SentenceIndex
 from assistant.terms import COMMON_ZIPF
 from ingest.embeddings import get_embedder
 from ingest.errors import PolicyAssistantError, StoreDamaged, StoreError
+from ingest.manifest import FACTS_HEADING
 from ingest.store import REBUILD, Generation, Store, where
 from ingest.versions import in_force, key_for, today
 
@@ -292,6 +293,10 @@ class Retriever:
             out.append((pid, (1 - SENTENCE_WEIGHT) * whole + SENTENCE_WEIGHT * max(best, whole - 0.05)))
         return out
 
+    def _is_facts(self, pid: str) -> bool:
+        base = self._passages.get(pid)
+        return base is not None and base.section == FACTS_HEADING
+
     def language_of(self, organisation: str) -> str:
         """The language most of the organisation's passages are written in (cached per store generation)."""
         language = self._languages.get(organisation)
@@ -393,7 +398,10 @@ class Retriever:
         return hits
 
     def search(self, question: str, organisation: str, k: int = 5, query_vec: list[float] | None = None,
-               timings: dict | None = None) -> list[Passage]:
+               timings: dict | None = None, facts: bool = False) -> list[Passage]:
+        """The k best passages of the organisation's documents. The manifest's decision facts (a section added at
+        ingest, ingest.manifest.FACTS_HEADING) are candidates only for a question about a document itself (facts):
+        "Beslutad … av Kommunstyrelsen" would otherwise answer every question on who decides something."""
         self.refresh()
         scope = self.scope(organisation)
         excluded = self.not_in_force()   # a version not in force today is never a candidate, hence never cited
@@ -414,6 +422,8 @@ class Retriever:
                    for org in scope}
         sparse = [hit for org in scope if lexical[org].strip() for hit in self._bm25_for((org,)).search(lexical[org], BM25_K)] \
             if mode != "dense" else []
+        if not facts:
+            dense, sparse = ([h for h in hits if not self._is_facts(h[0])] for hits in (dense, sparse))
         t3 = time.perf_counter()
         dense = self._sentence_aware(dense, sparse, vec) if mode != "bm25" else []
         alpha = {"hybrid": DENSE_WEIGHT[language], "dense": 1.0, "bm25": 0.0}[mode]

@@ -9,6 +9,7 @@ from ingest.errors import IngestError
 from ingest.versions import check_version, key_for, parse_date
 
 GENERAL = "general"
+FACTS_HEADING = "Uppgifter ur dokumentförteckningen (inte ur dokumentets text)"
 DOC_TYPES = ("policy", "guidance", "decision report", "checklist", "rules", "instruction", "guideline", "intranet page",
              "protocol", "other")
 
@@ -39,6 +40,16 @@ class DocumentInfo:
     def key(self) -> str:
         """The store key: one per version of a document."""
         return key_for(self.id, self.version)
+
+    def decision_facts(self) -> str:
+        """The manifest's decision facts as a section of their own, added after the document's text, so that "när
+        och av vem beslutades …?" can quote them where the document's header lost them to layout (a protocol's
+        "Sammanträdesdatum" column). Its heading says where the facts come from."""
+        if not (self.decision_date or self.decision_body):
+            return ""
+        fact = " ".join(part for part in ("Beslutad", self.decision_date, self.decision_body and f"av {self.decision_body}")
+                        if part)
+        return f"\n\n# {FACTS_HEADING}\n\n{fact.rstrip('.')}.\n"
 
 
 @dataclass

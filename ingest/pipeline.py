@@ -20,7 +20,7 @@ from ingest.repair import repair_text
 from ingest.store import Store, writer_lock
 from ingest.structure import chunk_text, clean_layout
 
-PIPELINE_VERSION = 9  # bump when cleaning, repair or chunking changes: every document is then re-processed
+PIPELINE_VERSION = 10  # bump when cleaning, repair or chunking changes: every document is then re-processed
 
 
 @dataclass
@@ -183,10 +183,11 @@ def process_document(raw: str, info: DocumentInfo, embedder, settings) -> tuple[
     """Clean, repair and chunk one document. Returns (repaired text, chunks, text-quality record)."""
     cleaned = clean_layout(raw)
     result = repair_text(cleaned, force=info.ocr)
+    text = result.text + info.decision_facts()
     max_tokens = min(settings.chunk_max_tokens, getattr(embedder, "max_tokens", 512) - 16)
     header = lambda c: f"{info.title}\n{c.section_path}\n" + (f"{c.context}\n" if c.context else "")  # noqa: E731
     count = lambda text: embedder.token_count(text)  # noqa: E731
-    chunks = chunk_text(result.text, count, min(settings.chunk_tokens, max_tokens), max_tokens)
+    chunks = chunk_text(text, count, min(settings.chunk_tokens, max_tokens), max_tokens)
     quality = {
         "ocr": result.is_ocr, "repairs": len(result.repairs),
         "oov_before": round(result.oov_before, 4), "oov_after": round(result.oov_after, 4),
@@ -195,7 +196,7 @@ def process_document(raw: str, info: DocumentInfo, embedder, settings) -> tuple[
         "token_limit": getattr(embedder, "max_tokens", 512),
     }
     quality["repair_sample"] = [[r.original, r.replacement] for r in result.repairs[:400]]
-    return result.text, [(c, header(c) + c.text) for c in chunks], quality
+    return text, [(c, header(c) + c.text) for c in chunks], quality
 
 
 def ingest(settings, paths: list[Path] | None = None, overrides: DocOverrides | None = None,

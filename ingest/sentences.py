@@ -10,7 +10,7 @@ import re
 # Abbreviations that end in a period but do not end a sentence (Swedish policy prose and some English).
 ABBREVIATIONS = {"t.ex", "t ex", "bl.a", "s.k", "m.m", "d.v.s", "dvs", "o.s.v", "osv", "etc", "jfr", "p.g.a", "pga",
                  "resp", "ca", "kap", "nr", "st", "f.d", "fr.o.m", "t.o.m", "e.g", "i.e", "dnr", "mfl", "m.fl", "enl",
-                 "ang", "inkl", "exkl", "obs", "prop", "sfs", "art", "s", "p", "ff", "tel", "vs", "mr", "dr"}
+                 "ang", "inkl", "exkl", "obs", "prop", "sfs", "art", "s", "p", "ff", "tel", "vs", "mr", "dr", "ref"}
 BULLET = re.compile(r"[•●▪◦·\-–—*+]\s+|\(?\d{1,2}[.)]\s+|[a-zA-Z]\)\s+")
 # A list item run into one line, as OCR gives a bulleted list ("… med AI o Minimal risk: …"): where one item ends.
 # (Not "·", which separates a table row's cells.)

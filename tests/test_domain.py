@@ -52,6 +52,7 @@ def test_the_shipped_file_validates_and_is_what_the_assistant_uses():
                                           "size", "cost", "tool", "action", "definition", "start"}
     assert set(language.REQUIRED_ANSWER_TYPES) == set(language.ANSWER_TYPES) - {"decision", "wording", "tool", "action",
                                                                                 "definition", "start"}
+    assert shipped.in_manifest == {"date", "start", "decision", "reference"}
     import assistant.question as question
     import assistant.verdict as verdict
 
@@ -106,6 +107,8 @@ def test_the_old_vocabulary_file_is_gone():
      ("[answer_types.frequency]", "unknown key 'questions'")),
     (_replace("[answer_types.decision]\nranks_only = true", "[answer_types.decision]\nranks_only = \"yes\""),
      ("[answer_types.decision] ranks_only", "must be true or false")),
+    (_replace("[answer_types.reference]\nin_manifest = true", "[answer_types.reference]\nin_manifest = 1"),
+     ("[answer_types.reference] in_manifest", "must be true or false")),
     (_replace("abonnemang\"\nnames_use = true", "abonnemang\"\nnames_use = 1"),
      ("[[concepts]] #28 (name = 'paid_private') names_use", "must be true or false")),
     (_replace('"förtroendevalda"\nnames_people = true', '"förtroendevalda"\nnames_people = "ja"'),
