@@ -47,9 +47,9 @@ class DocumentInfo:
         "Sammanträdesdatum" column). Its heading says where the facts come from."""
         if not (self.decision_date or self.decision_body):
             return ""
-        fact = " ".join(part for part in ("Beslutad", self.decision_date, self.decision_body and f"av {self.decision_body}")
-                        if part)
-        return f"\n\n# {FACTS_HEADING}\n\n{fact.rstrip('.')}.\n"
+        body = f"av {self.decision_body}" if self.decision_body else ""
+        fact = " ".join(part for part in ("Beslutad", self.decision_date, body) if part)
+        return f"\n\n{FACTS_HEADING}\n\n{fact.rstrip('.')}.\n"
 
 
 @dataclass

@@ -24,8 +24,9 @@ MANIFEST = ('[organisations.videbo]\nname = "Videbo kommun"\ncontact = "AI-stöd
 
 
 def test_the_facts_are_one_sentence_under_a_heading_that_says_where_they_come_from():
-    info = DocumentInfo(id="d", title="T", organisation="o", decision_date="2025-09-16", decision_body="Kommunstyrelsen, § 5")
-    assert info.decision_facts() == f"\n\n# {FACTS_HEADING}\n\nBeslutad 2025-09-16 av Kommunstyrelsen, § 5.\n"
+    info = DocumentInfo(id="d", title="T", organisation="o", decision_date="2025-09-16",
+                        decision_body="Kommunstyrelsen, § 5")
+    assert info.decision_facts() == f"\n\n{FACTS_HEADING}\n\nBeslutad 2025-09-16 av Kommunstyrelsen, § 5.\n"
     assert "Beslutad av Kommunstyrelsen, § 5." in DocumentInfo(id="d", title="T", organisation="o",
                                                                decision_body="Kommunstyrelsen, § 5").decision_facts()
     assert DocumentInfo(id="d", title="T", organisation="o").decision_facts() == ""
