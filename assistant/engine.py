@@ -147,7 +147,7 @@ class Assistant:
         scope_orgs = retriever.scope(organisation)
         timings: dict = {}
         passages = retriever.search(q.query, organisation, k=SEARCH_K, query_vec=vec, timings=timings,
-                                    facts=bool(q.concepts & FACT_CONCEPTS) and asks_for_decision_facts(q.text))
+                                    facts=_about_the_decision(q))
         # A document that says it does not apply to the asker ("Instruktionen gäller inte avdelningarna Äldreomsorg …"
         # for "Vi på äldreomsorgen …") decides nothing for them: the documents that do apply answer, and the sentence
         # that leaves them out is quoted after the rules.
@@ -595,8 +595,8 @@ def asked_concepts(q: Question) -> list:
     return [c for c in CONCEPTS if c.name in q.concepts and c.pattern.search(asking)]
 
 
-_ASKS_FOR, _DOCUMENTS, _PREDICATE, _SECOND_QUESTION, _OPENS_INFO = (shipped().question[k] for k in (
-    "asks_for", "documents", "predicate", "second_question", "info_start"))
+_ASKS_FOR, _DOCUMENTS, _PREDICATE, _SECOND_QUESTION, _OPENS_INFO, _REVIEW = (shipped().question[k] for k in (
+    "asks_for", "documents", "predicate", "second_question", "info_start", "review"))
 PART_WORDS = 3
 
 
@@ -604,6 +604,12 @@ def _about_the_documents(q: Question) -> bool:
     """A question for when the documents apply, who decided them or whom they apply to that names them by their
     kind ("när började reglerna gälla?", "who adopted the rules?", "Do the rules apply to temporary staff?")."""
     return bool(q.concepts & (FACT_CONCEPTS | FRAMING)) and bool(_DOCUMENTS.search(q.query))
+
+
+def _about_the_decision(q: Question) -> bool:
+    """A question about a document's own decision (when, by whom, which reference, from when in force), which the
+    manifest's decision facts answer; not one about when it is reviewed ("När ses riktlinjen över?")."""
+    return bool(q.concepts & FACT_CONCEPTS) and asks_for_decision_facts(q.text) and not _REVIEW.search(q.text)
 
 
 def _asks_whether_they_apply(q: Question) -> bool:

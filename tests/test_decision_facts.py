@@ -15,6 +15,10 @@ Digitaliseringschefen beslutar om en ny AI-tjänst får användas, senast sex ve
 ## Personuppgifter
 
 Personuppgifter får inte skrivas in i öppna AI-tjänster som ChatGPT.
+
+## Översyn
+
+Reglerna ses över varje år i januari av kommundirektören.
 """
 
 MANIFEST = ('[organisations.videbo]\nname = "Videbo kommun"\ncontact = "AI-stödet"\n\n'
@@ -73,3 +77,22 @@ def test_the_facts_are_a_candidate_only_when_the_question_is_about_the_document(
     assert FACTS_HEADING in sections(facts=True)
     assert FACTS_HEADING not in sections(facts=False)
     assert "Nya AI-tjänster" in " ".join(sections(facts=False))
+
+
+@pytest.mark.parametrize("question, about", [
+    ("När beslutades AI-reglerna?", True), ("Vilket diarienummer har riktlinjen?", True),
+    ("Who adopted the guideline, and when?", True), ("Vilket datum började instruktionen gälla?", True),
+    ("När ses AI-reglerna över, och av vem?", False), ("When is the policy next reviewed?", False),
+    ("Vem beslutar om nya AI-tjänster?", False), ("När ska en incident rapporteras?", False),
+])
+def test_which_questions_are_about_the_documents_decision(question, about):
+    from assistant.engine import _about_the_decision
+    from assistant.question import analyse
+
+    assert _about_the_decision(analyse(question)) is about
+
+
+def test_a_question_on_when_the_document_is_reviewed_is_not_answered_by_its_decision(videbo):
+    answer = videbo.ask("När ses AI-reglerna över, och av vem?", "videbo")
+    assert "ses över varje år i januari" in answer.citations[0].quote
+    assert _facts_quotes(answer) == []
