@@ -33,7 +33,7 @@ from assistant.sensitive import redact
 from assistant.summary import MAX_WORDS, first_line
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_stems, specific_words, stems
 from assistant.validity import period_said
-from assistant.verdict import (APPROVED, FRAMING, READING_CONFIDENCE, SETTING, Evidence, Norms, asked_words,
+from assistant.verdict import (APPROVED, FRAMING, READING_CONFIDENCE, SETTING, Evidence, Norms, asked_decider, asked_words,
                                asks_tool_for_information, asks_unapproved, class_row_for, contradicts, decide, exempted,
                                glossed, only_if, only_met, own_condition, says_more_of, sentence_norms, tools_in,
                                unless_involved, uses_named)
@@ -609,6 +609,8 @@ def _about_the_documents(q: Question) -> bool:
 def _about_the_decision(q: Question) -> bool:
     """A question about a document's own decision (when, by whom, which reference, from when in force), which the
     manifest's decision facts answer; not one about when it is reviewed ("När ses riktlinjen över?")."""
+    if q.kind == "factual" and asked_decider(q.text):
+        return True                   # "Är reglerna beslutade av kommunfullmäktige?"
     return bool(q.concepts & FACT_CONCEPTS) and asks_for_decision_facts(q.text) and not _REVIEW.search(q.text)
 
 

@@ -1480,6 +1480,23 @@ def _duty_verb(question: Question) -> str:
     return verb if len(verb) > 3 and verb not in STOP else ""
 
 
+_ASKED_DECIDER = shipped().question["decided_by"]
+_DECIDED_BY = _LEXICON["decided_by"]
+
+
+def _decider(pattern, text: str) -> str | None:
+    """The body a decision names (lower case), not a word that names none ("av oss", an abbreviation such as "KS",
+    which says too little to compare)."""
+    m = pattern.search(text)
+    body = next((g for g in m.groups() if g), "").lower() if m else ""
+    return body if len(body) > 3 and body not in STOP else None
+
+
+def asked_decider(text: str) -> str | None:
+    """Whom a yes/no question asks whether they decided the document ("… beslutade av kommunfullmäktige?")."""
+    return _decider(_ASKED_DECIDER, text)
+
+
 def _factual(question: Question, evidence: list[Evidence], names: str) -> Decision:
     """Yes or no from the first quoted sentence that names what the question asks about; a sentence that names it
     and denies it settles "no". Nothing named: the documents are quoted without a verdict."""
@@ -1491,6 +1508,12 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     ended = next((i for i, e in enumerate(evidence) if out_of_force(e.text, question.text)), None)
     if ended is not None:
         return Decision("no", ended, reason="out_of_force")
+    # "Är reglerna beslutade av kommunfullmäktige?" and "Beslutad av: Kommunstyrelsen": the body that decided them.
+    asked_body = asked_decider(question.text)
+    if asked_body:
+        stated = next(((i, body) for i, e in enumerate(evidence) if (body := _decider(_DECIDED_BY, e.text))), None)
+        if stated is not None:
+            return Decision("yes" if key(stated[1]) == key(asked_body) else "no", stated[0], reason="decided_by")
     # A word names the organisation's document when its key is one of the document's words' keys, or when it is a
     # hyphenated compound whose head is ("IFO-instruktionen" for "Instruktion för …"); keys, not six-letter stems,
     # so that "familjehem" is not taken for "familjeomsorgen".

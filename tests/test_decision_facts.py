@@ -96,3 +96,24 @@ def test_a_question_on_when_the_document_is_reviewed_is_not_answered_by_its_deci
     answer = videbo.ask("När ses AI-reglerna över, och av vem?", "videbo")
     assert "ses över varje år i januari" in answer.citations[0].quote
     assert _facts_quotes(answer) == []
+
+
+@pytest.mark.parametrize("question, verdict", [
+    ("Är AI-reglerna beslutade av kommunfullmäktige?", "no"),
+    ("Är AI-reglerna beslutade av kommunstyrelsen?", "yes"),
+    ("Were the AI rules adopted by the kommunfullmäktige?", "no"),
+])
+def test_whether_a_body_decided_the_document_is_answered_by_the_body_that_did(videbo, question, verdict):
+    answer = videbo.ask(question, "videbo")
+    assert answer.verdict == verdict
+    assert "av Kommunstyrelsen" in answer.citations[0].quote
+
+
+def test_the_body_a_question_names_as_deciding():
+    from assistant.verdict import asked_decider
+
+    assert asked_decider("Är reglerna fastställda av kommunfullmäktige?") == "kommunfullmäktige"
+    assert asked_decider("Har fullmäktige antagit AI-policyn?") == "fullmäktige"
+    assert asked_decider("Was the guideline adopted by the board?") == "board"
+    assert asked_decider("Är reglerna beslutade av KS?") is None         # an abbreviation says too little
+    assert asked_decider("Vem beslutar om nya AI-tjänster?") is None
