@@ -104,6 +104,19 @@ def test_since_when_a_document_applies_expects_the_day_it_applies_from_not_the_d
     assert not answer.search("Adopted by: the Managing Director Date of adoption: 2025-05-06")
 
 
+def test_until_when_a_document_applies_expects_the_last_day_it_applies_not_a_length_of_time():
+    from assistant.language import ANSWER_TYPES
+    ask, answer = ANSWER_TYPES["end"]
+    for question in ("Till när gäller policyn?", "hur länge gäller de tillfälliga ai-reglerna?",
+                     "Until when does the guideline apply?", "How long is the instruction valid?"):
+        assert ask.search(question), question
+    assert not ask.search("Hur länge sparas chattarna?") and not ask.search("Sedan när gäller riktlinjen?")
+    for said in ("Gäller till: 2027-12-31", "… till dess att kommunfullmäktige har antagit en AI-policy, dock längst till "
+                 "och med 2026-09-30", "This version is valid until 31 May 2026."):
+        assert answer.search(said), said
+    assert not answer.search("Gäller från: 2025-07-01") and not answer.search("Chattar raderas efter 30 dagar.")
+
+
 def test_a_how_often_question_expects_a_frequency():
     assert matches("Hur ofta ska riskbedömningen göras om?", "Riskbedömningen görs om årligen.")
     assert not matches("Hur ofta ska riskbedömningen göras om?", "Riskbedömningen dokumenteras.")

@@ -49,10 +49,10 @@ def test_the_shipped_file_validates_and_is_what_the_assistant_uses():
     assert language.CONCEPTS[0].pattern is shipped.concepts[0].pattern
     assert language.AI_DOMAIN is shipped.ai_domain
     assert set(language.ANSWER_TYPES) == {"date", "actor", "decision", "frequency", "duration", "reference", "wording",
-                                          "size", "cost", "tool", "action", "definition", "start"}
+                                          "size", "cost", "tool", "action", "definition", "start", "end"}
     assert set(language.REQUIRED_ANSWER_TYPES) == set(language.ANSWER_TYPES) - {"decision", "wording", "tool", "action",
-                                                                                "definition", "start"}
-    assert shipped.in_manifest == {"date", "start", "decision", "reference"}
+                                                                                "definition", "start", "end"}
+    assert shipped.in_manifest == {"date", "start", "end", "decision", "reference"}
     import assistant.question as question
     import assistant.verdict as verdict
 
