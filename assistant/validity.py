@@ -78,6 +78,17 @@ def out_of_force(sentence: str, question: str) -> bool:
     return (start is not None and asked[1] < start) or (end is not None and asked[0] > end)
 
 
+def in_force_at(sentence: str, question: str) -> bool:
+    """Whether the time the question asks about lies wholly inside the period the sentence gives (a start, an end or
+    both)."""
+    asked = asked_period(question)
+    if asked is None:
+        return False
+    start, end = period_in_force(sentence)
+    return (start is not None or end is not None) and (start is None or asked[0] >= start) \
+        and (end is None or asked[1] <= end)
+
+
 def ended_by(sentence: str, question: str) -> bool:
     """Whether every time a permission question names lies after the last day the sentence allows something: "Kan vi
     fortsätta köra den … i april 2026?" and a pilot "under perioden 2025-10-01–2026-03-31". (Only the end: a date

@@ -17,7 +17,7 @@ from assistant.question import NOT_OPEN, Question, said_absent
 from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_words, stems
-from assistant.validity import ended_by, out_of_force
+from assistant.validity import ended_by, in_force_at, out_of_force
 from assistant.info_classes import (DATA_KINDS, FLOOR, MIN_STEM, ClassRow, activity_fit, any_floor, bans_its_class,
                                     class_floor, classes_named, comment_met, excluded_classes, first_class_at,
                                     other_activity, lowest, question_class, read_row, stated_class, stemmers)
@@ -1566,7 +1566,10 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     whom = {c.name for c in concepts_in(question.text.replace(asking, " ")) if c.names_people} \
         - {c.name for c in concepts_in(asking)} if asking and predicates and _ASKER.search(asking) else set()
     if len(asked) + len(whom) <= extra:
-        return Decision("info")
+        # Nothing asked but whether the document applies at a time: "Gäller riktlinjen redan nu? Det är maj 2025" and
+        # "Riktlinjen gäller från 2025-04-01" (a time outside its period was answered "no" above).
+        current = next((i for i, e in enumerate(evidence) if in_force_at(e.text, question.text)), None)
+        return Decision("yes", current, reason="in_force") if current is not None else Decision("info")
     # An English word also names what is asked by the Swedish policy words of the glossary ("elected" -> "förtroendevalda").
     translated = {k: {key(t) for t in TOKEN.findall(GLOSSARY.get(w, "").lower()) if key(t) not in _FRAME}
                   for k, w in asked.items()} if question.language == "en" else {}

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from assistant.question import analyse
-from assistant.validity import asked_period, out_of_force, period_in_force
+from assistant.validity import asked_period, in_force_at, out_of_force, period_in_force
 from assistant.verdict import Evidence, Norms, decide
 
 DECISION = ("1. att anta Tillfälliga regler för användning av AI-tjänster i Lindmora kommun enligt nedan, att gälla "
@@ -45,6 +45,26 @@ def test_a_factual_question_about_a_time_after_the_last_day_is_answered_no_by_th
     other = "Med AI-tjänst avses i reglerna en tjänst som med generativ AI skapar text, bild, ljud eller kod."
     d = decide(q, [Evidence(other, other, Norms()), Evidence(DECISION, DECISION, Norms())])
     assert (d.verdict, d.deciding, d.reason) == ("no", 1, "out_of_force")
+
+
+@pytest.mark.parametrize("sentence, question, inside", [
+    ("Riktlinjen gäller från 2025-04-01.", "Gäller riktlinjen redan nu? Det är mitten av maj 2025", True),
+    ("Riktlinjen gäller från 2025-04-01.", "Gällde riktlinjen redan i mars 2025?", False),
+    (DECISION, "Gäller reglerna i december 2025?", True),
+    (DECISION, "Gäller reglerna i november 2026?", False),
+    ("Riktlinjen beslutades 2025-03-18.", "Gäller riktlinjen i maj 2025?", False),      # no period given
+])
+def test_a_time_inside_the_period_is_in_force(sentence, question, inside):
+    assert in_force_at(sentence, question) is inside
+
+
+def test_a_factual_question_whether_the_document_applies_at_a_time_inside_its_period_is_answered_yes():
+    q = analyse("Gäller riktlinjen redan nu? Det är mitten av maj 2025")
+    q.kind = "factual"
+    other = "Här har vi samlat reglerna från kommunens riktlinje för generativ AI."
+    start = "Riktlinjen gäller från 2025-04-01."
+    d = decide(q, [Evidence(other, other, Norms()), Evidence(start, start, Norms())], names="AI i arbetet – riktlinje")
+    assert (d.verdict, d.deciding, d.reason) == ("yes", 1, "in_force")
 
 
 PILOT = ("2. att genomföra en pilot med AI-stödd mötesdokumentation i kommunledningsförvaltningen och "
