@@ -33,10 +33,10 @@ from assistant.sensitive import redact
 from assistant.summary import MAX_WORDS, first_line
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_stems, specific_words, stems
 from assistant.validity import period_said
-from assistant.verdict import (APPROVED, FRAMING, READING_CONFIDENCE, SETTING, Evidence, Norms, asked_decider, asked_words,
-                               asks_tool_for_information, asks_unapproved, class_row_for, contradicts, decide, exempted,
-                               glossed, only_if, only_met, own_condition, says_more_of, sentence_norms, tools_in,
-                               unless_involved, uses_named)
+from assistant.verdict import (APPROVED, FRAMING, READING_CONFIDENCE, SETTING, Evidence, Norms, asked_decider,
+                               asked_words, asks_tool_for_information, asks_unapproved, class_row_for, contradicts,
+                               decide, exempted, glossed, only_if, only_met, own_condition, says_more_of,
+                               sentence_norms, tools_in, unless_involved, uses_named)
 from ingest.errors import PolicyAssistantError
 
 MAX_QUESTION_CHARS = 4000
