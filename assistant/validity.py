@@ -69,22 +69,26 @@ def asked_period(question: str, *, when_done: bool = False) -> tuple[date, date]
     return min(first for _, _, first, _ in found), max(last for _, _, _, last in found)
 
 
+def _asked_and_given(sentence: str, question: str) -> tuple[tuple[date, date], date | None, date | None] | None:
+    """The time the question asks whether something is in force at, and the first and last day the sentence gives."""
+    asked = asked_period(question)
+    return None if asked is None else (asked, *period_in_force(sentence))
+
+
 def out_of_force(sentence: str, question: str) -> bool:
     """Whether the time the question asks about lies wholly outside the period the sentence gives."""
-    asked = asked_period(question)
-    if asked is None:
+    if (read := _asked_and_given(sentence, question)) is None:
         return False
-    start, end = period_in_force(sentence)
+    asked, start, end = read
     return (start is not None and asked[1] < start) or (end is not None and asked[0] > end)
 
 
 def in_force_at(sentence: str, question: str) -> bool:
     """Whether the time the question asks about lies wholly inside the period the sentence gives (a start, an end or
     both)."""
-    asked = asked_period(question)
-    if asked is None:
+    if (read := _asked_and_given(sentence, question)) is None:
         return False
-    start, end = period_in_force(sentence)
+    asked, start, end = read
     return (start is not None or end is not None) and (start is None or asked[0] >= start) \
         and (end is None or asked[1] <= end)
 
