@@ -149,9 +149,13 @@ def _stem(word: str) -> str:
 
 
 def answer_sentences(text: str) -> list[str]:
+    return [s for line in _statements(text) for s in line]
+
+
+def _statements(text: str) -> list[list[str]]:
     # The engine writes one statement per line ("Enligt …: ”…” [1]" / "Vidare: ”…” [2]"), often without a full
     # stop after the closing quote mark, so a line break always ends a sentence here.
-    return [s for line in text.splitlines() if line.strip() for s in split_sentences(_MARKER_AFTER_END.sub(r"\2\1", line.strip()))]
+    return [split_sentences(_MARKER_AFTER_END.sub(r"\2\1", line.strip())) for line in text.splitlines() if line.strip()]
 
 
 def groundedness(text: str, citations: list[dict]) -> tuple[int, int, int]:
@@ -163,12 +167,11 @@ def groundedness(text: str, citations: list[dict]) -> tuple[int, int, int]:
     by_n = {c.get("n"): c for c in citations}
     cited_texts = [(c.get("quote") or "") + "\n" + (c.get("passage") or "") for c in citations]
     counted = supported = dangling = 0
-    for sentence in answer_sentences(text):
+    for sentence, markers in ((s, m) for line in _statements(text) for s, m in _with_markers(line)):
         words = content_words(sentence)
         if not words:
             continue
         counted += 1
-        markers = [int(n) for n in _MARKER.findall(sentence)]
         dangling += sum(n not in by_n for n in markers)
         # The cited document's title and section count as support too: "Enligt <title>: ”…” [1]" says where the
         # rule stands, which is grounded in the citation, not a claim of its own.
@@ -180,6 +183,21 @@ def groundedness(text: str, citations: list[dict]) -> tuple[int, int, int]:
         if (markers and share >= SUPPORT_SHARE) or any(contains(t, bare) for t in cited_texts):
             supported += 1
     return counted, supported, dangling
+
+
+def _with_markers(statement: list[str]) -> list[tuple[str, list[int]]]:
+    """Each sentence of a statement with the [n] markers that support it: its own, or those of the next sentence
+    of the statement that has some. A quote of two sentences ("Enligt …: ”A. B.” [1]") ends its statement with one
+    marker for both."""
+    out, pending = [], []
+    for sentence in statement:
+        markers = [int(n) for n in _MARKER.findall(sentence)]
+        if not markers:
+            pending.append(sentence)
+            continue
+        out += [(s, markers) for s in pending] + [(sentence, markers)]
+        pending = []
+    return out + [(s, []) for s in pending]
 
 
 # -------------------------------------------------------------------------------------- aggregates

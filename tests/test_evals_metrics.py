@@ -177,6 +177,19 @@ def test_groundedness_share_threshold_and_dangling_markers():
     assert groundedness("Granska materialet innan det publiceras på webben idag [7]. Ja.", c) == (1, 0, 1)
 
 
+def test_a_quote_of_two_sentences_is_supported_by_the_marker_that_ends_its_line():
+    """"Enligt …: ”A. B.” [1]" is one statement with one marker: its first sentence, cut from the marker, is
+    supported by that citation too; a sentence on a line of its own without a marker is not."""
+    text = "Medarbetare ska granska allt material som AI har genererat. Granskningen dokumenteras i ärendet."
+    c = [asdict(cite(1, passage("a::1", "doc-a", text), text))]
+    quoted = "Enligt riktlinjen: ”Medarbetare ska granska allt material. Granskningen dokumenteras i ärendet.” [1]"
+    assert groundedness(quoted, c) == (2, 2, 0)
+    assert groundedness("Medarbetare ska granska allt material noga. Granskningen dokumenteras i ärendet [1].", c) == (2, 2, 0)
+    # the marker it takes must still support it
+    assert groundedness("Chefen beslutar om undantag från regeln. Granskningen dokumenteras i ärendet [1].", c) == (2, 1, 0)
+    assert groundedness("Chefen beslutar om undantag från regeln.\nGranskningen dokumenteras i ärendet [1].", c) == (2, 1, 0)
+
+
 def test_percentile_interpolates_like_numpy():
     assert percentile([], 50) is None
     assert percentile([4.0], 95) == 4.0
