@@ -22,7 +22,7 @@ from assistant.domain import shipped
 from assistant.approval import allowed_tools
 from assistant.gates import Gates, gates_for
 from assistant.selection_weights import ranking_for
-from assistant.extractive import FACT_CONCEPTS, MAX_SENTENCES, PASSAGES_READ, quotes_of, select
+from assistant.extractive import FACT_CONCEPTS, MAX_SENTENCES, PASSAGES_READ, quotes_of, said_on, select
 from assistant.faq import faq_answer, find_faq
 from assistant.info_classes import DATA_KINDS, any_floor, class_runs, classes_named, read_row, stated_class
 from assistant.language import AI_DOMAIN, CONCEPTS, REQUIRED_ANSWER_TYPES, asks_for_decision_facts, concepts_in
@@ -251,6 +251,7 @@ class Assistant:
                 evidence[at] = replace(evidence[at], situation=read_situation(sentences[at].text, q))
                 decision = decide(q, evidence[:at + 1], names=names)
             base.verdict = decision.verdict
+            sentences = said_on(sentences, self.retriever.sentences, q)
             quoted = {t.text for t in sentences}
             sentences += [s for s in left_out.values() if s.text not in quoted]
             order = list(range(len(sentences)))

@@ -259,6 +259,25 @@ def _list_goes_on(quote: Sentence, sentence: Sentence, index: SentenceIndex, que
     return Sentence(items[0].passage, items[0].start, items[-1].end, items[0].vector)
 
 
+def said_on(quotes: list[Sentence], index: SentenceIndex, question: Question) -> list[Sentence]:
+    """Each quote with the next sentence of its paragraph when that one names something the question asks about and
+    the quote does not: the answer goes on there ("… ansöker via e-tjänsten "Ny AI-tjänst" på intranätet. Ansökan görs
+    av förvaltningschef …" for "kan vi ta i bruk ett nytt ai-verktyg på vår förvaltning?"). Made once the verdict is
+    decided: the rules were read as the sentences chosen, and the longer quote is for the reader. A sentence another
+    quote holds is not taken."""
+    asked = stems(question.query)
+    out = []
+    for quote in quotes:
+        text = quote.passage.text
+        nxt = next((s for s in index.of(quote.passage) if s.start >= quote.end), None)
+        if nxt is not None and "\n" not in text[quote.end:nxt.start] \
+                and not any(_overlaps(nxt, other) for other in quotes if other is not quote) \
+                and (stems(text[nxt.start:nxt.end]) & asked) - stems(text[quote.start:quote.end]):
+            quote = Sentence(quote.passage, quote.start, nxt.end, quote.vector)
+        out.append(quote)
+    return out
+
+
 def _answer_goes_on(text: str, sentence: Sentence, following: Sentence, question: Question) -> bool:
     """Whether the next sentence of the same paragraph or list item holds a kind of answer the question asks for
     that the sentence does not: "Digitaliseringschefen fattar beslut. Du får besked inom 20 arbetsdagar …" for

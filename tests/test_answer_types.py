@@ -340,6 +340,24 @@ def test_the_quote_goes_on_to_the_next_sentence_of_its_item_when_that_holds_the_
     assert continued(sentences[1], Index(), both).text == parts[1]
 
 
+def test_a_quote_goes_on_into_the_next_sentence_of_its_paragraph_that_names_what_was_asked():
+    """"… ansöker via e-tjänsten på intranätet." says where; "Ansökan ska beskriva syftet …" goes on with what the
+    question asks about (the application). Not into a sentence that names nothing asked, one of the next paragraph,
+    or one another quote holds."""
+    from assistant.extractive import said_on
+    from assistant.question import analyse
+
+    parts = ["En förvaltning som vill använda en ny AI-tjänst ansöker via e-tjänsten på intranätet.",
+             "Ansökan ska beskriva syftet och vilken information som ska hanteras.",
+             "Tjänsten följs upp varje år.", "Ansökan skickas till IT-enheten."]
+    sentences, Index = _sentences(f"{parts[0]} {parts[1]} {parts[2]}\n{parts[3]}", parts)
+    q = analyse("Vad ska stå i ansökan om en ny AI-tjänst?")
+    assert [s.text for s in said_on([sentences[0]], Index(), q)] == [f"{parts[0]} {parts[1]}"]
+    assert [s.text for s in said_on([sentences[1]], Index(), q)] == [parts[1]]         # "följs upp": nothing asked
+    assert [s.text for s in said_on([sentences[2]], Index(), q)] == [parts[2]]         # the next paragraph
+    assert [s.text for s in said_on(sentences[:2], Index(), q)] == parts[:2]           # quoted already
+
+
 def test_a_sentence_that_opens_with_they_is_quoted_with_the_sentence_that_says_who_they_are():
     from assistant.extractive import continued
     from assistant.question import analyse
