@@ -263,8 +263,9 @@ def said_on(quotes: list[Sentence], index: SentenceIndex, question: Question) ->
     """Each quote with the next sentence of its paragraph when that one names something the question asks about and
     the quote does not: the answer goes on there ("… ansöker via e-tjänsten "Ny AI-tjänst" på intranätet. Ansökan görs
     av förvaltningschef …" for "kan vi ta i bruk ett nytt ai-verktyg på vår förvaltning?"). Made once the verdict is
-    decided: the rules were read as the sentences chosen, and the longer quote is for the reader. A sentence another
-    quote holds is not taken."""
+    decided: the rules were read as the sentences chosen, and the longer quote is for the reader. A rule quoted beside
+    the chosen ones (`quotes_of` did not make its quote) goes on, as any quote does, into a sentence that only makes
+    sense with it ("Ett sådant undantag gäller längst tre månader."). A sentence another quote holds is not taken."""
     asked = stems(question.query)
     out = []
     for quote in quotes:
@@ -272,7 +273,8 @@ def said_on(quotes: list[Sentence], index: SentenceIndex, question: Question) ->
         nxt = next((s for s in index.of(quote.passage) if s.start >= quote.end), None)
         if nxt is not None and "\n" not in text[quote.end:nxt.start] \
                 and not any(_overlaps(nxt, other) for other in quotes if other is not quote) \
-                and (stems(text[nxt.start:nxt.end]) & asked) - stems(text[quote.start:quote.end]):
+                and (_CONTINUES.match(text[nxt.start:nxt.end])
+                     or (stems(text[nxt.start:nxt.end]) & asked) - stems(text[quote.start:quote.end])):
             quote = Sentence(quote.passage, quote.start, nxt.end, quote.vector)
         out.append(quote)
     return out

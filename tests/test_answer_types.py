@@ -356,6 +356,12 @@ def test_a_quote_goes_on_into_the_next_sentence_of_its_paragraph_that_names_what
     assert [s.text for s in said_on([sentences[1]], Index(), q)] == [parts[1]]         # "följs upp": nothing asked
     assert [s.text for s in said_on([sentences[2]], Index(), q)] == [parts[2]]         # the next paragraph
     assert [s.text for s in said_on(sentences[:2], Index(), q)] == parts[:2]           # quoted already
+    # A rule quoted beside the chosen ones goes on into a sentence that only makes sense with it, asked or not.
+    parts = ["Förvaltningschefen får medge undantag för ett tidsbegränsat test.",
+             "Ett sådant undantag gäller längst tre månader."]
+    sentences, Index = _sentences(" ".join(parts), parts)
+    asked = analyse("kan testet få pågå ett halvår?")
+    assert [s.text for s in said_on([sentences[0]], Index(), asked)] == [" ".join(parts)]
 
 
 def test_a_sentence_that_opens_with_they_is_quoted_with_the_sentence_that_says_who_they_are():
