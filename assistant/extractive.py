@@ -175,6 +175,7 @@ _CONTINUES, _REFERS_BACK = shipped().quoting["continues"], shipped().quoting["re
 _ITEM = re.compile(r"^\s*(?:[-•*–»▪o]|\d{1,2}[.)]|[a-z][.)])\s")
 _ASKS_LIST = shipped().quoting["asks_list"]
 MAX_LIST_ITEMS = 10
+MAX_GOES_ON = 2             # sentences a quote may go on into after the verdict (`said_on`)
 
 
 def _is_item(text: str, sentence: Sentence) -> bool:
@@ -260,9 +261,10 @@ def _list_goes_on(quote: Sentence, sentence: Sentence, index: SentenceIndex, que
 
 
 def said_on(quotes: list[Sentence], index: SentenceIndex, question: Question) -> list[Sentence]:
-    """Each quote with the next sentence of its paragraph when that one names something the question asks about and
-    the quote does not: the answer goes on there ("… ansöker via e-tjänsten "Ny AI-tjänst" på intranätet. Ansökan görs
-    av förvaltningschef …" for "kan vi ta i bruk ett nytt ai-verktyg på vår förvaltning?"). Made once the verdict is
+    """Each quote with the next sentences of its paragraph (up to MAX_GOES_ON) that name something the question asks
+    about and the quote's own sentence does not: the answer goes on there ("… ansöker via e-tjänsten "Ny AI-tjänst"
+    på intranätet. Ansökan görs av förvaltningschef … Ansökan ska beskriva syftet …" for "Vad måste stå med i
+    ansökan?"). Made once the verdict is
     decided: the rules were read as the sentences chosen, and the longer quote is for the reader. A rule quoted beside
     the chosen ones (`quotes_of` did not make its quote) goes on, as any quote does, into a sentence that only makes
     sense with it ("Ett sådant undantag gäller längst tre månader."). A sentence another quote holds is not taken."""
@@ -270,12 +272,16 @@ def said_on(quotes: list[Sentence], index: SentenceIndex, question: Question) ->
     out = []
     for quote in quotes:
         text = quote.passage.text
-        nxt = next((s for s in index.of(quote.passage) if s.start >= quote.end), None)
-        if nxt is not None and "\n" not in text[quote.end:nxt.start] \
-                and not any(_overlaps(nxt, other) for other in quotes if other is not quote) \
-                and (_CONTINUES.match(text[nxt.start:nxt.end])
-                     or (stems(text[nxt.start:nxt.end]) & asked) - stems(text[quote.start:quote.end])):
-            quote = Sentence(quote.passage, quote.start, nxt.end, quote.vector)
+        own = stems(text[quote.start:quote.end])
+        for _ in range(MAX_GOES_ON):
+            nxt = next((s for s in index.of(quote.passage) if s.start >= quote.end), None)
+            if nxt is not None and "\n" not in text[quote.end:nxt.start] \
+                    and not any(_overlaps(nxt, other) for other in quotes if other is not quote) \
+                    and (_CONTINUES.match(text[nxt.start:nxt.end])
+                         or (stems(text[nxt.start:nxt.end]) & asked) - own):
+                quote = Sentence(quote.passage, quote.start, nxt.end, quote.vector)
+            else:
+                break
         out.append(quote)
     return out
 

@@ -348,14 +348,15 @@ def test_a_quote_goes_on_into_the_next_sentence_of_its_paragraph_that_names_what
     from assistant.question import analyse
 
     parts = ["En förvaltning som vill använda en ny AI-tjänst ansöker via e-tjänsten på intranätet.",
-             "Ansökan ska beskriva syftet och vilken information som ska hanteras.",
+             "Ansökan görs av förvaltningschefen.", "Ansökan ska beskriva syftet och vilken information som ska hanteras.",
              "Tjänsten följs upp varje år.", "Ansökan skickas till IT-enheten."]
-    sentences, Index = _sentences(f"{parts[0]} {parts[1]} {parts[2]}\n{parts[3]}", parts)
+    sentences, Index = _sentences(f"{' '.join(parts[:4])}\n{parts[4]}", parts)
     q = analyse("Vad ska stå i ansökan om en ny AI-tjänst?")
-    assert [s.text for s in said_on([sentences[0]], Index(), q)] == [f"{parts[0]} {parts[1]}"]
-    assert [s.text for s in said_on([sentences[1]], Index(), q)] == [parts[1]]         # "följs upp": nothing asked
-    assert [s.text for s in said_on([sentences[2]], Index(), q)] == [parts[2]]         # the next paragraph
-    assert [s.text for s in said_on(sentences[:2], Index(), q)] == parts[:2]           # quoted already
+    # on through two sentences that name the application, which the first one does not
+    assert [s.text for s in said_on([sentences[0]], Index(), q)] == [" ".join(parts[:3])]
+    assert [s.text for s in said_on([sentences[2]], Index(), q)] == [parts[2]]         # "följs upp": nothing asked
+    assert [s.text for s in said_on([sentences[3]], Index(), q)] == [parts[3]]         # the next paragraph
+    assert [s.text for s in said_on([sentences[0], sentences[2]], Index(), q)] == [" ".join(parts[:2]), parts[2]]
     # A rule quoted beside the chosen ones goes on into a sentence that only makes sense with it, asked or not.
     parts = ["Förvaltningschefen får medge undantag för ett tidsbegränsat test.",
              "Ett sådant undantag gäller längst tre månader."]
