@@ -82,6 +82,7 @@ def test_the_facts_are_a_candidate_only_when_the_question_is_about_the_document(
 @pytest.mark.parametrize("question, about", [
     ("När beslutades AI-reglerna?", True), ("Vilket diarienummer har riktlinjen?", True),
     ("Who adopted the guideline, and when?", True), ("Vilket datum började instruktionen gälla?", True),
+    ("Från när gäller instruktionen?", True), ("Since when does the guideline apply?", True),
     ("När ses AI-reglerna över, och av vem?", False), ("When is the policy next reviewed?", False),
     ("Vem beslutar om nya AI-tjänster?", False), ("När ska en incident rapporteras?", False),
 ])
