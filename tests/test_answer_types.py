@@ -348,7 +348,8 @@ def test_a_quote_goes_on_into_the_next_sentence_of_its_paragraph_that_names_what
     from assistant.question import analyse
 
     parts = ["En förvaltning som vill använda en ny AI-tjänst ansöker via e-tjänsten på intranätet.",
-             "Ansökan görs av förvaltningschefen.", "Ansökan ska beskriva syftet och vilken information som ska hanteras.",
+             "Ansökan görs av förvaltningschefen.",
+             "Ansökan ska beskriva syftet och vilken information som ska hanteras.",
              "Tjänsten följs upp varje år.", "Ansökan skickas till IT-enheten."]
     sentences, Index = _sentences(f"{' '.join(parts[:4])}\n{parts[4]}", parts)
     q = analyse("Vad ska stå i ansökan om en ny AI-tjänst?")

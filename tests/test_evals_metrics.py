@@ -184,10 +184,11 @@ def test_a_quote_of_two_sentences_is_supported_by_the_marker_that_ends_its_line(
     c = [asdict(cite(1, passage("a::1", "doc-a", text), text))]
     quoted = "Enligt riktlinjen: ”Medarbetare ska granska allt material. Granskningen dokumenteras i ärendet.” [1]"
     assert groundedness(quoted, c) == (2, 2, 0)
-    assert groundedness("Medarbetare ska granska allt material noga. Granskningen dokumenteras i ärendet [1].", c) == (2, 2, 0)
+    marked = "Granskningen dokumenteras i ärendet [1]."
+    assert groundedness(f"Medarbetare ska granska allt material noga. {marked}", c) == (2, 2, 0)
     # the marker it takes must still support it
-    assert groundedness("Chefen beslutar om undantag från regeln. Granskningen dokumenteras i ärendet [1].", c) == (2, 1, 0)
-    assert groundedness("Chefen beslutar om undantag från regeln.\nGranskningen dokumenteras i ärendet [1].", c) == (2, 1, 0)
+    assert groundedness(f"Chefen beslutar om undantag från regeln. {marked}", c) == (2, 1, 0)
+    assert groundedness(f"Chefen beslutar om undantag från regeln.\n{marked}", c) == (2, 1, 0)
 
 
 def test_percentile_interpolates_like_numpy():
