@@ -264,24 +264,23 @@ def said_on(quotes: list[Sentence], index: SentenceIndex, question: Question) ->
     """Each quote with the next sentences of its paragraph (up to MAX_GOES_ON) that name something the question asks
     about and the quote's own sentence does not: the answer goes on there ("… ansöker via e-tjänsten "Ny AI-tjänst"
     på intranätet. Ansökan görs av förvaltningschef … Ansökan ska beskriva syftet …" for "Vad måste stå med i
-    ansökan?"). Made once the verdict is
-    decided: the rules were read as the sentences chosen, and the longer quote is for the reader. A rule quoted beside
-    the chosen ones (`quotes_of` did not make its quote) goes on, as any quote does, into a sentence that only makes
-    sense with it ("Ett sådant undantag gäller längst tre månader."). A sentence another quote holds is not taken."""
+    ansökan?"). Made once the verdict is decided: the rules were read as the sentences chosen, and the longer quote
+    is for the reader. A rule quoted beside the chosen ones (`quotes_of` did not make its quote) goes on, as any quote
+    does, into a sentence that only makes sense with it ("Ett sådant undantag gäller längst tre månader."). A
+    sentence another quote holds is not taken."""
     asked = stems(question.query)
     out = []
-    for quote in quotes:
+    for k, quote in enumerate(quotes):
         text = quote.passage.text
         own = stems(text[quote.start:quote.end])
+        others = quotes[:k] + quotes[k + 1:]
         for _ in range(MAX_GOES_ON):
             nxt = next((s for s in index.of(quote.passage) if s.start >= quote.end), None)
-            if nxt is not None and "\n" not in text[quote.end:nxt.start] \
-                    and not any(_overlaps(nxt, other) for other in quotes if other is not quote) \
-                    and (_CONTINUES.match(text[nxt.start:nxt.end])
-                         or (stems(text[nxt.start:nxt.end]) & asked) - own):
-                quote = Sentence(quote.passage, quote.start, nxt.end, quote.vector)
-            else:
+            if nxt is None or "\n" in text[quote.end:nxt.start] or any(_overlaps(nxt, other) for other in others) \
+                    or not (_CONTINUES.match(text[nxt.start:nxt.end])
+                            or (stems(text[nxt.start:nxt.end]) & asked) - own):
                 break
+            quote = Sentence(quote.passage, quote.start, nxt.end, quote.vector)
         out.append(quote)
     return out
 
