@@ -266,8 +266,10 @@ def said_on(quotes: list[Sentence], index: SentenceIndex, question: Question) ->
     på intranätet. Ansökan görs av förvaltningschef … Ansökan ska beskriva syftet …" for "Vad måste stå med i
     ansökan?"). Made once the verdict is decided: the rules were read as the sentences chosen, and the longer quote
     is for the reader. A rule quoted beside the chosen ones (`quotes_of` did not make its quote) goes on, as any quote
-    does, into a sentence that only makes sense with it ("Ett sådant undantag gäller längst tre månader."). A
-    sentence another quote holds is not taken."""
+    does, into a sentence that only makes sense with it ("Ett sådant undantag gäller längst tre månader."). For a
+    permission question a quote also goes on into a ban or restriction right after it, the limit of what it allows
+    ("… Conditions: Only for office IT and web code. Not permitted for OT code or configuration."). A sentence
+    another quote holds is not taken."""
     asked = stems(question.query)
     out = []
     for k, quote in enumerate(quotes):
@@ -278,11 +280,19 @@ def said_on(quotes: list[Sentence], index: SentenceIndex, question: Question) ->
             nxt = next((s for s in index.of(quote.passage) if s.start >= quote.end), None)
             if nxt is None or "\n" in text[quote.end:nxt.start] or any(_overlaps(nxt, other) for other in others) \
                     or not (_CONTINUES.match(text[nxt.start:nxt.end])
-                            or (stems(text[nxt.start:nxt.end]) & asked) - own):
+                            or (stems(text[nxt.start:nxt.end]) & asked) - own or _limits(nxt, question)):
                 break
             quote = Sentence(quote.passage, quote.start, nxt.end, quote.vector)
         out.append(quote)
     return out
+
+
+def _limits(sentence: Sentence, question: Question) -> bool:
+    """Whether a sentence bans or restricts, for a permission question."""
+    if question.kind != "permission":
+        return False
+    norms = sentence_norms(sentence)
+    return norms.prohibit or norms.only
 
 
 def _answer_goes_on(text: str, sentence: Sentence, following: Sentence, question: Question) -> bool:

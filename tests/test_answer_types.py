@@ -364,6 +364,15 @@ def test_a_quote_goes_on_into_the_next_sentence_of_its_paragraph_that_names_what
     sentences, Index = _sentences(" ".join(parts), parts)
     asked = analyse("kan testet få pågå ett halvår?")
     assert [s.text for s in said_on([sentences[0]], Index(), asked)] == [" ".join(parts)]
+    # For a permission question, a quote goes on into the ban right after it: the limit of what it allows.
+    parts = ["GitHub Copilot får användas för kontorets IT-kod.", "Koden till styrsystemen får inte tas fram med det.",
+             "Verktyget följs upp varje år."]
+    sentences, Index = _sentences(" ".join(parts), parts)
+    permission = analyse("Får jag använda GitHub Copilot för en konfiguration till fjärrvärmen?")
+    permission.kind = "permission"
+    assert [s.text for s in said_on([sentences[0]], Index(), permission)] == [" ".join(parts[:2])]
+    permission.kind = "info"
+    assert [s.text for s in said_on([sentences[0]], Index(), permission)] == [parts[0]]
 
 
 def test_a_sentence_that_opens_with_they_is_quoted_with_the_sentence_that_says_who_they_are():
