@@ -275,9 +275,9 @@ def said_on(quotes: list[Sentence], index: SentenceIndex, question: Question) ->
     for k, quote in enumerate(quotes):
         text = quote.passage.text
         own = stems(text[quote.start:quote.end])
-        others = quotes[:k] + quotes[k + 1:]
+        others, sentences = quotes[:k] + quotes[k + 1:], index.of(quote.passage)
         for _ in range(MAX_GOES_ON):
-            nxt = next((s for s in index.of(quote.passage) if s.start >= quote.end), None)
+            nxt = next((s for s in sentences if s.start >= quote.end), None)
             if nxt is None or "\n" in text[quote.end:nxt.start] or any(_overlaps(nxt, other) for other in others) \
                     or not (_CONTINUES.match(text[nxt.start:nxt.end])
                             or (stems(text[nxt.start:nxt.end]) & asked) - own or _limits(nxt, question)):
