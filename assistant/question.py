@@ -113,6 +113,7 @@ _SKIP = _LEXICON["skip"]
 _NOT_DONE = _LEXICON["not_done"]
 # The question says a decision or approval it needs is still awaited ("medan vi väntar på beskedet").
 PENDING, NEW_TOOL, TRIAL, APPROVED_SAID = (_LEXICON[k] for k in ("pending", "new_tool", "trial", "approved_said"))
+_OBJECTS = _LEXICON["objects"]
 
 
 def said_absent(text: str, at: int) -> bool:
@@ -145,6 +146,12 @@ def approval_pending(text: str) -> bool:
     """Whether the question says the approval it needs is still awaited, or asks to try out a tool it calls new
     without a word of its approval ("Can I sign up for a new AI transcription service … to try it out?")."""
     return bool(PENDING.search(text) or NEW_TOOL.search(text) and TRIAL.search(text) and not APPROVED_SAID.search(text))
+
+
+def objected(text: str) -> bool:
+    """Whether the question says someone objects to what it asks to do ("men en kollega säger nej"), not that no one
+    does ("ingen har sagt nej")."""
+    return any(not said_absent(text, m.start()) for m in _OBJECTS.finditer(text))
 
 
 def skipped_duty(text: str, absent: set[str] = frozenset()) -> str:
@@ -186,6 +193,7 @@ class Question:
     alone: tuple | None = None  # for a follow-up that does not: the question read without history, and its vector
     absent_words: set[str] = field(default_factory=set)   # keys of words named only as not involved
     pending: bool = False       # says the decision or approval it needs is still awaited
+    objected: bool = False      # says someone objects to what it asks to do ("en kollega säger nej")
     parts: tuple = ()           # for a question that asks two things: each read on its own, with its vector
     claim: str = ""             # a claim it checks that something may be done ("En kollega säger att vi får …")
     to_be_published: bool = False   # its information is only going to be published ("ska ut på webben på måndag")
@@ -333,4 +341,4 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
             concepts -= absent
     return Question(question, redacted, text, language, findings, injection, kind, concepts, query, followup, absent,
                     skipped_duty(text, absent), continues, absent_words=absent_words(text, language),
-                    pending=approval_pending(text), claim=claim, to_be_published=to_be_published(text))
+                    pending=approval_pending(text), objected=objected(text), claim=claim, to_be_published=to_be_published(text))

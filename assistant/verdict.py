@@ -32,6 +32,7 @@ PUBLIC_SCOPE, CUSTOM_SCOPE = _LEXICON["public_scope"], _LEXICON["custom_scope"]
 EXCEPTION = _LEXICON["exception"]
 APPROVED = _LEXICON["approved"]
 AWAITS_APPROVAL = _LEXICON["awaits_approval"]
+OBJECTION = _LEXICON["objection"]
 AT_MOST, AT_LEAST = _LEXICON["at_most"], _LEXICON["at_least"]
 _EMBEDDED, _PLACE = _LEXICON["embedded"], _LEXICON["place"]
 _COUNT = re.compile(r"(\d{1,6}+)\s*+([a-zåäöé]{3,}+)", re.I)     # "45 medarbetare", "3 months"
@@ -545,6 +546,10 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             # "Piloten omfattar högst 40 medarbetare" and "Vi är 45 medarbetare …": the question states what the
             # rule's limit rules out.
             return Decision("no", i, reason="beyond_limit", rule=Norms(prohibit=True))
+        if question.objected and OBJECTION.search(e.text):
+            # "… utan att alla deltagare har informerats i förväg och ingen har motsatt sig det" and "en kollega säger
+            # nej": the question states what the rule holds only without.
+            return Decision("no", i, reason="objected", rule=Norms(prohibit=True))
         if not n.prohibit and (n.permit or i == row_at) and excepted(e.text, question) \
                 and not about_other_tools(e.text, question, allowed):
             # "Copilot Chat får användas för information på nivå Måttlig, med undantag för personuppgifter om barn och

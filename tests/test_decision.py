@@ -1559,6 +1559,32 @@ def test_an_approval_the_question_says_is_still_awaited_is_not_met():
     assert not analyse("Vi vill testa ett nytt AI-verktyg som IT-chefen har godkänt. Får vi?").pending
 
 
+def test_a_rule_that_holds_only_while_no_one_objects_is_broken_by_a_question_that_says_someone_does():
+    ban = ev("Det är inte tillåtet att spela in samtal eller möten för bearbetning i en AI-tjänst utan att alla "
+             "deltagare har informerats i förväg och ingen har motsatt sig det.", Norms(prohibit=True, condition=True),
+             "utan att alla deltagare har informerats i förväg och ingen har motsatt sig det")
+    stop = ev("Deltagarna ska informeras när mötet börjar, och inspelningen ska avbrytas om någon deltagare motsätter "
+              "sig den.", Norms(oblige=True, condition=True))
+    for text in ("vill spela in apt:n och låta ai göra anteckningar men en kollega säger nej, kan vi köra ändå?",
+                 "Alla fick information i kallelsen, men en kollega har svarat att hon inte vill bli inspelad. Kan vi "
+                 "spela in ändå?",
+                 "One of the participants objects to the recording. Can we go on transcribing?"):
+        q = analyse(text)
+        assert q.objected, text
+        for rule in (ban, stop):
+            d = decide(q, [rule])
+            assert (d.verdict, d.reason, d.rule.prohibit) == ("no", "objected", True), text
+    # That no one objects, or an objection to something else than the question's doing, breaks nothing.
+    for text in ("Alla har informerats i förväg och ingen har sagt nej. Får vi spela in mötet?",
+                 "I tell everyone at the start and nobody has objected so far. Can I turn on transcription?",
+                 "Får vi spela in mötet och låta AI göra minnesanteckningar?"):
+        q = analyse(text)
+        assert not q.objected, text
+        assert decide(q, [ban]).reason != "objected", text
+    other = ev("Texter som publiceras på webbplatsen ska granskas av kommunikationsenheten.", Norms(oblige=True))
+    assert decide(analyse("en kollega säger nej, får jag publicera texten ändå?"), [other]).reason != "objected"
+
+
 def test_a_ban_that_names_the_asked_thing_inside_a_compound_decides_no():
     ban = ev("Funktionen får inte användas i möten där personuppgifter behandlas, och inte i nämndsammanträden.")
     permit = ev("I piloten får transkribering i Teams användas i interna möten.")
@@ -2257,9 +2283,10 @@ def test_an_outright_ban_quoted_first_is_not_lifted_by_the_conditions_of_rules_q
 def test_no_yes_while_the_situation_reader_leans_to_a_requirement_beside_the_permission_being_broken():
     from assistant.situation.reader import Situation
 
-    q = analyse("Vi är med i piloten. Om en av deltagarna inte vill bli inspelad, kan vi köra vidare ändå?")
+    # (an objection the question states breaks such a duty outright: "objected", in the test above)
+    q = analyse("Vi är med i piloten. Om någon deltagare kommer in en kvart för sent, kan vi köra vidare ändå?")
     permit = ev("I piloten får transkribering i Microsoft Teams användas i interna möten.", Norms(permit=True))
-    duty = replace(ev("Inspelningen ska avbrytas om någon deltagare motsätter sig den.", Norms(oblige=True)),
+    duty = replace(ev("Deltagarna ska informeras när mötet börjar.", Norms(oblige=True)),
                    situation=Situation("forbids", 0.7, False))
     d = decide(q, [permit, duty])
     assert (d.verdict, d.deciding, d.conditions, d.reason) == ("conditional", 1, (1,), "leans_forbids")
