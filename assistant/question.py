@@ -341,4 +341,5 @@ def analyse(question: str, history: list[dict] | None = None, normalise=None) ->
             concepts -= absent
     return Question(question, redacted, text, language, findings, injection, kind, concepts, query, followup, absent,
                     skipped_duty(text, absent), continues, absent_words=absent_words(text, language),
-                    pending=approval_pending(text), objected=objected(text), claim=claim, to_be_published=to_be_published(text))
+                    pending=approval_pending(text), objected=objected(text), claim=claim,
+                    to_be_published=to_be_published(text))
