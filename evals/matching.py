@@ -30,10 +30,30 @@ def _word_starts(folded: str) -> tuple[int, ...]:
     return tuple(m.start() for m in re.finditer(r"\S+", folded))
 
 
+# Ingest writes a table row as its cells, each after its column's header ("Tool: Microsoft Copilot Chat (company
+# account) · Highest class: Klass 2 · Conditions: No customer personal data at all."); a gold quote written from the
+# table as a person reads it ("Microsoft Copilot Chat (company account) Klass 2 No customer personal data at all.")
+# is that row without the headers.
+_ROW_SEPARATOR = " · "
+_CELL_HEADER = re.compile(r"(?:^|(?<= · ))[^:·\n]{1,40}+:\s++", re.M)
+
+
+def _cells(text: str) -> str:
+    """The text with the column headers of its table rows left out (rows are the lines that hold a separator)."""
+    return "\n".join(_CELL_HEADER.sub("", line) if _ROW_SEPARATOR in line else line for line in text.split("\n"))
+
+
 # Bounded: keys hold whole passage texts. An eval run of a few hundred cases sees a few thousand pairs.
 @lru_cache(maxsize=8192)
 def contains(text: str, quote: str, threshold: float = THRESHOLD) -> bool:
-    """Whether `quote` occurs in `text` after folding, allowing a fuzzy ratio of `threshold`."""
+    """Whether `quote` occurs in `text` after folding, allowing a fuzzy ratio of `threshold`; in a table row, with or
+    without its column headers."""
+    if _ROW_SEPARATOR in text and _contains(_cells(text), quote, threshold):
+        return True
+    return _contains(text, quote, threshold)
+
+
+def _contains(text: str, quote: str, threshold: float) -> bool:
     q, t = fold(quote), fold(text)
     if not q or not t:
         return False

@@ -36,6 +36,20 @@ def test_unrelated_or_too_different_text_does_not_match():
     assert contains(text, "Känsliga kundregister får inte sparas i allmänt", threshold=0.5)
 
 
+def test_a_table_row_matches_the_gold_quote_of_its_cells_without_the_column_headers_ingest_writes():
+    # Ingest writes a row as "header: cell · header: cell"; a person quotes the cells as the table shows them.
+    passage = ("Tabellen visar verktygen: ok.\n\n"
+               "Tool: Microsoft Copilot Chat (company account) · Highest class: Klass 2 · Conditions: No customer "
+               "personal data at all.\n\nTool: Microsoft 365 Copilot (licensed users only) · Highest class: Klass 3 · "
+               "Conditions: Licence approved by your manager; no personnummer, no Klass 4.")
+    assert contains(passage, "Microsoft Copilot Chat (company account) Klass 2 No customer personal data at all.")
+    assert contains(passage, "Microsoft 365 Copilot (licensed users only) Klass 3 Licence approved by your manager")
+    assert contains(passage, "Tool: Microsoft Copilot Chat (company account) · Highest class: Klass 2")   # as written
+    # cells of two rows are not one row, and a line that is no row keeps its words
+    assert not contains(passage, "Microsoft Copilot Chat (company account) Klass 3 Licence approved by your manager")
+    assert not contains("Beslutad av: Kommunstyrelsen. Datum: 2025-01-07", "Kommunstyrelsen 2025-01-07")
+
+
 def test_threshold_one_means_exact_folded_substring():
     assert contains("Du måste granska texten.", "du maste granska", threshold=1.0)
     assert not contains("Du mäste granska texten.", "du maste granskaa", threshold=1.0)
