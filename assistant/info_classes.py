@@ -59,6 +59,15 @@ class ClassRow:
     tool: str                  # what the row's first field names
     highest: Rank | None       # the highest class the tool is approved for (None: none)
     condition: str             # what the row adds beside the class (a comment, or the cell's "Ja, med undantag …")
+    comments: str = ""         # what the row adds beside every class (its comment fields)
+    allowed: tuple = ()        # for level columns: (level, what its yes cell adds) for each level that says yes
+
+    def condition_at(self, level: Rank) -> str:
+        """What the row asks of information of a class: the cell of that level where the row has level columns
+        ("Låg: Ja · Måttlig: Ja, med undantag för personuppgifter om barn och elever" asks nothing of Låg), else
+        what it adds beside its highest class."""
+        cell = next((c for lv, c in self.allowed if lv == level), None)
+        return self.condition if cell is None else " ".join(c for c in (cell, self.comments) if c)
 
 
 def read_row(text: str) -> ClassRow | None:
@@ -67,7 +76,7 @@ def read_row(text: str) -> ClassRow | None:
     name, _, tool = fields[0].partition(":")
     if len(fields) < 2 or not tool.strip() or not TOOL_FIELD.search(name.strip()):
         return None
-    highest, cell, comments, found = None, "", [], False
+    highest, cell, comments, found, allowed = None, "", [], False, []
     for field in fields[1:]:
         key, _, value = (part.strip() for part in field.partition(":"))
         if HIGHEST_FIELD.search(key):
@@ -77,11 +86,15 @@ def read_row(text: str) -> ClassRow | None:
         elif (level := rank(key)) is not None:
             # A level column: the highest level whose cell says yes; what that cell adds is a condition.
             found = True
-            if _NORMATIVE["answer_yes"].search(value) and (highest is None or level[1] > highest[1]):
-                highest, cell = level, _NORMATIVE["answer_yes"].sub("", value, count=1).strip(" ,.")
+            if _NORMATIVE["answer_yes"].search(value):
+                said = _NORMATIVE["answer_yes"].sub("", value, count=1).strip(" ,.")
+                allowed.append((level, said))
+                if highest is None or level[1] > highest[1]:
+                    highest, cell = level, said
     if not found:
         return None
-    return ClassRow(tool.strip(), highest, " ".join(c for c in (cell, *comments) if c))
+    return ClassRow(tool.strip(), highest, " ".join(c for c in (cell, *comments) if c), " ".join(comments),
+                    tuple(allowed))
 
 
 _PARENTHESES = re.compile(r"\([^()]{0,200}+\)")

@@ -517,7 +517,7 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 # A comment that only advises against the tool ("Discouraged", "Avråds") asks nothing of information
                 # the class allows.
                 advice_only = e.advice and len(TOKEN.findall(row.condition)) <= ADVICE_WORDS
-                (permits if comment_met(row.condition, question) or advice_only else conditions).append(i)
+                (permits if comment_met(row.condition_at(asked), question) or advice_only else conditions).append(i)
                 continue
             if floor is not None:
                 # The information is at least a class the row allows, and may be more: the row's class is the

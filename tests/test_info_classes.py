@@ -336,6 +336,21 @@ def test_the_row_for_a_named_class_decides_and_a_row_for_another_activity_does_n
     assert decide(images, _evidence(IMAGES, CHAT), organisation_text=ORG_TEXT).deciding == 0
 
 
+def test_a_level_column_asks_of_the_information_of_its_own_level_only():
+    """"Låg: Ja · Måttlig: Ja, med undantag för personuppgifter": the exception is Måttlig's; information on nivå Låg
+    may go in without it. A comment field asks what it says of every class."""
+    levels = read_row(LEVELS)
+    assert levels.condition_at(("låg måttlig hög", 0)) == ""
+    assert levels.condition_at(("låg måttlig hög", 1)) == "med undantag för personuppgifter"
+    low = analyse("Får jag använda DeepL Pro via kommunens licens för information på nivå Låg?")
+    assert (decide(low, _evidence(LEVELS), organisation_text=ORG_TEXT).verdict,
+            decide(low, _evidence(LEVELS), organisation_text=ORG_TEXT).deciding) == ("yes", 0)
+    middle = analyse("Får jag använda DeepL Pro via kommunens licens för information på nivå Måttlig?")
+    assert decide(middle, _evidence(LEVELS), organisation_text=ORG_TEXT).verdict == "conditional"
+    copilot = read_row(COPILOT)
+    assert copilot.condition_at(("number", 0)) == copilot.condition == "Ingen särskild behörighet krävs."
+
+
 def test_a_yes_no_question_on_a_tool_for_a_named_class_is_decided_by_the_tools_row():
     """"Är DeepL godkänt för nivå Hög?", "funkar copilot chat för nivå hög?": whether a tool may be used for a class
     is a permission, whatever the question's form."""
