@@ -2115,8 +2115,11 @@ def test_ai_that_someone_outside_the_staff_uses_is_not_what_the_rules_on_the_sta
                      "Kan jag använda AI-portalen för ett brev till en klient?",
                      "What sentence should I put on a letter to clients that was written with AI?",
                      # (the organisation's own use, whose effect on the outsiders is asked about)
-                     "Ska klienterna kunna ifrågasätta sina uppgifter när kommunen använder AI?"):
+                     "Ska klienterna kunna ifrågasätta sina uppgifter när kommunen använder AI?",
+                     # (a passive tells of no outsider using AI)
+                     "Ska klienterna informeras när AI används i deras ärenden?"):
         assert covered(analyse(question), [(None, 0.95)], [passage], gates), question
+    assert ai_users("Ska invånarna informeras när AI används, och ska de kunna ifrågasätta beslut?") == set()
     # A document that speaks of them using AI, or a question whether the rules apply to it, is answered.
     theirs = "Riktlinjen gäller inte AI-tjänster som klienter använder själva."
     own = Passage("q", theirs, "d", "Riktlinje", "org", True, "rules", "1", 0, len(theirs))
