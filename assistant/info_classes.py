@@ -60,7 +60,7 @@ class ClassRow:
     highest: Rank | None       # the highest class the tool is approved for (None: none)
     condition: str             # what the row adds beside the class (a comment, or the cell's "Ja, med undantag …")
     comments: str = ""         # what the row adds beside every class (its comment fields)
-    allowed: tuple = ()        # for level columns: (level, what its yes cell adds) for each level that says yes
+    allowed: tuple[tuple[Rank, str], ...] = ()   # for level columns: (level, what its yes cell adds), each yes level
 
     def condition_at(self, level: Rank) -> str:
         """What the row asks of information of a class: the cell of that level where the row has level columns
