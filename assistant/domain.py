@@ -65,7 +65,7 @@ SCHEMA: dict[str, tuple[str, dict[str, str]]] = {
                                                   "claimed_permission", "universal", "at_all", "may", "background",
                                                   "background_turn", "to_be_published", "already_out",
                                                   "counts_as", "sentence_adverb", "review", "decided_by",
-                                                  "objects")}),
+                                                  "objects", "if_anyone")}),
     "quoting": ("table", {"continues": "pattern", "asks_list": "pattern", "refers_back": "pattern",
                            "ban_lifted_by": "pattern"}),
     "durations": ("table", {"deadline": "pattern", "stated": "pattern", "units": "number map", "numbers": "number map",

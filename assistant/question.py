@@ -113,7 +113,8 @@ _SKIP = _LEXICON["skip"]
 _NOT_DONE = _LEXICON["not_done"]
 # The question says a decision or approval it needs is still awaited ("medan vi väntar på beskedet").
 PENDING, NEW_TOOL, TRIAL, APPROVED_SAID = (_LEXICON[k] for k in ("pending", "new_tool", "trial", "approved_said"))
-_OBJECTS = _LEXICON["objects"]
+_OBJECTS, _IF_ANYONE = _LEXICON["objects"], _LEXICON["if_anyone"]
+SUPPOSED_WINDOW = 80    # how far before an objection the asker's "stänger av om någon" may stand
 
 
 def said_absent(text: str, at: int) -> bool:
@@ -150,8 +151,10 @@ def approval_pending(text: str) -> bool:
 
 def objected(text: str) -> bool:
     """Whether the question says someone objects to what it asks to do ("men en kollega säger nej"), not that no one
-    does ("ingen har sagt nej")."""
-    return any(not said_absent(text, m.start()) for m in _OBJECTS.finditer(text))
+    does ("ingen har sagt nej") nor what the asker will do if anyone does ("… och stänger av om någon invänder")."""
+    return any(not said_absent(text, m.start())
+               and not _IF_ANYONE.search(text[max(0, m.start() - SUPPOSED_WINDOW):m.start()])
+               for m in _OBJECTS.finditer(text))
 
 
 def skipped_duty(text: str, absent: set[str] = frozenset()) -> str:

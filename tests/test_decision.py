@@ -1568,7 +1568,8 @@ def test_a_rule_that_holds_only_while_no_one_objects_is_broken_by_a_question_tha
     for text in ("vill spela in apt:n och låta ai göra anteckningar men en kollega säger nej, kan vi köra ändå?",
                  "Alla fick information i kallelsen, men en kollega har svarat att hon inte vill bli inspelad. Kan vi "
                  "spela in ändå?",
-                 "One of the participants objects to the recording. Can we go on transcribing?"):
+                 "One of the participants objects to the recording. Can we go on transcribing?",
+                 "Om någon deltagare motsätter sig, kan vi spela in mötet ändå?"):
         q = analyse(text)
         assert q.objected, text
         for rule in (ban, stop):
@@ -1577,6 +1578,8 @@ def test_a_rule_that_holds_only_while_no_one_objects_is_broken_by_a_question_tha
     # That no one objects, or an objection to something else than the question's doing, breaks nothing.
     for text in ("Alla har informerats i förväg och ingen har sagt nej. Får vi spela in mötet?",
                  "I tell everyone at the start and nobody has objected so far. Can I turn on transcription?",
+                 # (what the asker will do if anyone objects keeps the rule)
+                 "Jag informerar alla när mötet börjar och stänger av om någon invänder. Får vi spela in mötet?",
                  "Får vi spela in mötet och låta AI göra minnesanteckningar?"):
         q = analyse(text)
         assert not q.objected, text
