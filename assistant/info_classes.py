@@ -58,16 +58,20 @@ def rank(text: str) -> Rank | None:
 class ClassRow:
     tool: str                  # what the row's first field names
     highest: Rank | None       # the highest class the tool is approved for (None: none)
-    condition: str             # what the row adds beside the class (a comment, or the cell's "Ja, med undantag …")
     comments: str = ""         # what the row adds beside every class (its comment fields)
     allowed: tuple[tuple[Rank, str], ...] = ()   # for level columns: (level, what its yes cell adds), each yes level
 
-    def condition_at(self, level: Rank) -> str:
+    @property
+    def condition(self) -> str:
+        """What the row adds beside its highest class (a comment, or the cell's "Ja, med undantag …")."""
+        return self.condition_at(self.highest)
+
+    def condition_at(self, level: Rank | None) -> str:
         """What the row asks of information of a class: the cell of that level where the row has level columns
         ("Låg: Ja · Måttlig: Ja, med undantag för personuppgifter om barn och elever" asks nothing of Låg), else
-        what it adds beside its highest class."""
-        cell = next((c for lv, c in self.allowed if lv == level), None)
-        return self.condition if cell is None else " ".join(c for c in (cell, self.comments) if c)
+        the highest level's; and its comments."""
+        cells = dict(self.allowed)
+        return " ".join(c for c in (cells.get(level, cells.get(self.highest, "")), self.comments) if c)
 
 
 def read_row(text: str) -> ClassRow | None:
@@ -76,7 +80,7 @@ def read_row(text: str) -> ClassRow | None:
     name, _, tool = fields[0].partition(":")
     if len(fields) < 2 or not tool.strip() or not TOOL_FIELD.search(name.strip()):
         return None
-    highest, cell, comments, found, allowed = None, "", [], False, []
+    highest, comments, found, allowed = None, [], False, []
     for field in fields[1:]:
         key, _, value = (part.strip() for part in field.partition(":"))
         if HIGHEST_FIELD.search(key):
@@ -87,14 +91,12 @@ def read_row(text: str) -> ClassRow | None:
             # A level column: the highest level whose cell says yes; what that cell adds is a condition.
             found = True
             if _NORMATIVE["answer_yes"].search(value):
-                said = _NORMATIVE["answer_yes"].sub("", value, count=1).strip(" ,.")
-                allowed.append((level, said))
+                allowed.append((level, _NORMATIVE["answer_yes"].sub("", value, count=1).strip(" ,.")))
                 if highest is None or level[1] > highest[1]:
-                    highest, cell = level, said
+                    highest = level
     if not found:
         return None
-    return ClassRow(tool.strip(), highest, " ".join(c for c in (cell, *comments) if c), " ".join(comments),
-                    tuple(allowed))
+    return ClassRow(tool.strip(), highest, " ".join(comments), tuple(allowed))
 
 
 _PARENTHESES = re.compile(r"\([^()]{0,200}+\)")

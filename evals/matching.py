@@ -35,7 +35,7 @@ def _word_starts(folded: str) -> tuple[int, ...]:
 # table as a person reads it ("Microsoft Copilot Chat (company account) Klass 2 No customer personal data at all.")
 # is that row without the headers.
 _ROW_SEPARATOR = " · "
-_CELL_HEADER = re.compile(r"(?:^|(?<= · ))[^:·\n]{1,40}+:\s++", re.M)
+_CELL_HEADER = re.compile(r"(?:^|(?<= · ))[^:·]{1,40}+:\s++")      # (applied to one line at a time)
 
 
 def _cells(text: str) -> str:
