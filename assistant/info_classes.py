@@ -347,12 +347,24 @@ def excluded_classes(rule: str) -> set[Rank]:
     return out
 
 
-def comment_met(condition: str, question: Question) -> bool:
+# Where a row's comment parts into requirements of its own: "Licence approved by your manager; no personnummer, no
+# Klass 4", "Kräver att din chef har beställt behörighet och att du har gått AI-körkortet".
+_COMMENT_PART = re.compile(r"[;.]\s*+|,\s*+(?=(?:ingen|inget|inga|no|not)\b)|\s(?:och|and)\s++(?=att\b|that\b)", re.I)
+
+
+def comment_parts(condition: str) -> list[str]:
+    return [p.strip() for p in _COMMENT_PART.split(condition) if p.strip()]
+
+
+def comment_met(condition: str, question: Question, asked: Rank | None = None) -> bool:
     """Whether what the row adds asks nothing of this question: nothing, a waiver ("Ingen särskild behörighet
-    krävs"), or a limit on data the question says is not involved ("No customer personal data at all")."""
+    krävs"), a limit on data the question says is not involved ("No customer personal data at all"), or a limit on
+    classes above the question's (`asked`: "no Klass 4" for Klass 2)."""
     if not condition.strip():
         return True
     if not _NEGATED_COMMENT.match(condition):
         return False
+    if limits := classes_named(condition):
+        return asked is not None and all(r[0] == asked[0] and r[1] > asked[1] for r in limits)
     about = {c.name for c in concepts_in(condition)} & DATA_KINDS
     return about <= question.absent

@@ -19,8 +19,9 @@ from assistant.situation.reader import clauses, condition_of, requirement_of
 from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_words, stems
 from assistant.validity import ended_by, in_force_at, out_of_force
 from assistant.info_classes import (DATA_KINDS, FLOOR, MIN_STEM, ClassRow, activity_fit, any_floor, bans_its_class,
-                                    class_floor, classes_named, comment_met, excluded_classes, first_class_at,
-                                    other_activity, lowest, question_class, read_row, stated_class, stemmers)
+                                    class_floor, classes_named, comment_met, comment_parts, excluded_classes,
+                                    first_class_at, other_activity, lowest, question_class, Rank, rank, read_row,
+                                    stated_class, stemmers)
 from ingest.rules.reader import condition_span
 from ingest.sentences import INLINE_ITEM, split_spans
 
@@ -517,7 +518,7 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
                 # A comment that only advises against the tool ("Discouraged", "Avråds") asks nothing of information
                 # the class allows.
                 advice_only = e.advice and len(TOKEN.findall(row.condition)) <= ADVICE_WORDS
-                (permits if comment_met(row.condition_at(asked), question) or advice_only else conditions).append(i)
+                (permits if row_met(row.condition_at(asked), question, asked) or advice_only else conditions).append(i)
                 continue
             if floor is not None:
                 # The information is at least a class the row allows, and may be more: the row's class is the
@@ -604,6 +605,12 @@ def _decide_permission(question: Question, evidence: list[Evidence], allowed: fr
             # webben på måndag" is unpublished until Monday, unless the question says which class it is).
             continue
         if n.prohibit and about_other_tools(e.text, question, allowed):
+            continue
+        if n.prohibit and row is not None and (floor := FLOOR.search(e.text)) and row.highest is not None \
+                and (least := rank(e.text[floor.end():])) is not None and least[0] == row.highest[0] \
+                and least[1] <= row.highest[1]:
+            # "… is at least Klass 2, and must not be entered into a tool approved only for Klass 1": a ban on tools
+            # approved below the class the information is at least, and the tool asked about is approved for it.
             continue
         if n.prohibit and tools_in(e.asked_in) and about_other_tools(e.asked_in, question, allowed) \
                 and not {c.name for c in concepts_in(e.text)} & DATA_KINDS:
@@ -1224,6 +1231,29 @@ def _of_the_person(e: Evidence) -> bool:
     """A duty on the user that names no kind of data ("Den som ska använda SkrivStöd måste först genomgå kommunens
     introduktion …"): what the question says of its user settles it whatever material the question is about."""
     return e.norms.oblige and not e.norms.prohibit and not {c.name for c in concepts_in(e.text)} & DATA_KINDS
+
+
+def row_met(condition: str, question: Question, asked: Rank) -> bool:
+    """Whether the question meets each requirement a table row adds for its class (`asked`): each asks nothing of it
+    (`comment_met`), or is one the question states in its words ("Licence approved by your manager" and "Jag har en
+    licens … som min chef har godkänt")."""
+    return all(comment_met(part, question, asked) or _states(part, question) for part in comment_parts(condition))
+
+
+def _states(requirement: str, question: Question) -> bool:
+    """Whether a clause of the question that denies and asks nothing says a requirement in its words: two of them
+    besides tool names (English ones also by their Swedish glossary words: "manager", "chef"), or, of a requirement
+    of two words, its uncommon one ("att du har gått AI-körkortet" and "jag gick AI-körkortet")."""
+    if _NEGATION.search(requirement):
+        return False
+    tools = _part_stems(" ".join(m.group(0) for m in _TOOL_MENTION.finditer(requirement)))
+    words = _part_stems(requirement) - tools - _FRAME
+    words |= _part_stems(" ".join(GLOSSARY[w] for w in TOKEN.findall(requirement.lower()) if w in GLOSSARY)) - _FRAME
+    rare = _part_stems(" ".join(specific_words(requirement, detect_language(requirement)))) & words
+    needed = [rare] if len(words) <= 2 and rare else []
+    sentences = [question.text[a:b] for a, b in split_spans(question.text)]
+    said = [_part_stems(c) for c in clauses(question.text) + sentences if not _NEGATION.search(c) and not _ASKS.search(c)]
+    return any(len(words & c) >= min(2, len(words)) or any(r <= c for r in needed) for c in said)
 
 
 def _leans_met(e: Evidence, question: Question, pasted: bool) -> bool:

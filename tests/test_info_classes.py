@@ -636,3 +636,49 @@ def test_whether_information_counts_as_a_class_is_settled_by_the_sentence_giving
              "Måttlig.")
     d = decide(q, [Evidence(tool, tool, Norms(only=True, permit=True)), Evidence(floor, floor, Norms(oblige=True))])
     assert (d.verdict, d.deciding, d.reason) == ("no", 1, "factual_class")
+
+
+LICENSED = ("Tool: Microsoft 365 Copilot (licensed users only) · Highest class: Klass 3 · Conditions: Licence approved "
+            "by your manager; no personnummer, no Klass 4.")
+APPROVAL = ("AI-verktyg: Microsoft Copilot Chat med kommunkontot · Högsta tillåtna informationsklass: Klass 2 (känslig) · Villkor och "
+            "kommentarer: Kräver att din chef har beställt behörighet och att du har gått AI-körkortet.")
+
+
+def test_a_row_of_several_requirements_is_met_when_the_question_states_each():
+    """Each part of a row's comment asks something of its own: a requirement the question states in its words (in
+    Swedish under an English row too), a limit on data it says is not there, a limit on classes above its own."""
+    stated = analyse("Jag har en licens för Microsoft 365 Copilot som min chef har godkänt. Jag vill sammanfatta en "
+                     "intern prognos som är Klass 2, inga personnummer. Får jag det?")
+    assert decide(stated, _evidence(LICENSED), organisation_text=DEFINED).verdict == "yes"
+    # Without the approval, or with personnummer, or at the class the row leaves out, the row stays a condition.
+    for text in ("Jag har en licens för Microsoft 365 Copilot. Jag vill sammanfatta en intern prognos som är Klass 2, "
+                 "inga personnummer. Får jag det?",
+                 "Jag har en licens för Microsoft 365 Copilot som min chef har godkänt. Jag vill sammanfatta en intern "
+                 "prognos som är Klass 2. Får jag det?"):
+        assert decide(analyse(text), _evidence(LICENSED), organisation_text=DEFINED).verdict == "conditional", text
+    above = analyse("Jag har en licens för Microsoft 365 Copilot som min chef har godkänt. Underlaget är Klass 4, inga "
+                    "personnummer. Får jag det?")
+    assert decide(above, _evidence(LICENSED), organisation_text=DEFINED).verdict != "yes"
+    # A requirement of two words is said by its uncommon one, whatever the verb's tense.
+    told = analyse("Min chef beställde behörighet till Copilot Chat åt mig och jag gick AI-körkortet i våras. Jag ska "
+                   "sammanfatta ett underlag som är Klass 2. Får jag använda Copilot Chat?")
+    assert decide(told, _evidence(APPROVAL), organisation_text=ORG_TEXT).verdict == "yes"
+    half = analyse("Min chef beställde behörighet till Copilot Chat åt mig. Jag ska sammanfatta ett underlag som är "
+                   "Klass 2. Får jag använda Copilot Chat?")
+    assert decide(half, _evidence(APPROVAL), organisation_text=ORG_TEXT).verdict == "conditional"
+
+
+def test_a_ban_on_tools_below_the_informations_least_class_does_not_hold_for_a_tool_approved_for_it():
+    floor = ("4.5 Information that is not published on our website is at least Klass 2, and must not be entered into "
+             "a tool approved only for Klass 1.")
+    free = "Tool: Free AI tools (ChatGPT free, Gemini) · Highest class: Klass 1 · Conditions: Discouraged."
+    licensed = analyse("My manager approved my Microsoft 365 Copilot licence. Can I use it to summarise an unpublished "
+                       "internal forecast? It is Klass 2, no personnummer.")
+    evidence = [Evidence(LICENSED, LICENSED, Norms()), Evidence(floor, floor, Norms(prohibit=True))]
+    assert decide(licensed, evidence, organisation_text=DEFINED).verdict == "yes"
+    # For the tool approved only below it, the ban holds.
+    unpublished = analyse("Can I use ChatGPT free to summarise an unpublished internal forecast? It is Klass 2, no "
+                          "personnummer.")
+    evidence = [Evidence(free, free, Norms()), Evidence(floor, floor, Norms(prohibit=True))]
+    assert decide(unpublished, evidence, organisation_text=DEFINED).verdict == "no"
+
