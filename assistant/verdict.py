@@ -1252,7 +1252,8 @@ def _states(requirement: str, question: Question) -> bool:
     rare = _part_stems(" ".join(specific_words(requirement, detect_language(requirement)))) & words
     needed = [rare] if len(words) <= 2 and rare else []
     sentences = [question.text[a:b] for a, b in split_spans(question.text)]
-    said = [_part_stems(c) for c in clauses(question.text) + sentences if not _NEGATION.search(c) and not _ASKS.search(c)]
+    said = [_part_stems(c) for c in clauses(question.text) + sentences
+            if not _NEGATION.search(c) and not _ASKS.search(c)]
     return any(len(words & c) >= min(2, len(words)) or any(r <= c for r in needed) for c in said)
 
 

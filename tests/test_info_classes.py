@@ -640,8 +640,8 @@ def test_whether_information_counts_as_a_class_is_settled_by_the_sentence_giving
 
 LICENSED = ("Tool: Microsoft 365 Copilot (licensed users only) · Highest class: Klass 3 · Conditions: Licence approved "
             "by your manager; no personnummer, no Klass 4.")
-APPROVAL = ("AI-verktyg: Microsoft Copilot Chat med kommunkontot · Högsta tillåtna informationsklass: Klass 2 (känslig) · Villkor och "
-            "kommentarer: Kräver att din chef har beställt behörighet och att du har gått AI-körkortet.")
+APPROVAL = ("AI-verktyg: Microsoft Copilot Chat med kommunkontot · Högsta tillåtna informationsklass: Klass 2 (känslig) · "
+            "Villkor och kommentarer: Kräver att din chef har beställt behörighet och att du har gått AI-körkortet.")
 
 
 def test_a_row_of_several_requirements_is_met_when_the_question_states_each():
