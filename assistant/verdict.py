@@ -404,9 +404,11 @@ def _permission(question: Question, evidence: list[Evidence], allowed: frozenset
     if decision.rule is not None:
         return decision                        # read as the decision read it (the exception of a permission)
     read = decision.deciding is not None and _read_norms(evidence[decision.deciding], question)
-    if read and read.prohibit and decision.verdict != "no" and evidence[decision.deciding].advice \
-            and read_row(evidence[decision.deciding].text):
-        # A tool's row that advises against it ("Discouraged") allows its class: advice is no ban to contradict.
+    row = read and read.prohibit and decision.verdict != "no" and read_row(evidence[decision.deciding].text)
+    if row and (evidence[decision.deciding].advice or _row_allows(row, question, organisation_text)):
+        # A tool's row that advises against it ("Discouraged") allows its class: advice is no ban to contradict; nor
+        # is the ban of a row's comment that the question says is not the case ("Bilder får inte föreställa …
+        # verkliga, igenkännbara personer" and "det är ingen riktig eller igenkännbar person").
         read = replace(read, prohibit=False, permit=True)
     return replace(decision, rule=read or None)
 
@@ -1235,9 +1237,29 @@ def _of_the_person(e: Evidence) -> bool:
 
 def row_met(condition: str, question: Question, asked: Rank) -> bool:
     """Whether the question meets each requirement a table row adds for its class (`asked`): each asks nothing of it
-    (`comment_met`), or is one the question states in its words ("Licence approved by your manager" and "Jag har en
-    licens … som min chef har godkänt")."""
-    return all(comment_met(part, question, asked) or _states(part, question) for part in comment_parts(condition))
+    (`comment_met`), is one the question states in its words ("Licence approved by your manager" and "Jag har en
+    licens … som min chef har godkänt"), or bans what the question says is not the case."""
+    return all(comment_met(part, question, asked) or _states(part, question) or _denied(part, question)
+               for part in comment_parts(condition))
+
+
+def _row_allows(row: ClassRow, question: Question, organisation_text: str) -> bool:
+    """Whether a row allows its tool for the question's information: its class is known, not above the row's, and
+    the question meets what the row adds for it."""
+    asked = row.highest and question_class(question, row.highest[0], organisation_text)
+    return bool(asked) and asked[1] <= row.highest[1] and row_met(row.condition_at(asked), question, asked)
+
+
+def _denied(ban: str, question: Question) -> bool:
+    """Whether a clause of the question denies what a ban is on, in two of its words: "Bilder får inte föreställa …
+    verkliga, igenkännbara personer" and "det är ingen riktig eller igenkännbar person". (Not a clause that restates
+    a rule, with a modal verb: "jag vet att bilder inte får föreställa verkliga personer".)"""
+    if not _NEGATION.search(ban):
+        return False
+    words = _part_stems(ban) - _FRAME - _part_stems(" ".join(_NEGATION.findall(ban)))
+    denials = [_part_stems(c) for c in clauses(question.text) if _NEGATION.search(c) and not _MODAL.search(c)
+               and not _ASKS.search(c)]
+    return any(len(words & c) >= min(2, len(words)) for c in denials)
 
 
 def _states(requirement: str, question: Question) -> bool:

@@ -682,3 +682,17 @@ def test_a_ban_on_tools_below_the_informations_least_class_does_not_hold_for_a_t
     evidence = [Evidence(free, free, Norms()), Evidence(floor, floor, Norms(prohibit=True))]
     assert decide(unpublished, evidence, organisation_text=DEFINED).verdict == "no"
 
+
+
+def test_a_rows_ban_the_question_says_is_not_the_case_is_met_and_decides_yes():
+    designer = ("AI-verktyg: Microsoft Designer med kommunkontot · Högsta tillåtna informationsklass: Klass 0 (öppen) · "
+                "Villkor och kommentarer: Bilder får inte föreställa eller efterlikna verkliga, igenkännbara personer.")
+    made_up = analyse("Affischen står redan på webbplatsen. Jag vill att Microsoft Designer gör en bild på en påhittad "
+                      "familj – det är ingen riktig eller igenkännbar person. Får jag det?")
+    decision = decide(made_up, _evidence(designer), organisation_text=ORG_TEXT)
+    assert (decision.verdict, decision.deciding) == ("yes", 0)
+    # A question that restates the ban does not deny it, nor does one that says nothing of who is in the picture.
+    for text in ("Affischen står redan på webbplatsen. Jag vet att bilder inte får föreställa verkliga personer, men "
+                 "får jag låta Microsoft Designer göra en bild på vår kommundirektör?",
+                 "Affischen står redan på webbplatsen. Får jag låta Microsoft Designer göra en bild till den?"):
+        assert decide(analyse(text), _evidence(designer), organisation_text=ORG_TEXT).verdict != "yes", text
