@@ -685,8 +685,8 @@ def test_a_ban_on_tools_below_the_informations_least_class_does_not_hold_for_a_t
 
 
 def test_a_rows_ban_the_question_says_is_not_the_case_is_met_and_decides_yes():
-    designer = ("AI-verktyg: Microsoft Designer med kommunkontot · Högsta tillåtna informationsklass: Klass 0 (öppen) · "
-                "Villkor och kommentarer: Bilder får inte föreställa eller efterlikna verkliga, igenkännbara personer.")
+    designer = ("AI-verktyg: Microsoft Designer med kommunkontot · Högsta tillåtna informationsklass: Klass 0 (öppen) "
+                "· Villkor och kommentarer: Bilder får inte föreställa eller efterlikna verkliga, igenkännbara personer.")
     made_up = analyse("Affischen står redan på webbplatsen. Jag vill att Microsoft Designer gör en bild på en påhittad "
                       "familj – det är ingen riktig eller igenkännbar person. Får jag det?")
     decision = decide(made_up, _evidence(designer), organisation_text=ORG_TEXT)
