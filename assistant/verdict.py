@@ -1109,8 +1109,10 @@ def asked_words(question: Question) -> set[str]:
 def says_more_of(following: str, rule: str, question: Question) -> bool:
     """Whether a sentence that goes on from a rule names something of the question's that the rule does not ("It is
     not permitted in meetings with customers" after "… permitted only in internal meetings …", for a customer who
-    joins the call)."""
-    return bool((_part_stems(following) & _part_stems(question.text)) - _part_stems(rule) - _FRAME)
+    joins the call); not what the question names only as not involved ("no customer data")."""
+    shared = (_part_stems(following) & _part_stems(question.text)) - _part_stems(rule) - _FRAME
+    return any(not said_absent(question.text, m.start()) for m in _PART.finditer(question.text)
+               if _part_stems(m.group(0)) & shared)
 
 
 def _states_exception(condition: str, question: Question) -> bool:

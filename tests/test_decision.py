@@ -2575,3 +2575,14 @@ def test_a_factual_question_is_read_by_the_sentence_or_list_item_of_a_quote_that
     q.kind = "factual"             # as the engine's learned reader reads it (assistant/question_kind)
     d = decide(q, [Evidence(quote, quote, Norms())])
     assert (d.verdict, d.deciding) == ("yes", 0)
+
+
+def test_a_ban_a_quote_goes_on_into_names_something_of_the_question_only_when_not_named_as_absent():
+    from assistant.verdict import says_more_of
+
+    rule = "Meeting transcription is permitted only in internal meetings where all participants have been told."
+    ban = "It is not permitted in meetings with customers or in board meetings."
+    joined = analyse("Can we transcribe our internal meeting? A customer joins the call.")
+    assert says_more_of(ban, rule, joined)
+    absent = analyse("Can we transcribe our internal meeting? We talk about procedures, no customer data.")
+    assert not says_more_of(ban, rule, absent)

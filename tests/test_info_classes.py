@@ -696,3 +696,12 @@ def test_a_rows_ban_the_question_says_is_not_the_case_is_met_and_decides_yes():
                  "får jag låta Microsoft Designer göra en bild på vår kommundirektör?",
                  "Affischen står redan på webbplatsen. Får jag låta Microsoft Designer göra en bild till den?"):
         assert decide(analyse(text), _evidence(designer), organisation_text=ORG_TEXT).verdict != "yes", text
+
+
+def test_a_common_word_the_question_names_only_as_not_involved_places_it_in_no_class():
+    org = ("Klass 1 Intern (internal): ordinary internal information, e.g. meeting notes.\n"
+           "Klass 2 Konfidentiell (confidential): customer records, contracts.\n")
+    none = analyse("Can I summarise internal meeting notes in Copilot Chat? No customer records in them.")
+    assert class_floor(none, "number", org) == ("number", 1)
+    some = analyse("Can I summarise internal meeting notes about a customer in Copilot Chat?")
+    assert class_floor(some, "number", org) == ("number", 2)
