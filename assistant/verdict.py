@@ -384,6 +384,14 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
                            and bans_its_class(e.text, question, organisation_text)), None)
             if banned is not None:
                 return Decision("no", banned, reason="class_banned", rule=Norms(prohibit=True))
+        if decision.verdict == "yes" and decision.deciding is not None \
+                and _MAJORITY.search(evidence[decision.deciding].text) and ai_share(question.text) != "major":
+            # "Text … som till största delen har skapats med AI ska märkas" and "Copilot hjälpte mig bara med
+            # ingressen, ungefär en femtedel": a duty for mostly AI-made text is not on a text AI made a small share
+            # of; for a question that does not say how much, it depends on that.
+            if ai_share(question.text) == "minor":
+                return Decision("no", decision.deciding, reason="minor_share")
+            return Decision("conditional", decision.deciding, (decision.deciding,), reason="factual_condition")
         if decision.verdict == "yes" and _SUFFICIENCY.search(question.text) \
                 and evidence[decision.deciding].norms.oblige:
             # "Vår chattbot skriver att den är en AI. Räcker det?" and "AI-funktioner … ska godkännas innan de
@@ -1555,6 +1563,18 @@ def _decider(pattern, text: str) -> str | None:
 def asked_decider(text: str) -> str | None:
     """Whom a yes/no question asks whether they decided the document ("… beslutade av kommunfullmäktige?")."""
     return _decider(_ASKED_DECIDER, text)
+
+
+_MAJORITY = _LEXICON["majority"]
+_MINOR_SHARE, _MAJOR_SHARE = shipped().question["minor_share"], shipped().question["major_share"]
+
+
+def ai_share(text: str) -> str | None:
+    """How much of its text the question says AI made: "minor" ("bara ingressen, ungefär en femtedel"), "major" ("i
+    princip hela", "det mesta"), or None when it does not say."""
+    if _MAJOR_SHARE.search(text):
+        return "major"
+    return "minor" if _MINOR_SHARE.search(text) else None
 
 
 def _factual(question: Question, evidence: list[Evidence], names: str) -> Decision:

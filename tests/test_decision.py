@@ -2586,3 +2586,19 @@ def test_a_ban_a_quote_goes_on_into_names_something_of_the_question_only_when_no
     assert says_more_of(ban, rule, joined)
     absent = analyse("Can we transcribe our internal meeting? We talk about procedures, no customer data.")
     assert not says_more_of(ban, rule, absent)
+
+
+def test_a_duty_for_mostly_ai_made_text_is_not_on_a_small_share_and_depends_on_an_unsaid_one():
+    duty = ev("Text som skickas till invånare och som till största delen har skapats med AI ska märkas.",
+              Norms(oblige=True))
+    small = analyse("Copilot hjälpte mig bara med ingressen, ungefär en femtedel av texten. Måste broschyren till "
+                    "invånarna märkas?")
+    small.kind = "factual"
+    assert (decide(small, [duty]).verdict, decide(small, [duty]).reason) == ("no", "minor_share")
+    unsaid = analyse("Måste texter som går ut till invånarna märkas om man har tagit hjälp av AI?")
+    unsaid.kind = "factual"
+    assert decide(unsaid, [duty]).verdict == "conditional"
+    # A question that says AI made most of it is under the duty.
+    most = analyse("Copilot skrev det mesta av brevet till invånarna. Måste det märkas?")
+    most.kind = "factual"
+    assert decide(most, [duty]).verdict == "yes"
