@@ -1619,9 +1619,11 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     # first of its sentence, not a tool or the organisation's own name).
     untooled = _TOOL_MENTION.sub(" ", question.text)        # "Copilot Chat" names a tool, not what is asked
     names = {w.lower() for w in _NAME_WORD.findall(untooled)}
-    if _PREDICATE.search(question.text):
+    if _PREDICATE.search(question.text) or len(asked_words) <= 1:
         # What a question predicates a tool's standing of ("Is Sana AI considered a publicly available AI service?",
-        # "Räknas Copilot som godkänt?") is about that tool: the sentence that lists it settles the question.
+        # "Räknas Copilot som godkänt?") is about that tool: the sentence that lists it settles the question. So is a
+        # question that asks nothing else of it ("har kommunen granskat ChatGPT?"): a sentence on reviewing AI output
+        # does not settle it.
         names |= {w.lower() for m in _TOOLS.finditer(question.text) for w in TOKEN.findall(m.group(0))
                   if not framed(w.lower()) and w.lower() != "ai"}
     asked_words |= {w for w in names if not framed(w) and key(w) not in question.absent_words}

@@ -2602,3 +2602,12 @@ def test_a_duty_for_mostly_ai_made_text_is_not_on_a_small_share_and_depends_on_a
     most = analyse("Copilot skrev det mesta av brevet till invånarna. Måste det märkas?")
     most.kind = "factual"
     assert decide(most, [duty]).verdict == "yes"
+
+
+def test_a_yes_no_question_that_asks_nothing_but_a_verb_of_a_tool_is_settled_only_by_a_sentence_naming_the_tool():
+    q = analyse("Har kommunen granskat ChatGPT så att vi vet att den är säker att använda?")
+    q.kind = "factual"
+    review = ev("När medarbetare producerar något med stöd av AI ansvarar den för att granska och rätta eventuella fel.")
+    assert decide(q, [review]).verdict != "yes"
+    reviewed = ev("Kommunen har granskat ChatGPT och bedömt att den får användas för öppen information.")
+    assert decide(q, [reviewed]).verdict == "yes"
