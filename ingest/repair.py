@@ -338,11 +338,16 @@ def _assemble(text: str, tokens: list[re.Match], first: list[str | None], final:
     records: list[ContextRepair] = []
     joined_right = {k + 1 for k in joins}
     for k, m in enumerate(tokens):
-        if k in joins:
-            b = tokens[k + 1]
-            s, e = spans[k][0], spans[k + 1][1]
-            ev = max(evidence.get(k, 0.0), evidence.get(k + 1, 0.0))
-            word_list = (first[k] or m.group()) + text[m.end():b.start()] + (first[k + 1] or b.group())
+        if k in joins and k not in joined_right:
+            # one record for a word split at several hyphens ("informations- säkerhets- ansvarig")
+            last_part = k + 1
+            while last_part in joins:
+                last_part += 1
+            b = tokens[last_part]
+            s, e = spans[k][0], spans[last_part][1]
+            ev = max(evidence.get(j, 0.0) for j in range(k, last_part + 1))
+            word_list = "".join((first[j] or tokens[j].group()) + text[tokens[j].end():tokens[j + 1].start()]
+                                for j in range(k, last_part)) + (first[last_part] or b.group())
             records.append(ContextRepair(m.start(), text[m.start():b.end()], repaired[s:e], _snippet(repaired, s, e),
                                          round(ev, 2), word_list))
         elif k in evidence and k not in joined_right and final[k] != m.group():   # not a return to the input

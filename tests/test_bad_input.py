@@ -16,7 +16,7 @@ from assistant.answer import Answer
 from assistant.engine import MAX_QUESTION_CHARS
 from ingest.sentences import BULLET, split_spans
 from ingest.errors import PolicyAssistantError
-from ingest.repair import TOKEN, repair_text
+from ingest.repair import HYPHEN_GAP, TOKEN, repair_text
 from tests.conftest import CORPUS, run_cli
 from tests.test_loaders import POLICY, write_pdf
 
@@ -189,19 +189,30 @@ def test_repair_only_changes_whole_repaired_tokens(parts, force):
         assert result.text == text and not result.repairs
         return
     # Rebuild the input from the output and the repair records: every character outside a repaired
-    # token is kept, in order, and each repaired token was a whole token of the input.
+    # token is kept, in order, and each repaired token was a whole token of the input. The one other change is
+    # a word split at hyphens and joined ("IT- säkerhetsansvarig"), recorded with all its parts and the gaps
+    # between them; a token repaired inside it is part of that record.
     tokens = {m.start(): m.group() for m in TOKEN.finditer(text)}
+    joins = [c for c in result.context_repairs if not TOKEN.fullmatch(c.original)]
+    for c in joins:
+        parts = list(TOKEN.finditer(c.original))
+        assert parts[0].start() == 0 and parts[-1].end() == len(c.original)
+        assert all(tokens.get(c.start + p.start()) == p.group() for p in parts)
+        assert all(HYPHEN_GAP.fullmatch(c.original[a.end():b.start()]) for a, b in zip(parts, parts[1:]))
+    inside = lambda at: any(c.start <= at < c.start + len(c.original) for c in joins)   # noqa: E731
+    edits = sorted([(c.start, c.original, c.replacement) for c in joins]
+                   + [(r.start, r.original, r.replacement) for r in result.repairs if not inside(r.start)])
     rebuilt, src, out = [], 0, 0
-    for r in result.repairs:
-        assert tokens.get(r.start) == r.original                    # a whole token, where it says
-        assert r.start >= src
-        kept = text[src:r.start]
+    for start, original, replacement in edits:
+        assert joins and inside(start) or tokens.get(start) == original     # a whole token, where it says
+        assert start >= src
+        kept = text[src:start]
         assert result.text[out:out + len(kept)] == kept             # untouched text between repairs
         out += len(kept)
-        assert result.text[out:out + len(r.replacement)] == r.replacement
-        out += len(r.replacement)
-        src = r.start + len(r.original)
-        rebuilt += [kept, r.original]
+        assert result.text[out:out + len(replacement)] == replacement
+        out += len(replacement)
+        src = start + len(original)
+        rebuilt += [kept, original]
     assert result.text[out:] == text[src:]
     assert "".join(rebuilt) + text[src:] == text
     for r in result.repairs:                                        # a repaired token is still one whole token
