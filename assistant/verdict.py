@@ -384,12 +384,13 @@ def decide(question: Question, evidence: list[Evidence], names: str = "", allowe
                            and bans_its_class(e.text, question, organisation_text)), None)
             if banned is not None:
                 return Decision("no", banned, reason="class_banned", rule=Norms(prohibit=True))
-        if decision.verdict == "yes" and decision.deciding is not None \
-                and _MAJORITY.search(evidence[decision.deciding].text) and ai_share(question.text) != "major":
+        share = ai_share(question.text)
+        if decision.verdict == "yes" and decision.deciding is not None and share != "major" \
+                and _MAJORITY.search(evidence[decision.deciding].text):
             # "Text … som till största delen har skapats med AI ska märkas" and "Copilot hjälpte mig bara med
             # ingressen, ungefär en femtedel": a duty for mostly AI-made text is not on a text AI made a small share
             # of; for a question that does not say how much, it depends on that.
-            if ai_share(question.text) == "minor":
+            if share == "minor":
                 return Decision("no", decision.deciding, reason="minor_share")
             return Decision("conditional", decision.deciding, (decision.deciding,), reason="factual_condition")
         if decision.verdict == "yes" and _SUFFICIENCY.search(question.text) \
@@ -1278,15 +1279,24 @@ def _states(requirement: str, question: Question) -> bool:
     of two words, its uncommon one ("att du har gått AI-körkortet" and "jag gick AI-körkortet")."""
     if _NEGATION.search(requirement):
         return False
-    tools = _part_stems(" ".join(m.group(0) for m in _TOOL_MENTION.finditer(requirement)))
-    words = _part_stems(requirement) - tools - _FRAME
+    words = _untooled_stems(requirement)
     words |= _part_stems(" ".join(GLOSSARY[w] for w in TOKEN.findall(requirement.lower()) if w in GLOSSARY)) - _FRAME
-    rare = _part_stems(" ".join(specific_words(requirement, detect_language(requirement)))) & words
-    needed = [rare] if len(words) <= 2 and rare else []
+    rare = _part_stems(" ".join(specific_words(requirement, detect_language(requirement)))) & words \
+        if len(words) <= 2 else set()
+    said = [_part_stems(c) for c in _stating_clauses(question)]
+    return any(len(words & c) >= min(2, len(words)) or rare and rare <= c for c in said)
+
+
+def _untooled_stems(text: str) -> set[str]:
+    """The stems of a text's words besides tool names and framing words."""
+    return _part_stems(text) - _part_stems(" ".join(m.group(0) for m in _TOOL_MENTION.finditer(text))) - _FRAME
+
+
+def _stating_clauses(question: Question) -> list[str]:
+    """The clauses of the question that state something (they deny and ask nothing), and its sentences, which "och"
+    does not split ("… och har gått introduktionen i AI och informationssäkerhet")."""
     sentences = [question.text[a:b] for a, b in split_spans(question.text)]
-    said = [_part_stems(c) for c in clauses(question.text) + sentences
-            if not _NEGATION.search(c) and not _ASKS.search(c)]
-    return any(len(words & c) >= min(2, len(words)) or any(r <= c for r in needed) for c in said)
+    return [c for c in clauses(question.text) + sentences if not _NEGATION.search(c) and not _ASKS.search(c)]
 
 
 def _leans_met(e: Evidence, question: Question, pasted: bool) -> bool:
@@ -1309,15 +1319,10 @@ def _leans_met(e: Evidence, question: Question, pasted: bool) -> bool:
         # (what the duty requires, from its verb: not whom or what it is on, which the question names as its topic:
         # "AI-funktioner som kommunen erbjuder invånare, till exempel chattbotar på webbplatsen, ska godkännas …")
         asked = asked[modal.start():]
-    tools = _part_stems(" ".join(m.group(0) for m in _TOOL_MENTION.finditer(asked)))
-    rule = _part_stems(asked) - tools - _FRAME
-
+    rule = _untooled_stems(asked)
     # Only what the question states, not what it asks: "Får jag använda Microsoft 365 Copilot …" names the tool of a
     # rule on that tool without saying anything about the training the rule requires.
-    # (Its sentences too, which "och" does not split: "… och har gått introduktionen i AI och informationssäkerhet".)
-    sentences = [question.text[a:b] for a, b in split_spans(question.text)]
-    said = [c for c in clauses(question.text) + sentences if not _NEGATION.search(c) and not _ASKS.search(c)]
-    return any(len(rule & _part_stems(c)) >= 2 for c in said)
+    return any(len(rule & _part_stems(c)) >= 2 for c in _stating_clauses(question))
 
 
 ONLY_SCOPE = _LEXICON["only_scope"]
