@@ -7,10 +7,17 @@ import re
 from functools import lru_cache
 
 from assistant.info_classes import read_row
+from assistant.terms import PRODUCT_NAME
 from assistant.verdict import APPROVED, norms, tools_in
 from ingest.sentences import split_spans
 
 _NEGATED = re.compile(r"\b(inte|ej|icke|not|never)\b", re.I)
+# A product named as the organisation's own beside others in a list (after "och", "eller", "and", "or" or a comma): a
+# compound after "AI" or another name, in the definite form of one thing or a name ("och AI-portalen", "eller
+# Ekby-Elin", not the kind "och AI-tjänster"), or a word with a capital inside.
+_OWN_PRODUCT = re.compile(r"(?:,|\b(?:och|eller|and|or))\s++(?P<name>"
+                          r"(?:AI|[A-ZÅÄÖ][a-zåäö]++)-(?:[A-ZÅÄÖ][a-zåäö]++|[a-zåäö]{2,40}?e[nt])\b|"
+                          + PRODUCT_NAME.pattern + ")")
 MAX_NAME_WORDS = 3          # a product's name in a table row: "Solbacka Assistenten", not a description
 
 
@@ -40,4 +47,7 @@ def allowed_tools(scope_text: str) -> frozenset[str]:
         approves = any(not _NEGATED.search(" ".join(sentence[:m.start()].split()[-3:])) for m in APPROVED.finditer(sentence))
         if (n.permit or n.only or approves) and not n.prohibit:
             allowed |= tools
+            # and the organisation's own products it names beside them, which no list of known tools can name:
+            # "Godkända AI-tjänster är … Microsoft Copilot Chat med inloggning via kommunkontot och AI-portalen"
+            allowed |= {m["name"].lower() for m in _OWN_PRODUCT.finditer(sentence) if not tools_in(m["name"])}
     return frozenset(allowed)

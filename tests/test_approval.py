@@ -14,8 +14,18 @@ def ev(text: str) -> Evidence:
 
 
 def test_tools_named_where_the_documents_approve_or_permit_are_allowed_and_a_negated_approval_is_not():
-    assert allowed_tools(POLICY) == {"copilot", "deepl"}
+    # (the organisation's own product listed beside a known tool is allowed too: "… och AI-portalen")
+    assert allowed_tools(POLICY) == {"copilot", "deepl", "ai-portalen"}
     assert not allowed_tools("AI-tjänster får användas med öppen information. ChatGPT får inte användas.")
+    # (a generic compound is no product: "Godkända AI-tjänster är …")
+    assert allowed_tools("Godkända AI-tjänster är Copilot Chat och AI-tjänster som IT har upphandlat.") == {"copilot"}
+
+
+def test_a_ban_on_another_allowed_tool_does_not_hold_for_the_organisations_own_product():
+    q = analyse("Jag har gått grundutbildningen. Får jag använda AI-portalen för svarsbrev med namnen på de sökande?")
+    ban = [ev("I Copilot Chat får personuppgifter inte användas.")]
+    assert decide(q, ban, allowed=allowed_tools(POLICY)).verdict != "no"
+    assert decide(q, ban, allowed=frozenset({"copilot", "deepl"})).verdict == "no"
 
 
 def test_a_question_that_names_an_allowed_tool_or_none_or_where_no_tool_is_allowed_by_name_is_not_unapproved():
