@@ -397,13 +397,16 @@ class Assistant:
     def _kind(self, q: Question, vec) -> str:
         """The question's kind as the learned reader reads it (assistant/question_kind), from the search vector it
         already has. A follow-up keeps the kind read with the question before it (what it leaves implicit), a claim
-        to check that says something may be done asks permission, and an embedding model the reader was not trained
-        on leaves the patterns' kind."""
+        to check that says something may be done asks permission, as does a question whether a tool can help with a
+        task (`[question] tool_help`), and an embedding model the reader was not trained on leaves the patterns'
+        kind."""
         from assistant.question_kind.reader import get_kind_reader
 
         reader = get_kind_reader()
         if reader.embedder != self._embedder_id or q.claim:
             return q.kind
+        if _TOOL_HELP.search(q.text) and tools_in(q.text):
+            return "permission"       # "kan copilot chat hjälpa mig skriva svaret?": may I use it for that
         if q.followup:
             # (one the patterns read as asking for information, though it opens with no question word, is read with
             # the question before it, which its search vector is of: "och kan den avgöra om kunden ska få anstånd?")
@@ -596,8 +599,8 @@ def asked_concepts(q: Question) -> list:
     return [c for c in CONCEPTS if c.name in q.concepts and c.pattern.search(asking)]
 
 
-_ASKS_FOR, _DOCUMENTS, _PREDICATE, _SECOND_QUESTION, _OPENS_INFO, _REVIEW = (shipped().question[k] for k in (
-    "asks_for", "documents", "predicate", "second_question", "info_start", "review"))
+_ASKS_FOR, _DOCUMENTS, _PREDICATE, _SECOND_QUESTION, _OPENS_INFO, _REVIEW, _TOOL_HELP = (shipped().question[k] for k in (
+    "asks_for", "documents", "predicate", "second_question", "info_start", "review", "tool_help"))
 PART_WORDS = 3
 
 

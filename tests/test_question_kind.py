@@ -96,3 +96,13 @@ def test_the_engine_decides_a_yes_no_question_the_patterns_read_as_information(a
     # A follow-up keeps the kind read with the question before it.
     history = [{"question": "Får jag använda Copilot Chat för ett internt PM?", "answer": "…"}]
     assert assistant.ask("och för en text till webben?", "norsjo", history=history).flags["kind"] == "permission"
+
+
+def test_a_question_whether_a_tool_can_help_with_a_task_asks_permission(assistant):
+    # (the reader reads these as yes/no questions of fact, which no sentence settles: "Information")
+    for question in ("ska skriva ett remissyttrande till lansstyrelsen om deras vattenplan. kan copilot chat hjalpa mig "
+                     "med utkastet?", "Can Copilot help me write the reply to a resident?"):
+        answer = assistant.ask(question, "nacka")
+        assert answer.flags["kind"] == "permission" and answer.verdict != "info", question
+    # (without a tool, or without a task of the asker's, it is what the reader reads)
+    assert assistant.ask("Vem kan hjälpa oss att formulera kraven?", "nacka").flags["kind"] != "permission"
