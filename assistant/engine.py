@@ -599,8 +599,9 @@ def asked_concepts(q: Question) -> list:
     return [c for c in CONCEPTS if c.name in q.concepts and c.pattern.search(asking)]
 
 
-_ASKS_FOR, _DOCUMENTS, _PREDICATE, _SECOND_QUESTION, _OPENS_INFO, _REVIEW, _TOOL_HELP = (shipped().question[k] for k in (
-    "asks_for", "documents", "predicate", "second_question", "info_start", "review", "tool_help"))
+_ASKS_FOR, _DOCUMENTS, _PREDICATE, _SECOND_QUESTION, _OPENS_INFO, _REVIEW, _TOOL_HELP = (
+    shipped().question[k] for k in ("asks_for", "documents", "predicate", "second_question", "info_start", "review",
+                                    "tool_help"))
 PART_WORDS = 3
 
 

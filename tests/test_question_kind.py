@@ -100,8 +100,8 @@ def test_the_engine_decides_a_yes_no_question_the_patterns_read_as_information(a
 
 def test_a_question_whether_a_tool_can_help_with_a_task_asks_permission(assistant):
     # (the reader reads these as yes/no questions of fact, which no sentence settles: "Information")
-    for question in ("ska skriva ett remissyttrande till lansstyrelsen om deras vattenplan. kan copilot chat hjalpa mig "
-                     "med utkastet?", "Can Copilot help me write the reply to a resident?"):
+    for question in ("ska skriva ett remissyttrande till lansstyrelsen om deras vattenplan. kan copilot chat "
+                     "hjalpa mig med utkastet?", "Can Copilot help me write the reply to a resident?"):
         answer = assistant.ask(question, "nacka")
         assert answer.flags["kind"] == "permission" and answer.verdict != "info", question
     # (without a tool, or without a task of the asker's, it is what the reader reads)
