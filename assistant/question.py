@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from assistant.domain import shipped
 from assistant.language import AI_DOMAIN, concepts_in, detect_language
 from assistant.sensitive import SensitiveFindings, scan
-from assistant.terms import STOP, TOKEN, key, specific_words
+from assistant.terms import STOP, content_words, key, specific_words
 
 # How a question says what it asks is data (assistant/data/domain.toml, [question]).
 _LEXICON = shipped().question
@@ -137,7 +137,7 @@ def absent_words(text: str, language: str) -> set[str]:
     # What the question says it does without ("utan att logga in med kommunkontot") is not involved either.
     out = {key(w) for w in specific_words(_group(_SKIP.search(text)), language)}
     # (every content word, however common: "no customer data" leaves out customers)
-    for w in {w.lower() for w in TOKEN.findall(text) if w.lower() not in STOP and len(w) > 2}:
+    for w in content_words(text):
         hits = list(re.finditer(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.I))
         if hits and all(said_absent(text, m.start()) for m in hits):
             out.add(key(w))

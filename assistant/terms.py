@@ -13,9 +13,14 @@ STOP = {"och", "att", "det", "är", "jag", "får", "som", "en", "ett", "på", "f
         "ai", "use", "använda", "kommunen", "kommunens", "är", "be", "for", "on", "this", "that", "with", "vara", "så"}
 
 
+def content_words(text: str) -> set[str]:
+    """The text's words besides function words and words of one or two letters (lower-cased)."""
+    return {w.lower() for w in TOKEN.findall(text) if w.lower() not in STOP and len(w) > 2}
+
+
 def stems(text: str) -> set[str]:
     # A light prefix stem: Swedish inflects by suffix ("uppgifter", "uppgifterna"), and compounds share heads.
-    return {w.lower()[:6] for w in TOKEN.findall(text) if w.lower() not in STOP and len(w) > 2}
+    return {w[:6] for w in content_words(text)}
 
 
 # Words at least this common in general language (wordfreq's Zipf scale) say little about what a question asks for
@@ -30,9 +35,7 @@ def specific_words(text: str, language: str, common: float = COMMON_ZIPF) -> set
 
     # A compound written with a hyphen is as common as its longest part: "AI-tjänster" as "tjänster",
     # "anläggnings-ID" as "anläggnings".
-    return {w.lower() for w in TOKEN.findall(text)
-            if w.lower() not in STOP and len(w) > 2
-            and zipf_frequency(max(w.lower().split("-"), key=len), language) < common}
+    return {w for w in content_words(text) if zipf_frequency(max(w.split("-"), key=len), language) < common}
 
 
 def specific_stems(text: str, language: str) -> set[str]:
