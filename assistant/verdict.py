@@ -16,7 +16,7 @@ from assistant.language import DEFINITION_QUESTION, GLOSSARY, concepts_in, detec
 from assistant.question import NOT_OPEN, Question, said_absent
 from assistant.sensitive import sensitive_words
 from assistant.situation.reader import clauses, condition_of, requirement_of
-from assistant.terms import PRODUCT_NAME, STOP, TOKEN, key, names_part_of, specific_words, stems
+from assistant.terms import PRODUCT_NAME, STOP, TOKEN, content_words, key, names_part_of, specific_words, stems
 from assistant.validity import ended_by, in_force_at, out_of_force
 from assistant.info_classes import (DATA_KINDS, FLOOR, MIN_STEM, ClassRow, activity_fit, any_floor, bans_its_class,
                                     class_floor, classes_named, comment_met, comment_parts, excluded_classes,
@@ -1810,6 +1810,9 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
         span = None
     if span and not _TEMPORAL.match(text, span[0]) and _states_condition(question, text[span[0]:span[1]]):
         return Decision("yes", -i, reason="factual_stated")
+    if span and not _TEMPORAL.match(text, span[0]) \
+            and (holds := _condition_told(question, text[span[0]:span[1]], text[:span[0]])) is not None:
+        return Decision("yes" if holds else "no", -i, reason="factual_told")
     if span and not _TEMPORAL.match(text, span[0]):
         # Unless the question states whether that condition holds ("jag använder bara min privata dator"), as the
         # situation reader reads it.
@@ -1863,7 +1866,12 @@ def _states_condition(question: Question, condition: str) -> bool:
     words = specific_words(condition, detect_language(condition))
     if words and _NEGATION.search(question.text):
         return False            # "jag använder inte kommunens utrustning": whether it holds is read, not matched
-    asked = TOKEN.findall(question.text.lower())
+    return _says_all(question.text, words)
+
+
+def _says_all(text: str, words: list[str]) -> bool:
+    """Whether a text says each of the words: a form of it, its glossary translation, or another spelling."""
+    asked = TOKEN.findall(text.lower())
 
     def said(word: str) -> bool:
         forms = {key(word)} | {key(t) for t in TOKEN.findall(GLOSSARY.get(word, "").lower())}
@@ -1871,6 +1879,31 @@ def _states_condition(question: Question, condition: str) -> bool:
             or (len(word) >= SPELLING_MIN and any(fuzz.ratio(w, word) >= SPELLING_RATIO for w in asked))
 
     return all(said(w) for w in words)
+
+
+_FIRST_CLAUSE = re.compile(r",|\s(?:och|samt|and)\s")
+
+
+def _condition_told(question: Question, condition: str, before: str) -> bool | None:
+    """Whether the question itself tells that a sentence's condition holds (True) or not (False): it says the words
+    of the condition's first clause, in a clause of its own with the same negation or the other ("om de inte har
+    betydelse för ett ärende" and "… även om den har betydelse för ett ärende?": it does not hold); None: not told.
+    Words the sentence names before its condition (`before`) name whom or what it is about, not the condition: "the
+    board" of "It applies to members of the board … when they use AI tools for board work"."""
+    first = _FIRST_CLAUSE.split(condition, maxsplit=1)[0]
+    # (of a clause of common words only, those: "när AI används" is told by "när kommunen använder AI")
+    named = specific_words(first, detect_language(first)) or content_words(first)
+    subject = {key(w) for w in specific_words(before, detect_language(before))}
+    words = [w for w in named if key(w) not in subject]
+    if not words:
+        return None
+    own = [c for c in clauses(question.text) if _says_all(c, words)]
+    if not own:
+        return None
+    negated = {bool(_NEGATION.search(c)) for c in own}
+    if len(negated) > 1:
+        return None
+    return negated.pop() == bool(_NEGATION.search(first))
 
 
 def contradicts(verdict: str, rule: Norms | None) -> bool:

@@ -1533,6 +1533,25 @@ def test_a_scope_condition_that_names_only_using_ai_or_what_the_question_says_ho
     assert (d.verdict, d.reason) == ("conditional", "factual_condition")
 
 
+def test_a_condition_the_question_says_holds_or_fails_settles_a_yes_no_question():
+    kept = ev("Transkriberingar och inspelningar raderas senast 30 dagar efter mötet, om de inte har betydelse för ett "
+              "ärende och därför ska bevaras.")
+    # the question says the words of the condition's first clause, without its negation: the condition fails
+    d = decide(analyse("Måste en transkribering raderas efter 30 dagar även om den har betydelse för ett ärende?"),
+               [kept])
+    assert (d.verdict, d.reason) == ("no", "factual_told")
+    # with it: the condition holds
+    d = decide(analyse("Måste en transkribering raderas efter 30 dagar om den inte har betydelse för något ärende?"),
+               [kept])
+    assert (d.verdict, d.reason) == ("yes", "factual_told")
+    # a condition on using AI and nothing else holds for every question about it
+    told = ev("Medborgare ska informeras om när AI används och ges möjlighet att förstå och ifrågasätta beslut.")
+    assert decide(analyse("Ska medborgarna få veta när kommunen använder AI?"), [told]).verdict == "yes"
+    # not said: still the condition
+    d = decide(analyse("Måste en transkribering raderas efter 30 dagar?"), [kept])
+    assert (d.verdict, d.reason) == ("conditional", "factual_condition")
+
+
 def test_an_approval_the_question_says_is_still_awaited_is_not_met():
     first = ev("Ny AI-tjänst får tas i bruk först efter beslut av IT-chefen.", Norms(permit=True, condition=True))
     waiting = analyse("Jag skickade ansökan om ett nytt AI-verktyg för två veckor sedan. Kan vi börja använda det "
