@@ -1869,7 +1869,7 @@ def _states_condition(question: Question, condition: str) -> bool:
     return _says_all(question.text, words)
 
 
-def _says_all(text: str, words: list[str]) -> bool:
+def _says_all(text: str, words: set[str] | list[str]) -> bool:
     """Whether a text says each of the words: a form of it, its glossary translation, or another spelling."""
     asked = TOKEN.findall(text.lower())
 

@@ -1544,7 +1544,7 @@ def test_a_condition_the_question_says_holds_or_fails_settles_a_yes_no_question(
     d = decide(analyse("Måste en transkribering raderas efter 30 dagar om den inte har betydelse för något ärende?"),
                [kept])
     assert (d.verdict, d.reason) == ("yes", "factual_told")
-    # a condition on using AI and nothing else holds for every question about it
+    # a clause of common words only is told by those words ("när AI används" and "när kommunen använder AI")
     told = ev("Medborgare ska informeras om när AI används och ges möjlighet att förstå och ifrågasätta beslut.")
     assert decide(analyse("Ska medborgarna få veta när kommunen använder AI?"), [told]).verdict == "yes"
     # not said: still the condition
