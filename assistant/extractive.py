@@ -267,9 +267,10 @@ def said_on(quotes: list[Sentence], index: SentenceIndex, question: Question) ->
     ansökan?"). Made once the verdict is decided: the rules were read as the sentences chosen, and the longer quote
     is for the reader. A rule quoted beside the chosen ones (`quotes_of` did not make its quote) goes on, as any quote
     does, into a sentence that only makes sense with it ("Ett sådant undantag gäller längst tre månader."). For a
-    permission question a quote also goes on into a ban or restriction right after it, the limit of what it allows
-    ("… Conditions: Only for office IT and web code. Not permitted for OT code or configuration."). A sentence
-    another quote holds is not taken."""
+    permission question a quote also goes on into a ban, restriction or duty right after it: the limit of what it
+    allows ("… Conditions: Only for office IT and web code. Not permitted for OT code or configuration."), or what
+    must be done when doing it ("… får användas i interna möten … Deltagarna ska informeras när mötet börjar"). A
+    sentence another quote holds is not taken."""
     asked = stems(question.query)
     out = []
     for k, quote in enumerate(quotes):
@@ -288,11 +289,11 @@ def said_on(quotes: list[Sentence], index: SentenceIndex, question: Question) ->
 
 
 def _limits(sentence: Sentence, question: Question) -> bool:
-    """Whether a sentence bans or restricts, for a permission question."""
+    """Whether a sentence bans, restricts or obliges, for a permission question."""
     if question.kind != "permission":
         return False
     norms = sentence_norms(sentence)
-    return norms.prohibit or norms.only
+    return norms.prohibit or norms.only or norms.oblige
 
 
 def _answer_goes_on(text: str, sentence: Sentence, following: Sentence, question: Question) -> bool:

@@ -375,6 +375,23 @@ def test_a_quote_goes_on_into_the_next_sentence_of_its_paragraph_that_names_what
     assert [s.text for s in said_on([sentences[0]], Index(), permission)] == [parts[0]]
 
 
+def test_for_a_permission_question_a_quote_goes_on_into_the_duty_right_after_it():
+    """"… får användas i interna möten." and "Deltagarna ska informeras när mötet börjar.": what must be done when
+    doing what a rule allows is part of the answer to whether it may be done. Not for a question asking what, and not
+    into a sentence that obliges nothing."""
+    from assistant.extractive import said_on
+    from assistant.question import analyse
+
+    parts = ["I piloten får transkribering i Teams användas i interna möten.",
+             "Deltagarna ska informeras när mötet börjar.", "Piloten följs upp i maj."]
+    sentences, Index = _sentences(" ".join(parts), parts)
+    permission = analyse("Kan vi slå på Teams-transkribering på ledningsgruppens veckomöte?")
+    permission.kind = "permission"
+    assert [s.text for s in said_on([sentences[0]], Index(), permission)] == [" ".join(parts[:2])]
+    permission.kind = "info"
+    assert [s.text for s in said_on([sentences[0]], Index(), permission)] == [parts[0]]
+
+
 def test_a_sentence_that_opens_with_they_is_quoted_with_the_sentence_that_says_who_they_are():
     from assistant.extractive import continued
     from assistant.question import analyse
