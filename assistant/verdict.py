@@ -1808,12 +1808,12 @@ def _factual(question: Question, evidence: list[Evidence], names: str) -> Decisi
     if span and _CONCESSION.search(text, 0, span[0]):
         # "… extra viktiga att skydda, även om de inte definieras som känsliga …": a concession holds either way.
         span = None
-    if span and not _TEMPORAL.match(text, span[0]) and _states_condition(question, text[span[0]:span[1]]):
-        return Decision("yes", -i, reason="factual_stated")
-    if span and not _TEMPORAL.match(text, span[0]) \
-            and (holds := _condition_told(question, text[span[0]:span[1]], text[:span[0]])) is not None:
-        return Decision("yes" if holds else "no", -i, reason="factual_told")
     if span and not _TEMPORAL.match(text, span[0]):
+        condition = text[span[0]:span[1]]
+        if _states_condition(question, condition):
+            return Decision("yes", -i, reason="factual_stated")
+        if (told := _condition_told(question, condition, text[:span[0]])) is not None:
+            return Decision("yes" if told else "no", -i, reason="factual_told")
         # Unless the question states whether that condition holds ("jag använder bara min privata dator"), as the
         # situation reader reads it.
         holds, fails = _situation(evidence[-i])
