@@ -22,7 +22,7 @@ from assistant.domain import shipped
 from assistant.approval import allowed_tools
 from assistant.gates import Gates, gates_for
 from assistant.selection_weights import ranking_for
-from assistant.extractive import FACT_CONCEPTS, MAX_SENTENCES, PASSAGES_READ, quotes_of, said_on, select
+from assistant.extractive import FACT_CONCEPTS, MAX_SENTENCES, PASSAGES_READ, quotes_of, name_stems, said_on, select
 from assistant.faq import faq_answer, find_faq
 from assistant.info_classes import DATA_KINDS, any_floor, class_runs, classes_named, read_row, stated_class
 from assistant.language import AI_DOMAIN, CONCEPTS, REQUIRED_ANSWER_TYPES, asks_for_decision_facts, concepts_in
@@ -155,7 +155,8 @@ class Assistant:
         passages = [p for p in passages if p.doc_id not in left_out]
         timings["embed"] = embed
         t1 = time.perf_counter()
-        chosen = select(q, vec, passages, self.retriever.sentences, retriever.named_documents(q.text), self.ranking)
+        chosen = select(q, vec, passages, self.retriever.sentences, retriever.named_documents(q.text), self.ranking,
+                        self._owner(organisation))
         if q.findings.any and chosen:
             chosen = self._with_rule_on_sensitive(q, organisation, chosen)
         org = retriever.organisations().get(organisation, {})
@@ -378,6 +379,10 @@ class Assistant:
         passages = sorted(self.retriever.scope_passages(organisation), key=lambda p: p.organisation != organisation)
         return (s for p in passages for s in self.retriever.sentences.of(p))
 
+    def _owner(self, organisation: str) -> frozenset[str]:
+        """The stems of the organisation's name, which no sentence answers by (extractive.candidates)."""
+        return name_stems(self.retriever.organisations().get(organisation, {}).get("name", ""))
+
     def _stands_alone(self, q: Question, organisation: str) -> bool:
         """History adds context to a question about the documents; it never lets an unrelated question through:
         "hur bokar jag friskvårdstimmen?" after a question on AI is refused as it would be first."""
@@ -385,7 +390,8 @@ class Assistant:
             return True
         alone, vec = q.alone
         passages = self.retriever.search(alone.query, organisation, k=SEARCH_K, query_vec=vec)
-        chosen = select(alone, vec, passages, self.retriever.sentences, ranking=self.ranking)
+        chosen = select(alone, vec, passages, self.retriever.sentences, ranking=self.ranking,
+                        owner=self._owner(organisation))
         return covered(alone, chosen, passages, self.gates, self.retriever.sentences) \
             and self._answered(alone, vec, passages)
 

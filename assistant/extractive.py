@@ -29,12 +29,21 @@ MIN_WORDS = 4              # headings and fragments are not answers
 _SHORT_SENTENCE = re.compile(r"^[A-ZÅÄÖ]\w*+(?: [\w-]++){1,2}\.$")
 
 
+def name_stems(name: str) -> frozenset[str]:
+    """The stems of an organisation's own name ("Ekby Energi AB", "Nacka kommun": its capitalised words, not the
+    kind of body it is, which "kommunala bolag" may ask about)."""
+    return frozenset(stems(" ".join(w for w in TOKEN.findall(name) if w[:1].isupper())))
+
+
 def candidates(question: Question, query_vec, passages: list[Passage], index: SentenceIndex,
-               named: set[str] = frozenset()) -> list[tuple[Sentence, np.ndarray]]:
-    """Every sentence of the passages read that may answer, with its features (selection_weights.FEATURES)."""
+               named: set[str] = frozenset(), owner: frozenset[str] = frozenset()) -> list[tuple[Sentence, np.ndarray]]:
+    """Every sentence of the passages read that may answer, with its features (selection_weights.FEATURES).
+    `owner`: the stems of the organisation's name, which say whose rules are asked for, not what is asked ("What
+    kinds of information count as Klass 3 at Ekby Energi?" is not answered by "Ekby Energi AB is a municipal
+    company")."""
     q = np.asarray(query_vec, dtype=np.float32)
     q /= max(float(np.linalg.norm(q)), 1e-9)
-    terms = stems(question.query + " " + expansion(question.query, question.language))
+    terms = stems(question.query + " " + expansion(question.query, question.language)) - owner
     expected = expected_answers(question.text)
     # A question about the document itself (who decided it, when, who owns it) is answered by its header fields.
     facts = bool(question.concepts & FACT_CONCEPTS)
@@ -65,7 +74,8 @@ def candidates(question: Question, query_vec, passages: list[Passage], index: Se
 
 
 def select(question: Question, query_vec, passages: list[Passage], index: SentenceIndex,
-           named: set[str] = frozenset(), ranking: Ranking | None = None) -> list[tuple[Sentence, float]]:
+           named: set[str] = frozenset(), ranking: Ranking | None = None,
+           owner: frozenset[str] = frozenset()) -> list[tuple[Sentence, float]]:
     """The best sentences, best first, at most MAX_SENTENCES, none repeating another.
 
     The organisation's own rules answer; general guidance is quoted when it answers better, or when the
@@ -77,7 +87,7 @@ def select(question: Question, query_vec, passages: list[Passage], index: Senten
     """
     ranking = ranking or default_ranking()
     weights, gate = ranking.of(question.kind), ranking.default
-    found = candidates(question, query_vec, passages, index, named)
+    found = candidates(question, query_vec, passages, index, named, owner)
     if not found:
         return []
     expected = expected_answers(question.text)

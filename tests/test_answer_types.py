@@ -545,3 +545,21 @@ def test_asking_that_it_be_said_in_the_text_is_about_transparency():
     for other in ("Står AI-portalen på listan över godkända tjänster?", "Vad ska jag ange i ansökan?",
                   "Får jag använda AI om jag står för innehållet?"):
         assert "transparency" not in names(other), other
+
+
+def test_the_organisations_own_name_is_not_what_a_question_asks_about():
+    """A sentence sharing only the organisation's name with the question ("… at Ekby Energi?") does not outrank the
+    one that answers: the name says whose rules are asked for."""
+    from assistant.extractive import name_stems, select
+    from assistant.question import analyse
+
+    text = ("Ekby Energi AB is a municipal company wholly owned by Ekby kommun. "
+            "Klass 3 Konfidentiell (confidential): customer data, contracts, personnel matters.")
+    passage, index = _one_passage(text, ["Ekby Energi AB", "Klass 3"], [[1.0, 0.0], [0.99, 0.14]])
+    q = analyse("What kinds of information count as Klass 3 at Ekby Energi?")
+    owner = name_stems("Ekby Energi AB")
+    assert owner == {"ekby", "energi"}
+    assert select(q, [1.0, 0.0], [passage], index, owner=owner)[0][0].text.startswith("Klass 3")
+    assert select(q, [1.0, 0.0], [passage], index)[0][0].text.startswith("Ekby Energi")
+    # The kind of body is not its name: "kommunala bolag" may be what is asked about.
+    assert name_stems("Nacka kommun") == {"nacka"}
