@@ -571,8 +571,7 @@ def test_a_quote_that_leads_in_to_a_list_goes_on_into_its_items():
     from assistant.extractive import said_on
     from assistant.question import analyse
 
-    text = ("Vid varje tillämpning av AI-system ska hänsyn tas till:\n"
-            "Mänsklig kontroll: Besluten fattas av människor.\n"
+    text = ("Vid varje tillämpning av AI-system ska hänsyn tas till:\nMänsklig kontroll: Besluten fattas av människor.\n"
             "Transparens: Medborgarna ska informeras när AI används.\nDataskydd: Personuppgifter skyddas.")
     firsts = ["Vid varje", "Mänsklig", "Transparens", "Dataskydd"]
     passage, index = _one_passage(text, firsts, [[1.0, 0.0]] * 4)
@@ -584,5 +583,4 @@ def test_a_quote_that_leads_in_to_a_list_goes_on_into_its_items():
     # Not a lead-in: a sentence on its own line after an ordinary sentence is not taken.
     plain = "Besluten fattas av människor.\nAnsökan görs i IT-portalen."
     passage, index = _one_passage(plain, ["Besluten", "Ansökan"], [[1.0, 0.0]] * 2)
-    quoted = said_on([index.of(passage)[0]], index, analyse("Vem fattar besluten?"))[0].text
-    assert quoted == "Besluten fattas av människor."
+    assert said_on([index.of(passage)[0]], index, analyse("Vem fattar besluten?"))[0].text == "Besluten fattas av människor."
