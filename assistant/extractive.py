@@ -186,7 +186,6 @@ _ITEM = re.compile(r"^\s*(?:[-•*–»▪o]|\d{1,2}[.)]|[a-z][.)])\s")
 _ASKS_LIST = shipped().quoting["asks_list"]
 MAX_LIST_ITEMS = 10
 MAX_GOES_ON = 2             # sentences a quote may go on into after the verdict (`said_on`)
-MAX_LIST_ITEMS = 6          # list items a lead-in ending in ":" may go on into (`said_on`)
 
 
 def _is_item(text: str, sentence: Sentence) -> bool:
@@ -295,28 +294,8 @@ def said_on(quotes: list[Sentence], index: SentenceIndex, question: Question) ->
                             or (stems(text[nxt.start:nxt.end]) & asked) - own or _limits(nxt, question)):
                 break
             quote = Sentence(quote.passage, quote.start, nxt.end, quote.vector)
-        if text[quote.start:quote.end].rstrip().endswith(":"):
-            quote = _into_list(quote, sentences, others, asked - stems(text[quote.start:quote.end]))
         out.append(quote)
     return out
-
-
-def _into_list(quote: Sentence, sentences: list[Sentence], others: list[Sentence], asked: set[str]) -> Sentence:
-    """A quote that leads in to a list ("Vid varje tillämpning av AI-system ska hänsyn tas till:") says nothing by
-    itself: it goes on into the list, whose items each open a line, up to the last of them (at most MAX_LIST_ITEMS)
-    that names something the question asks about and the lead-in does not, or through all of them when none does
-    ("… Transparens: Medborgare ska informeras om när AI används …" for "… utan att berätta det för de sökande?")."""
-    text, items = quote.passage.text, []
-    for s in sentences:
-        if s.start < quote.end:
-            continue
-        if len(items) == MAX_LIST_ITEMS or "\n" not in text[(items[-1].end if items else quote.end):s.start] \
-                or any(_overlaps(s, other) for other in others):
-            break
-        items.append(s)
-    naming = [i for i, s in enumerate(items) if stems(text[s.start:s.end]) & asked]
-    last = naming[-1] if naming else len(items) - 1
-    return Sentence(quote.passage, quote.start, items[last].end, quote.vector) if items else quote
 
 
 def _limits(sentence: Sentence, question: Question) -> bool:

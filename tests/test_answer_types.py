@@ -563,24 +563,3 @@ def test_the_organisations_own_name_is_not_what_a_question_asks_about():
     assert select(q, [1.0, 0.0], [passage], index)[0][0].text.startswith("Ekby Energi")
     # The kind of body is not its name: "kommunala bolag" may be what is asked about.
     assert name_stems("Nacka kommun") == {"nacka"}
-
-
-def test_a_quote_that_leads_in_to_a_list_goes_on_into_its_items():
-    """A quote ending in ":" says nothing by itself: it goes on into the list's lines, up to the item that names what
-    the question asks about; a sentence of the same paragraph does not make it a list."""
-    from assistant.extractive import said_on
-    from assistant.question import analyse
-
-    text = ("Vid varje tillämpning av AI-system ska hänsyn tas till:\nMänsklig kontroll: Besluten fattas av människor.\n"
-            "Transparens: Medborgarna ska informeras när AI används.\nDataskydd: Personuppgifter skyddas.")
-    firsts = ["Vid varje", "Mänsklig", "Transparens", "Dataskydd"]
-    passage, index = _one_passage(text, firsts, [[1.0, 0.0]] * 4)
-    lead_in = index.of(passage)[0]
-    quoted = said_on([lead_in], index, analyse("Måste vi informera medborgarna när vi använder AI?"))[0].text
-    assert quoted.startswith("Vid varje") and quoted.endswith("när AI används.") and "Dataskydd" not in quoted
-    # Without an item naming what is asked, the whole list.
-    assert said_on([lead_in], index, analyse("Vad ska vi tänka på?"))[0].text.endswith("Personuppgifter skyddas.")
-    # Not a lead-in: a sentence on its own line after an ordinary sentence is not taken.
-    plain = "Besluten fattas av människor.\nAnsökan görs i IT-portalen."
-    passage, index = _one_passage(plain, ["Besluten", "Ansökan"], [[1.0, 0.0]] * 2)
-    assert said_on([index.of(passage)[0]], index, analyse("Vem fattar besluten?"))[0].text == "Besluten fattas av människor."
