@@ -22,7 +22,7 @@ from assistant.domain import shipped
 from assistant.approval import allowed_tools
 from assistant.gates import Gates, gates_for
 from assistant.selection_weights import ranking_for
-from assistant.extractive import FACT_CONCEPTS, MAX_SENTENCES, PASSAGES_READ, quotes_of, name_stems, said_on, select
+from assistant.extractive import FACT_CONCEPTS, MAX_SENTENCES, PASSAGES_READ, name_stems, quotes_of, said_on, select
 from assistant.faq import faq_answer, find_faq
 from assistant.info_classes import DATA_KINDS, any_floor, class_runs, classes_named, read_row, stated_class
 from assistant.language import AI_DOMAIN, CONCEPTS, REQUIRED_ANSWER_TYPES, asks_for_decision_facts, concepts_in

@@ -39,7 +39,7 @@ MARKER = "# --- below: written by `make fit-selection` (evals/fit_selection.py) 
 def gather(settings, sets: list[Path]) -> list[dict]:
     """One row per case with a gold quote: its kind, organisation, and the features and targets of its sentences."""
     from assistant.engine import SEARCH_K, Assistant
-    from assistant.extractive import candidates, name_stems
+    from assistant.extractive import candidates
     from evals.cases import load_cases
     from evals.matching import contains
     from evals.runner import _current_generation
@@ -54,8 +54,8 @@ def gather(settings, sets: list[Path]) -> list[dict]:
             continue
         q, vec, _ = assistant._read(case.question, [dict(t) for t in case.history])
         passages = retriever.search(q.query, case.organisation, k=SEARCH_K, query_vec=vec)
-        owner = name_stems(generation.organisations.get(case.organisation, {}).get("name", ""))
-        found = candidates(q, vec, passages, retriever.sentences, retriever.named_documents(q.text), owner)
+        found = candidates(q, vec, passages, retriever.sentences, retriever.named_documents(q.text),
+                           assistant._owner(case.organisation))
         target = [any(contains(s.text, g.quote) or contains(g.quote, s.text) for g in case.gold) for s, _ in found]
         if found and any(target):
             rows.append({"kind": q.kind, "organisation": case.organisation, "X": np.stack([f for _, f in found]),
