@@ -37,7 +37,7 @@ $(AXE):
 axe: $(AXE)
 
 test: install browser axe
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=20
 
 # Answer-quality eval on the shipped set; exits non-zero when a gated metric drops below the baseline.
 eval: install
